@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite: tools, formatting, lints, unit and integration tests
+# on SQLite and PostgreSQL, then the browser suite on both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+deploy/tools.sh test
+export PATH="$PWD/end2end/node_modules/.bin:$PATH"
+# Debug cargo-leptos builds use this flag; using it everywhere lets tests
+# reuse the same compiled dependencies.
+export RUSTFLAGS="--cfg erase_components"
+export FERRODESK_TEST_PG="${FERRODESK_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
+
+if psql "$FERRODESK_TEST_PG" -qtAc "select 1" >/dev/null 2>&1; then
+  echo "==> PostgreSQL reachable: store and HTTP tests run on both backends"
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL is not reachable at $FERRODESK_TEST_PG, and CI requires it." >&2
+  exit 1
+else
+  echo "SKIPPED: PostgreSQL tests (no server at $FERRODESK_TEST_PG)"
+  unset FERRODESK_TEST_PG
+fi
+
+echo "==> cargo fmt"
+cargo fmt --all -- --check
+echo "==> cargo clippy"
+cargo clippy --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+echo "==> cargo test"
+cargo test --workspace --exclude frontend
+echo "==> cargo leptos build"
+cargo leptos build
+echo "==> end-to-end"
+end2end/run.sh
+echo "==> all tests passed"

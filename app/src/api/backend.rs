@@ -1,0 +1,121 @@
+//! The seam between server functions and the server crate. The server
+//! implements [`Desk`] (services over its store) and provides it as context;
+//! server functions reach it, the session and the client address through the
+//! helpers here.
+
+use super::types::*;
+use crate::domain::{authorize, Action, Actor, Denied, Role};
+use crate::error::AppError;
+use async_trait::async_trait;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+use std::sync::Arc;
+use tower_sessions::Session;
+
+/// Session key holding the signed-in user.
+const SESSION_USER: &str = "user";
+
+/// What the session remembers: the user and the account's session epoch at
+/// sign-in. Bumping the epoch (deactivation, password change) ends every
+/// session of that user on its next request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub user_id: i64,
+    pub epoch: i64,
+    /// Unix milliseconds of sign-in, for the absolute session lifetime.
+    pub started_at: i64,
+}
+
+/// The client address as established by the server's proxy-aware middleware.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
+/// Account services, implemented by the server over its store.
+#[async_trait]
+pub trait Desk: Send + Sync + 'static {
+    /// The active user behind a session, or `None` when the account is gone,
+    /// deactivated, or its session epoch moved on.
+    async fn load_actor(&self, session: SessionUser) -> Result<Option<Actor>, AppError>;
+    async fn sign_up(&self, input: SignUpInput, ip: IpAddr) -> Result<SessionUser, AppError>;
+    async fn sign_in(&self, input: SignInInput, ip: IpAddr) -> Result<(SessionUser, Role), AppError>;
+    async fn request_password_reset(&self, input: ResetRequestInput, ip: IpAddr) -> Result<(), AppError>;
+    async fn reset_password(&self, input: ResetConfirmInput) -> Result<(), AppError>;
+    /// Whether a reset link can still be used (so the page can say so at once).
+    async fn check_reset_token(&self, token: String) -> Result<(), AppError>;
+    /// Whether an invitation link can still be used.
+    async fn check_invitation(&self, token: String) -> Result<(), AppError>;
+    async fn profile(&self, actor: &Actor) -> Result<Profile, AppError>;
+    async fn update_profile(&self, actor: &Actor, input: ProfileInput) -> Result<(), AppError>;
+    /// Returns the new session identity: the password change ends every other session.
+    async fn change_password(&self, actor: &Actor, input: PasswordChangeInput) -> Result<SessionUser, AppError>;
+    async fn list_users(&self, actor: &Actor) -> Result<Vec<UserSummary>, AppError>;
+    async fn invite(&self, actor: &Actor, input: InviteInput) -> Result<String, AppError>;
+    async fn accept_invite(&self, input: AcceptInviteInput) -> Result<SessionUser, AppError>;
+    async fn change_role(&self, actor: &Actor, input: ChangeRoleInput) -> Result<(), AppError>;
+    async fn deactivate(&self, actor: &Actor, input: DeactivateInput) -> Result<(), AppError>;
+}
+
+/// How the server hands its services to the app.
+#[derive(Clone)]
+pub struct DeskHandle(pub Arc<dyn Desk>);
+
+pub fn desk() -> Result<Arc<dyn Desk>, AppError> {
+    use_context::<DeskHandle>()
+        .map(|handle| handle.0)
+        .ok_or_else(|| internal("desk services missing from context"))
+}
+
+/// Logs an unexpected failure with a fresh reference id and returns the
+/// generic error that carries only that id.
+pub fn internal(cause: impl std::fmt::Display) -> AppError {
+    let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+    tracing::error!(%reference, %cause, "internal error");
+    AppError::Internal { reference }
+}
+
+async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(internal)
+}
+
+pub async fn client_ip() -> Result<IpAddr, AppError> {
+    leptos_axum::extract::<axum::Extension<ClientIp>>()
+        .await
+        .map(|ext| ext.0 .0)
+        .map_err(internal)
+}
+
+/// The signed-in, active user of this request, if any. A session whose
+/// account is no longer valid is destroyed on the spot.
+pub async fn current_actor() -> Result<Option<Actor>, AppError> {
+    let session = session().await?;
+    let Some(user) = session.get::<SessionUser>(SESSION_USER).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    let actor = desk()?.load_actor(user).await?;
+    if actor.is_none() {
+        session.flush().await.map_err(internal)?;
+    }
+    Ok(actor)
+}
+
+/// The actor of this request, if the policy allows the action.
+pub async fn authorized(action: Action) -> Result<Actor, AppError> {
+    let actor = current_actor().await?;
+    match authorize(actor.as_ref(), action) {
+        Ok(()) => actor.ok_or(AppError::Unauthenticated),
+        Err(Denied::Unauthenticated) => Err(AppError::Unauthenticated),
+        Err(Denied::Forbidden) => Err(AppError::Forbidden),
+    }
+}
+
+/// Signs the user in on this session, with a fresh id (no fixation).
+pub async fn start_session(user: SessionUser) -> Result<(), AppError> {
+    let session = session().await?;
+    session.cycle_id().await.map_err(internal)?;
+    session.insert(SESSION_USER, user).await.map_err(internal)
+}
+
+pub async fn end_session() -> Result<(), AppError> {
+    session().await?.flush().await.map_err(internal)
+}

@@ -1,0 +1,10 @@
+//! Wire types and server functions, grouped by area. Server functions are
+//! public HTTP endpoints: each one authorizes through the domain policy
+//! before it asks the backend to do anything, and stays thin.
+
+pub mod account;
+pub mod admin;
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod types;

@@ -1,0 +1,89 @@
+//! Form building blocks: labelled fields with their error message, and the
+//! banner for errors about a form as a whole. They read errors straight from
+//! a server action, which also carries errors across a no-JavaScript
+//! round trip (the server puts them in the redirect URL).
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+/// The latest error of an action, if its last run failed.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|result| result.err()))
+}
+
+#[component]
+pub fn TextField(
+    /// The visible label.
+    label: &'static str,
+    /// The form field name, e.g. `input[email]`.
+    name: &'static str,
+    /// A page-unique element id.
+    id: &'static str,
+    /// The key of this field in `AppError::Invalid`.
+    field: &'static str,
+    error: Signal<Option<AppError>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional, into)] value: Signal<String>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = true)] required: bool,
+) -> impl IntoView {
+    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(field)));
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if message.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required=required
+                prop:value=move || value.get()
+                value=move || value.get()
+                aria-invalid=move || message.get().map(|_| "true")
+                aria-describedby=described_by
+            />
+            {hint.map(|text| view! { <p class="hint" id=hint_id.clone()>{text}</p> })}
+            {move || {
+                message
+                    .get()
+                    .map(|text| view! { <p class="field-error" id=error_id.clone() role="alert">{text}</p> })
+            }}
+        </div>
+    }
+}
+
+/// The form-level error (role=alert) or, when `success` is set, a status.
+#[component]
+pub fn FormMessage(
+    error: Signal<Option<AppError>>,
+    #[prop(optional, into)] success: Signal<Option<String>>,
+) -> impl IntoView {
+    move || {
+        if let Some(text) = error.get().and_then(|e| e.form_message()) {
+            Some(view! { <div class="form-error" role="alert">{text}</div> }.into_any())
+        } else {
+            success.get().map(|text| view! { <div class="form-success" role="status">{text}</div> }.into_any())
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! The top bar: brand, the surfaces this person may use, and their account.
+
+use super::auth::{refresh_auth_on_success, use_auth};
+use crate::api::auth::SignOut;
+use crate::domain::{authorize, Action};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let auth = use_auth();
+    let sign_out = ServerAction::<SignOut>::new();
+    refresh_auth_on_success(sign_out);
+    view! {
+        <header class="topbar">
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="brand" href="/">"Ferrodesk"</a>
+            <Transition fallback=|| ()>
+                {move || {
+                    auth.me
+                        .get()
+                        .map(|me| {
+                            let me = me.ok().flatten();
+                            let staff = authorize(me.as_ref(), Action::UseAgentWorkspace).is_ok();
+                            let admin = authorize(me.as_ref(), Action::UseAdminConsole).is_ok();
+                            let nav = view! {
+                                <nav class="topnav" aria-label="Surfaces">
+                                    {staff.then(|| view! { <a href="/agent">"Agent workspace"</a> })}
+                                    {admin.then(|| view! { <a href="/admin">"Admin console"</a> })}
+                                </nav>
+                            };
+                            let menu = match me {
+                                Some(actor) => {
+                                    view! {
+                                        <div class="user-menu">
+                                            <span class="user-name">{actor.name}</span>
+                                            <a href="/portal/profile">"Profile"</a>
+                                            <ActionForm action=sign_out attr:class="inline-form">
+                                                <button type="submit" class="link-button">
+                                                    "Sign out"
+                                                </button>
+                                            </ActionForm>
+                                        </div>
+                                    }
+                                        .into_any()
+                                }
+                                None => {
+                                    view! {
+                                        <div class="user-menu">
+                                            <a href="/portal/sign-in">"Sign in"</a>
+                                            <a href="/portal/sign-up">"Create account"</a>
+                                        </div>
+                                    }
+                                        .into_any()
+                                }
+                            };
+                            view! { {nav} {menu} }
+                        })
+                }}
+            </Transition>
+        </header>
+    }
+}

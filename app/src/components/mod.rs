@@ -1,0 +1,6 @@
+//! Widgets shared by the pages of all three surfaces.
+
+pub mod auth;
+pub mod form;
+pub mod guard;
+pub mod header;

@@ -1,0 +1,17 @@
+//! Pure domain rules. Nothing here touches I/O or the clock: callers pass
+//! `now` in, so every rule is testable on its own and compiles for the
+//! browser as well as the server.
+
+pub mod email;
+pub mod password;
+pub mod person;
+pub mod policy;
+pub mod role;
+pub mod timezone;
+
+pub use email::EmailAddress;
+pub use password::Password;
+pub use person::DisplayName;
+pub use policy::{authorize, Action, Actor, Denied};
+pub use role::Role;
+pub use timezone::TimezoneName;

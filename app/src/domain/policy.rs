@@ -1,0 +1,97 @@
+//! The one authorization policy. Every server function, route and (later)
+//! live channel asks `authorize` before doing anything on an actor's behalf;
+//! pages use the same function only to choose what to render.
+
+use super::Role;
+use serde::{Deserialize, Serialize};
+
+/// Who is asking: a signed-in, active user as loaded on this request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub id: i64,
+    pub role: Role,
+    pub name: String,
+    pub email: String,
+}
+
+/// Everything the policy can be asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read or change one's own profile and password.
+    ManageOwnAccount,
+    /// Open the agent workspace.
+    UseAgentWorkspace,
+    /// Open the admin console.
+    UseAdminConsole,
+    /// List users, invite, change roles, deactivate.
+    ManageUsers,
+    /// Change the given user (role, deactivation). Admins may not change
+    /// themselves, so an installation cannot lose its last admin by accident.
+    ChangeUser { target_id: i64 },
+}
+
+/// Why a request was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// Nobody is signed in.
+    Unauthenticated,
+    /// Signed in, but the role does not allow it.
+    Forbidden,
+}
+
+pub fn authorize(actor: Option<&Actor>, action: Action) -> Result<(), Denied> {
+    let actor = actor.ok_or(Denied::Unauthenticated)?;
+    let allowed = match action {
+        Action::ManageOwnAccount => true,
+        Action::UseAgentWorkspace => actor.role.is_staff(),
+        Action::UseAdminConsole | Action::ManageUsers => actor.role == Role::Admin,
+        Action::ChangeUser { target_id } => actor.role == Role::Admin && target_id != actor.id,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Denied::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role) -> Actor {
+        Actor { id: 7, role, name: "A".into(), email: "a@example.com".into() }
+    }
+
+    #[test]
+    fn nobody_signed_in_is_refused_everything() {
+        for action in [Action::ManageOwnAccount, Action::UseAgentWorkspace, Action::UseAdminConsole, Action::ManageUsers] {
+            assert_eq!(authorize(None, action), Err(Denied::Unauthenticated));
+        }
+    }
+
+    #[test]
+    fn customers_manage_only_their_own_account() {
+        let c = actor(Role::Customer);
+        assert_eq!(authorize(Some(&c), Action::ManageOwnAccount), Ok(()));
+        assert_eq!(authorize(Some(&c), Action::UseAgentWorkspace), Err(Denied::Forbidden));
+        assert_eq!(authorize(Some(&c), Action::UseAdminConsole), Err(Denied::Forbidden));
+        assert_eq!(authorize(Some(&c), Action::ManageUsers), Err(Denied::Forbidden));
+    }
+
+    #[test]
+    fn agents_use_the_workspace_but_not_the_console() {
+        let a = actor(Role::Agent);
+        assert_eq!(authorize(Some(&a), Action::UseAgentWorkspace), Ok(()));
+        assert_eq!(authorize(Some(&a), Action::UseAdminConsole), Err(Denied::Forbidden));
+        assert_eq!(authorize(Some(&a), Action::ChangeUser { target_id: 1 }), Err(Denied::Forbidden));
+    }
+
+    #[test]
+    fn admins_change_others_but_never_themselves() {
+        let a = actor(Role::Admin);
+        assert_eq!(authorize(Some(&a), Action::UseAgentWorkspace), Ok(()));
+        assert_eq!(authorize(Some(&a), Action::ManageUsers), Ok(()));
+        assert_eq!(authorize(Some(&a), Action::ChangeUser { target_id: 8 }), Ok(()));
+        assert_eq!(authorize(Some(&a), Action::ChangeUser { target_id: 7 }), Err(Denied::Forbidden));
+    }
+}

@@ -1,0 +1,5 @@
+//! The admin console: people and roles.
+
+mod users;
+
+pub use users::AdminUsers;

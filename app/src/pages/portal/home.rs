@@ -1,0 +1,45 @@
+use crate::components::{auth::use_auth, guard::Guarded};
+use crate::domain::{Action, Role};
+use leptos::prelude::*;
+
+#[component]
+pub fn PortalHome() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Guarded action=Action::ManageOwnAccount refusal="">
+            {move || {
+                auth.me
+                    .get()
+                    .and_then(|me| me.ok().flatten())
+                    .map(|actor| {
+                        let staff = actor.role != Role::Customer;
+                        view! {
+                            <section class="hero">
+                                <h1>{format!("Welcome, {}", actor.name)}</h1>
+                                <p class="lead">{format!("You are signed in as {}.", actor.email)}</p>
+                            </section>
+                            <ul class="link-list">
+                                <li class="card">
+                                    <h2>
+                                        <a href="/portal/profile">"Your profile"</a>
+                                    </h2>
+                                    <p>"Your name, timezone and password."</p>
+                                </li>
+                                {staff
+                                    .then(|| {
+                                        view! {
+                                            <li class="card">
+                                                <h2>
+                                                    <a href="/agent">"Agent workspace"</a>
+                                                </h2>
+                                                <p>"Work the queues."</p>
+                                            </li>
+                                        }
+                                    })}
+                            </ul>
+                        }
+                    })
+            }}
+        </Guarded>
+    }
+}

@@ -1,0 +1,71 @@
+//! Argon2id hashing, always off the async runtime.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use std::sync::OnceLock;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+    #[error("hashing task failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+pub async fn hash(password: String) -> Result<String, HashError> {
+    tokio::task::spawn_blocking(move || hash_now(&password)).await?
+}
+
+/// Verifies against the stored hash, or against a dummy hash when there is
+/// none, so unknown accounts take as long as known ones (and never match).
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, HashError> {
+    tokio::task::spawn_blocking(move || match stored {
+        Some(hash) => matches(&password, &hash),
+        None => {
+            matches(&password, &dummy_hash()?)?;
+            Ok(false)
+        }
+    })
+    .await?
+}
+
+fn matches(password: &str, stored: &str) -> Result<bool, HashError> {
+    let parsed = PasswordHash::new(stored).map_err(|e| HashError::Hash(e.to_string()))?;
+    Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+fn hash_now(password: &str) -> Result<String, HashError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| HashError::Hash(e.to_string()))
+}
+
+fn dummy_hash() -> Result<String, HashError> {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    if let Some(hash) = DUMMY.get() {
+        return Ok(hash.clone());
+    }
+    let hash = hash_now("ferrodesk-dummy-password")?;
+    Ok(DUMMY.get_or_init(|| hash).clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn verifies_what_it_hashed_and_nothing_else() {
+        let stored = hash("correct horse battery".into()).await.unwrap();
+        assert!(stored.starts_with("$argon2id$"));
+        assert!(verify("correct horse battery".into(), Some(stored.clone())).await.unwrap());
+        assert!(!verify("wrong horse battery".into(), Some(stored)).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn unknown_accounts_never_verify_even_with_the_dummy_password() {
+        assert!(!verify("ferrodesk-dummy-password".into(), None).await.unwrap());
+        assert!(!verify("anything at all".into(), None).await.unwrap());
+    }
+}

@@ -1,0 +1,77 @@
+//! The HTTP surface: Leptos pages and server functions, health, and the
+//! layers every request passes (request id, tracing, security headers, the
+//! cross-site guard, client address, sessions).
+
+mod client_ip;
+mod cross_site;
+mod health;
+mod headers;
+mod server_fns;
+
+use crate::config::Config;
+use crate::sessions::AnySessionStore;
+use crate::store::SharedStore;
+use app::api::backend::{Desk, DeskHandle};
+use app::{shell, App};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::{time, SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Everything the HTTP layer needs.
+#[derive(Clone)]
+pub struct HttpState {
+    pub leptos: LeptosOptions,
+    pub config: Arc<Config>,
+    pub store: SharedStore,
+    pub desk: Arc<dyn Desk>,
+    pub sessions: AnySessionStore,
+}
+
+pub fn router(state: HttpState) -> Router {
+    let desk = state.desk.clone();
+    let context = move || provide_context(DeskHandle(desk.clone()));
+    let routes = generate_route_list(App);
+    let pages = Router::new()
+        .leptos_routes_with_context(&state.leptos, routes, context.clone(), {
+            let options = state.leptos.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .with_state(state.leptos.clone());
+
+    let sessions = SessionManagerLayer::new(state.sessions.clone())
+        .with_name(if state.config.secure_cookies { "__Host-ferrodesk" } else { "ferrodesk" })
+        .with_secure(state.config.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::healthz))
+        .with_state(state.store.clone())
+        .merge(pages)
+        .layer(axum::middleware::from_fn(server_fns::error_status))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(state.config.clone(), client_ip::resolve))
+        .layer(axum::middleware::from_fn(cross_site::guard))
+        .layer(headers::layer(state.config.public_url.scheme() == "https"))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id)
+}

@@ -1,0 +1,151 @@
+//! Starting and stopping a server: open the database (migrating it), wire
+//! services, bind, spawn the workers, and on shutdown drain requests and
+//! stop the workers.
+
+use crate::accounts::Accounts;
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::http::{router, HttpState};
+use crate::mail::{MailTransport, OutboxWorker, TransportError};
+use crate::store::{self, SharedStore, StoreError};
+use leptos::config::LeptosOptions;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
+use tower_sessions::ExpiredDeletion;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    #[error("email: {0}")]
+    Mail(#[from] TransportError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}
+
+pub struct Running {
+    pub addr: SocketAddr,
+    pub store: SharedStore,
+    pub config: Arc<Config>,
+    shutdown: watch::Sender<bool>,
+    server: JoinHandle<()>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartError> {
+    let config = Arc::new(config);
+    let database = store::open(&config.database).await?;
+    let store = database.store;
+    let transport = MailTransport::from_config(&config)?;
+    let mail_wake = Arc::new(Notify::new());
+    let accounts = Arc::new(Accounts::new(store.clone(), config.clone(), clock.clone(), mail_wake.clone()));
+
+    let leptos = LeptosOptions::builder()
+        .output_name("ferrodesk")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind)
+        .build();
+    let app = router(HttpState {
+        leptos,
+        config: config.clone(),
+        store: store.clone(),
+        desk: accounts,
+        sessions: database.sessions.clone(),
+    });
+
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| StartError::Bind { addr: config.bind, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.bind, source })?;
+    let (shutdown, signal) = watch::channel(false);
+
+    let outbox = OutboxWorker {
+        store: store.clone(),
+        transport,
+        from: config.mail_from.clone(),
+        clock: clock.clone(),
+        wake: mail_wake,
+    };
+    let workers = vec![
+        tokio::spawn(outbox.run(signal.clone())),
+        tokio::spawn(housekeeping(store.clone(), database.sessions, clock, signal.clone())),
+    ];
+
+    let mut stop = signal;
+    let server = tokio::spawn(async move {
+        let service = app.into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(listener, service)
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|stopped| *stopped).await;
+            })
+            .await;
+        if let Err(err) = result {
+            tracing::error!(error = %err, "server stopped with an error");
+        }
+    });
+    tracing::info!(%addr, backend = store.backend().as_str(), "Ferrodesk listening");
+    Ok(Running { addr, store, config, shutdown, server, workers })
+}
+
+impl Running {
+    /// Stops taking connections, drains in-flight requests, stops workers.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        if tokio::time::timeout(Duration::from_secs(30), self.server).await.is_err() {
+            tracing::warn!("requests still running after 30 s; stopping anyway");
+        }
+        for worker in self.workers {
+            let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
+        }
+        tracing::info!("Ferrodesk stopped");
+    }
+}
+
+/// Expired sessions and old rate-limit windows, once a minute.
+async fn housekeeping(
+    store: SharedStore,
+    sessions: crate::sessions::AnySessionStore,
+    clock: SharedClock,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = shutdown.changed() => break,
+        }
+        if let Err(err) = sessions.delete_expired().await {
+            tracing::warn!(error = %err, "could not delete expired sessions");
+        }
+        let cutoff = clock.now() - chrono::Duration::days(1);
+        if let Err(err) = store.prune_rate_limits(cutoff).await {
+            tracing::warn!(error = %err, "could not prune rate limits");
+        }
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutdown requested");
+}

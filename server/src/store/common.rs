@@ -1,0 +1,522 @@
+//! What both backends share: the SQL text (SQLite accepts `$n`
+//! placeholders), the row types, and the implementation of [`Store`] written
+//! once as a macro over the sqlx database type. Each backend supplies only
+//! `begin_write` and the few statements that differ.
+
+use super::{AuditEntry, OutboxMessage, OutboxStatus, StoreError, UserRecord};
+use app::domain::Role;
+use chrono::{DateTime, Utc};
+
+pub(super) const USER_COLUMNS: &str =
+    "id, email, name, role, password_hash, timezone, active, session_epoch, created_at, updated_at";
+
+pub(super) const OUTBOX_COLUMNS: &str =
+    "id, recipient, subject, body_text, message_id, status, attempts, last_error";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    password_hash: String,
+    timezone: String,
+    active: bool,
+    session_epoch: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<UserRow> for UserRecord {
+    type Error = StoreError;
+
+    fn try_from(row: UserRow) -> Result<Self, StoreError> {
+        Ok(UserRecord {
+            id: row.id,
+            email: row.email,
+            name: row.name,
+            role: Role::parse(&row.role).map_err(|_| StoreError::Corrupt(format!("role {:?}", row.role)))?,
+            password_hash: row.password_hash,
+            timezone: row.timezone,
+            active: row.active,
+            session_epoch: row.session_epoch,
+            created_at: from_millis(row.created_at)?,
+            updated_at: from_millis(row.updated_at)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct OutboxRow {
+    id: i64,
+    recipient: String,
+    subject: String,
+    body_text: String,
+    message_id: String,
+    status: String,
+    attempts: i64,
+    last_error: Option<String>,
+}
+
+impl TryFrom<OutboxRow> for OutboxMessage {
+    type Error = StoreError;
+
+    fn try_from(row: OutboxRow) -> Result<Self, StoreError> {
+        let status = match row.status.as_str() {
+            "pending" => OutboxStatus::Pending,
+            "sent" => OutboxStatus::Sent,
+            "dead" => OutboxStatus::Dead,
+            other => return Err(StoreError::Corrupt(format!("outbox status {other:?}"))),
+        };
+        Ok(OutboxMessage {
+            id: row.id,
+            recipient: row.recipient,
+            subject: row.subject,
+            body_text: row.body_text,
+            message_id: row.message_id,
+            status,
+            attempts: row.attempts,
+            last_error: row.last_error,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AuditRow {
+    actor_id: Option<i64>,
+    action: String,
+    subject: String,
+    created_at: i64,
+}
+
+impl TryFrom<AuditRow> for AuditEntry {
+    type Error = StoreError;
+
+    fn try_from(row: AuditRow) -> Result<Self, StoreError> {
+        Ok(AuditEntry {
+            actor_id: row.actor_id,
+            action: row.action,
+            subject: row.subject,
+            created_at: from_millis(row.created_at)?,
+        })
+    }
+}
+
+pub(super) fn from_millis(ms: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp_millis(ms).ok_or_else(|| StoreError::Corrupt(format!("timestamp {ms}")))
+}
+
+/// Maps a unique-constraint violation to a conflict, everything else to a
+/// database error.
+pub(super) fn unique_as_conflict(err: sqlx::Error, what: &'static str) -> StoreError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what),
+        _ => StoreError::Database(err),
+    }
+}
+
+/// Implements [`super::Store`] for a backend type with fields `pool` and
+/// inherent methods `begin_write` and `claim_outbox_sql`.
+macro_rules! impl_store {
+    ($store:ty, $db:ty, $backend:expr) => {
+        #[async_trait::async_trait]
+        impl $crate::store::Store for $store {
+            fn backend(&self) -> $crate::store::Backend {
+                $backend
+            }
+
+            async fn ping(&self) -> Result<(), StoreError> {
+                sqlx::query("select 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn insert_user(&self, user: NewUser, now: DateTime<Utc>) -> Result<UserRecord, StoreError> {
+                let sql = format!(
+                    "insert into users (email, name, role, password_hash, timezone, active, session_epoch, created_at, updated_at) \
+                     values ($1, $2, $3, $4, $5, true, 0, $6, $6) returning {USER_COLUMNS}"
+                );
+                let row: UserRow = sqlx::query_as(&sql)
+                    .bind(user.email.as_str())
+                    .bind(user.name.as_str())
+                    .bind(user.role.as_str())
+                    .bind(&user.password_hash)
+                    .bind(user.timezone.as_str())
+                    .bind(millis(now))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(|e| unique_as_conflict(e, "email"))?;
+                row.try_into()
+            }
+
+            async fn user_by_id(&self, id: i64) -> Result<Option<UserRecord>, StoreError> {
+                let sql = format!("select {USER_COLUMNS} from users where id = $1");
+                let row: Option<UserRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn user_by_email(&self, email: &EmailAddress) -> Result<Option<UserRecord>, StoreError> {
+                let sql = format!("select {USER_COLUMNS} from users where email = $1");
+                let row: Option<UserRow> =
+                    sqlx::query_as(&sql).bind(email.as_str()).fetch_optional(&self.pool).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
+                let sql = format!("select {USER_COLUMNS} from users order by lower(name), id limit 1000");
+                let rows: Vec<UserRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn update_profile(
+                &self,
+                id: i64,
+                name: &DisplayName,
+                timezone: &TimezoneName,
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query("update users set name = $2, timezone = $3, updated_at = $4 where id = $1")
+                    .bind(id)
+                    .bind(name.as_str())
+                    .bind(timezone.as_str())
+                    .bind(millis(now))
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn set_password(&self, id: i64, password_hash: &str, now: DateTime<Utc>) -> Result<i64, StoreError> {
+                let epoch: Option<i64> = sqlx::query_scalar(
+                    "update users set password_hash = $2, session_epoch = session_epoch + 1, updated_at = $3 \
+                     where id = $1 returning session_epoch",
+                )
+                .bind(id)
+                .bind(password_hash)
+                .bind(millis(now))
+                .fetch_optional(&self.pool)
+                .await?;
+                epoch.ok_or(StoreError::NotFound)
+            }
+
+            async fn set_role(&self, actor_id: i64, id: i64, role: Role, now: DateTime<Utc>) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("update users set role = $2, updated_at = $3 where id = $1")
+                    .bind(id)
+                    .bind(role.as_str())
+                    .bind(millis(now))
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                audit(&mut tx, actor_id, "user.role_changed", &format!("user {id} -> {role}"), now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn deactivate_user(&self, actor_id: i64, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "update users set active = false, session_epoch = session_epoch + 1, updated_at = $2 where id = $1",
+                )
+                .bind(id)
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                audit(&mut tx, actor_id, "user.deactivated", &format!("user {id}"), now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn replace_reset_token(&self, token: NewToken, mail: NewEmail, now: DateTime<Utc>) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "update password_resets set used_at = $2, updated_at = $2 where user_id = $1 and used_at is null",
+                )
+                .bind(token.user_id)
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "insert into password_resets (user_id, token_hash, expires_at, created_at, updated_at) \
+                     values ($1, $2, $3, $4, $4)",
+                )
+                .bind(token.user_id)
+                .bind(&token.token_hash)
+                .bind(millis(token.expires_at))
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
+                enqueue(&mut tx, &mail, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn reset_token_usable(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+                let count: i64 = sqlx::query_scalar(
+                    "select count(*) from password_resets r join users u on u.id = r.user_id \
+                     where r.token_hash = $1 and r.used_at is null and r.expires_at > $2 and u.active",
+                )
+                .bind(token_hash)
+                .bind(millis(now))
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(count > 0)
+            }
+
+            async fn consume_reset_token(
+                &self,
+                token_hash: &str,
+                password_hash: &str,
+                now: DateTime<Utc>,
+            ) -> Result<Option<i64>, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let user_id: Option<i64> = sqlx::query_scalar(
+                    "update password_resets set used_at = $2, updated_at = $2 \
+                     where token_hash = $1 and used_at is null and expires_at > $2 returning user_id",
+                )
+                .bind(token_hash)
+                .bind(millis(now))
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(user_id) = user_id else { return Ok(None) };
+                let updated: Option<i64> = sqlx::query_scalar(
+                    "update users set password_hash = $2, session_epoch = session_epoch + 1, updated_at = $3 \
+                     where id = $1 and active returning id",
+                )
+                .bind(user_id)
+                .bind(password_hash)
+                .bind(millis(now))
+                .fetch_optional(&mut *tx)
+                .await?;
+                if updated.is_none() {
+                    return Ok(None);
+                }
+                tx.commit().await?;
+                Ok(Some(user_id))
+            }
+
+            async fn create_invitation(
+                &self,
+                invitation: NewInvitation,
+                mail: NewEmail,
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "update invitations set revoked_at = $2, updated_at = $2 \
+                     where email = $1 and accepted_at is null and revoked_at is null",
+                )
+                .bind(invitation.email.as_str())
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "insert into invitations (email, role, token_hash, invited_by, expires_at, created_at, updated_at) \
+                     values ($1, $2, $3, $4, $5, $6, $6)",
+                )
+                .bind(invitation.email.as_str())
+                .bind(invitation.role.as_str())
+                .bind(&invitation.token_hash)
+                .bind(invitation.invited_by)
+                .bind(millis(invitation.expires_at))
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
+                enqueue(&mut tx, &mail, now).await?;
+                let subject = format!("{} as {}", invitation.email, invitation.role);
+                audit(&mut tx, invitation.invited_by, "user.invited", &subject, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn invitation_usable(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+                let count: i64 = sqlx::query_scalar(
+                    "select count(*) from invitations \
+                     where token_hash = $1 and accepted_at is null and revoked_at is null and expires_at > $2",
+                )
+                .bind(token_hash)
+                .bind(millis(now))
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(count > 0)
+            }
+
+            async fn accept_invitation(
+                &self,
+                token_hash: &str,
+                name: &DisplayName,
+                password_hash: &str,
+                now: DateTime<Utc>,
+            ) -> Result<Option<UserRecord>, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let invitation: Option<(String, String)> = sqlx::query_as(
+                    "update invitations set accepted_at = $2, updated_at = $2 \
+                     where token_hash = $1 and accepted_at is null and revoked_at is null and expires_at > $2 \
+                     returning email, role",
+                )
+                .bind(token_hash)
+                .bind(millis(now))
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((email, role)) = invitation else { return Ok(None) };
+                let sql = format!(
+                    "insert into users (email, name, role, password_hash, timezone, active, session_epoch, created_at, updated_at) \
+                     values ($1, $2, $3, $4, 'UTC', true, 0, $5, $5) returning {USER_COLUMNS}"
+                );
+                let row: UserRow = sqlx::query_as(&sql)
+                    .bind(&email)
+                    .bind(name.as_str())
+                    .bind(&role)
+                    .bind(password_hash)
+                    .bind(millis(now))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| unique_as_conflict(e, "email"))?;
+                tx.commit().await?;
+                row.try_into().map(Some)
+            }
+
+            async fn hit_rate_limit(&self, key: &str, window_start: DateTime<Utc>) -> Result<i64, StoreError> {
+                let hits: i64 = sqlx::query_scalar(
+                    "insert into rate_limits (key, window_start, hits) values ($1, $2, 1) \
+                     on conflict (key) do update set \
+                     hits = case when rate_limits.window_start = excluded.window_start then rate_limits.hits + 1 else 1 end, \
+                     window_start = excluded.window_start \
+                     returning hits",
+                )
+                .bind(key)
+                .bind(millis(window_start))
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(hits)
+            }
+
+            async fn prune_rate_limits(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+                let done = sqlx::query("delete from rate_limits where window_start < $1")
+                    .bind(millis(before))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn enqueue_email(&self, mail: NewEmail, now: DateTime<Utc>) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                enqueue(&mut tx, &mail, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn claim_outbox(
+                &self,
+                now: DateTime<Utc>,
+                lease_until: DateTime<Utc>,
+                limit: i64,
+            ) -> Result<Vec<OutboxMessage>, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let rows: Vec<OutboxRow> = sqlx::query_as(Self::CLAIM_OUTBOX_SQL)
+                    .bind(millis(now))
+                    .bind(millis(lease_until))
+                    .bind(limit)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn mark_outbox_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+                sqlx::query(
+                    "update outbox set status = 'sent', sent_at = $2, locked_until = null, last_error = null, \
+                     updated_at = $2 where id = $1",
+                )
+                .bind(id)
+                .bind(millis(now))
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn mark_outbox_failed(
+                &self,
+                id: i64,
+                error: &str,
+                retry_at: Option<DateTime<Utc>>,
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let query = match retry_at {
+                    Some(at) => sqlx::query(
+                        "update outbox set status = 'pending', next_attempt_at = $3, locked_until = null, \
+                         last_error = $2, updated_at = $4 where id = $1",
+                    )
+                    .bind(id)
+                    .bind(error)
+                    .bind(millis(at)),
+                    None => sqlx::query(
+                        "update outbox set status = 'dead', locked_until = null, last_error = $2, \
+                         next_attempt_at = $3, updated_at = $4 where id = $1",
+                    )
+                    .bind(id)
+                    .bind(error)
+                    .bind(millis(now)),
+                };
+                query.bind(millis(now)).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn outbox_message(&self, id: i64) -> Result<Option<OutboxMessage>, StoreError> {
+                let sql = format!("select {OUTBOX_COLUMNS} from outbox where id = $1");
+                let row: Option<OutboxRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+                let rows: Vec<AuditRow> = sqlx::query_as(
+                    "select actor_id, action, subject, created_at from audit_log order by id desc limit $1",
+                )
+                .bind(limit.clamp(1, 1000))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+        }
+
+        async fn enqueue(tx: &mut sqlx::Transaction<'_, $db>, mail: &NewEmail, now: DateTime<Utc>) -> Result<(), StoreError> {
+            sqlx::query(
+                "insert into outbox (recipient, subject, body_text, message_id, status, attempts, next_attempt_at, \
+                 created_at, updated_at) values ($1, $2, $3, $4, 'pending', 0, $5, $5, $5)",
+            )
+            .bind(mail.recipient.as_str())
+            .bind(&mail.subject)
+            .bind(&mail.body_text)
+            .bind(&mail.message_id)
+            .bind(millis(now))
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+
+        async fn audit(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            actor_id: i64,
+            action: &str,
+            subject: &str,
+            now: DateTime<Utc>,
+        ) -> Result<(), StoreError> {
+            sqlx::query("insert into audit_log (actor_id, action, subject, created_at, updated_at) values ($1, $2, $3, $4, $4)")
+                .bind(actor_id)
+                .bind(action)
+                .bind(subject)
+                .bind(millis(now))
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        }
+    };
+}
+
+pub(super) use impl_store;

@@ -1,0 +1,169 @@
+//! The store: one abstraction over SQLite and PostgreSQL. Methods read as
+//! intent, take and return domain types, and own their transactions, so a
+//! change and the email it causes are always written together.
+
+mod common;
+mod postgres;
+mod records;
+mod sqlite;
+
+pub use postgres::PgStore;
+pub use records::*;
+pub use sqlite::SqliteStore;
+
+use app::domain::{DisplayName, EmailAddress, Role, TimezoneName};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// A uniqueness rule refused the write (e.g. a taken email).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("i/o: {0}")]
+    Io(String),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+}
+
+/// Which database is in use (reported by `/healthz`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    // Users
+    async fn insert_user(&self, user: NewUser, now: DateTime<Utc>) -> Result<UserRecord, StoreError>;
+    async fn user_by_id(&self, id: i64) -> Result<Option<UserRecord>, StoreError>;
+    async fn user_by_email(&self, email: &EmailAddress) -> Result<Option<UserRecord>, StoreError>;
+    async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError>;
+    async fn update_profile(
+        &self,
+        id: i64,
+        name: &DisplayName,
+        timezone: &TimezoneName,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Sets a new password hash and ends every session; returns the new epoch.
+    async fn set_password(&self, id: i64, password_hash: &str, now: DateTime<Utc>) -> Result<i64, StoreError>;
+    async fn set_role(&self, actor_id: i64, id: i64, role: Role, now: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Deactivates the user and ends every session of theirs.
+    async fn deactivate_user(&self, actor_id: i64, id: i64, now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    // Password resets
+    /// Stores a new reset token (voiding earlier ones) and queues its email.
+    async fn replace_reset_token(&self, token: NewToken, mail: NewEmail, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn reset_token_usable(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    /// Uses the token once: sets the password and ends every session.
+    /// `None` when the token is unknown, used, expired or its user inactive.
+    async fn consume_reset_token(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError>;
+
+    // Invitations
+    /// Stores an invitation (voiding earlier ones for the address) and queues its email.
+    async fn create_invitation(
+        &self,
+        invitation: NewInvitation,
+        mail: NewEmail,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn invitation_usable(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    /// Creates the invited account. `None` when the token is not usable;
+    /// `Conflict` when the address got an account meanwhile.
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        name: &DisplayName,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<UserRecord>, StoreError>;
+
+    // Rate limits
+    /// Counts one hit in the fixed window starting at `window_start` and
+    /// returns the hits so far, atomically across instances.
+    async fn hit_rate_limit(&self, key: &str, window_start: DateTime<Utc>) -> Result<i64, StoreError>;
+    async fn prune_rate_limits(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    // Outbox
+    async fn enqueue_email(&self, mail: NewEmail, now: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Leases up to `limit` due messages until `lease_until`; no two workers
+    /// (or instances) get the same message while the lease holds.
+    async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<OutboxMessage>, StoreError>;
+    async fn mark_outbox_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Records a failed attempt: retried at `retry_at`, or dead when `None`.
+    async fn mark_outbox_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn outbox_message(&self, id: i64) -> Result<Option<OutboxMessage>, StoreError>;
+
+    // Audit
+    async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+pub type SharedStore = Arc<dyn Store>;
+
+pub(crate) fn millis(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+/// The opened database: the store plus the session store on the same pool.
+pub struct Database {
+    pub store: SharedStore,
+    pub sessions: crate::sessions::AnySessionStore,
+}
+
+pub async fn open(url: &crate::config::DatabaseUrl) -> Result<Database, StoreError> {
+    use crate::sessions::AnySessionStore;
+    match url {
+        crate::config::DatabaseUrl::Sqlite(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Io(format!("cannot create {}: {e}", dir.display())))?;
+            }
+            let store = SqliteStore::open(path).await?;
+            let sessions = AnySessionStore::sqlite(store.pool().clone()).await?;
+            Ok(Database { store: Arc::new(store), sessions })
+        }
+        crate::config::DatabaseUrl::Postgres(url) => {
+            let store = PgStore::connect(url.expose()).await?;
+            let sessions = AnySessionStore::postgres(store.pool().clone()).await?;
+            Ok(Database { store: Arc::new(store), sessions })
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! The multi-instance backend: PostgreSQL.
+
+use super::common::*;
+use super::*;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgPool, Postgres};
+use std::time::Duration;
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// `skip locked` lets several instances drain the outbox side by side.
+    const CLAIM_OUTBOX_SQL: &'static str = "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
+         where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1 \
+         and (locked_until is null or locked_until <= $1) order by id limit $3 for update skip locked) \
+         returning id, recipient, subject, body_text, message_id, status, attempts, last_error";
+}
+
+impl_store!(PgStore, Postgres, Backend::Postgres);

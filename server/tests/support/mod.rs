@@ -1,0 +1,244 @@
+//! Test harness: a real server on port 0 over a fresh database (SQLite file
+//! or a new PostgreSQL database), a real SMTP sink, and typed helpers.
+#![allow(dead_code)]
+
+pub mod smtp;
+
+use ferrodesk::clock::{OffsetClock, SharedClock};
+use ferrodesk::config::Config;
+use ferrodesk::startup::{self, Running};
+use ferrodesk::store::SharedStore;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// The backends to run on: SQLite always, PostgreSQL when reachable.
+/// In CI (CI=true) an unreachable PostgreSQL fails the test instead.
+pub async fn backends() -> Vec<Db> {
+    let mut dbs = vec![Db::Sqlite];
+    match pg_admin_url().await {
+        Some(_) => dbs.push(Db::Postgres),
+        None if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("PostgreSQL is required in CI: set FERRODESK_TEST_PG or start it on 127.0.0.1:5432")
+        }
+        None => eprintln!("SKIPPED: PostgreSQL part of this test (no server; set FERRODESK_TEST_PG)"),
+    }
+    dbs
+}
+
+async fn pg_admin_url() -> Option<String> {
+    let url = std::env::var("FERRODESK_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let connect = sqlx::PgPool::connect(&url);
+    match tokio::time::timeout(std::time::Duration::from_secs(3), connect).await {
+        Ok(Ok(pool)) => {
+            pool.close().await;
+            Some(url)
+        }
+        _ => None,
+    }
+}
+
+/// A fresh, empty database of the given kind; dropped with `cleanup`.
+pub struct FreshDb {
+    pub url: Option<String>,
+    pub dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+}
+
+impl FreshDb {
+    pub async fn new(db: Db) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        match db {
+            Db::Sqlite => Self { url: None, dir, pg: None },
+            Db::Postgres => {
+                let admin = pg_admin_url().await.expect("PostgreSQL reachable");
+                let name = format!("ferrodesk_test_{}", uuid::Uuid::new_v4().simple());
+                let pool = sqlx::PgPool::connect(&admin).await.unwrap();
+                sqlx::query(&format!("create database {name}")).execute(&pool).await.unwrap();
+                pool.close().await;
+                let base = admin.rsplit_once('/').unwrap().0.to_owned();
+                Self { url: Some(format!("{base}/{name}")), dir, pg: Some((admin, name)) }
+            }
+        }
+    }
+
+    pub async fn cleanup(self) {
+        if let Some((admin, name)) = self.pg {
+            let pool = sqlx::PgPool::connect(&admin).await.unwrap();
+            let _ = sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&pool).await;
+            pool.close().await;
+        }
+    }
+
+    pub fn database_url(&self) -> ferrodesk::config::DatabaseUrl {
+        ferrodesk::config::DatabaseUrl::parse(self.url.as_deref(), self.dir.path()).unwrap()
+    }
+}
+
+pub struct TestApp {
+    pub db: Db,
+    pub base: String,
+    pub store: SharedStore,
+    pub smtp: smtp::Sink,
+    pub clock: Arc<OffsetClock>,
+    running: Option<Running>,
+    fresh: Option<FreshDb>,
+}
+
+pub async fn spawn_app(db: Db) -> TestApp {
+    spawn_app_with(db, &[]).await
+}
+
+pub async fn spawn_app_with(db: Db, extra: &[(&str, &str)]) -> TestApp {
+    let fresh = FreshDb::new(db).await;
+    let smtp = smtp::Sink::start().await;
+    let mut vars: HashMap<String, String> = HashMap::new();
+    vars.insert("FERRODESK_DATA_DIR".into(), fresh.dir.path().display().to_string());
+    vars.insert("FERRODESK_BIND".into(), "127.0.0.1:0".into());
+    vars.insert("FERRODESK_PUBLIC_URL".into(), "http://desk.example.test".into());
+    vars.insert("FERRODESK_SMTP_URL".into(), format!("smtp://127.0.0.1:{}", smtp.port));
+    if let Some(url) = &fresh.url {
+        vars.insert("DATABASE_URL".into(), url.clone());
+    }
+    for (k, v) in extra {
+        vars.insert((*k).into(), (*v).into());
+    }
+    let config = Config::load(|name| vars.get(name).cloned()).unwrap();
+    let clock = Arc::new(OffsetClock::default());
+    let shared: SharedClock = clock.clone();
+    let running = startup::start(config, shared).await.unwrap();
+    TestApp {
+        db,
+        base: format!("http://{}", running.addr),
+        store: running.store.clone(),
+        smtp,
+        clock,
+        running: Some(running),
+        fresh: Some(fresh),
+    }
+}
+
+impl TestApp {
+    pub async fn stop(mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await;
+        }
+        if let Some(fresh) = self.fresh.take() {
+            fresh.cleanup().await;
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    /// Creates an account directly in the store (for admins and fixtures).
+    pub async fn create_user(&self, email: &str, name: &str, role: app::domain::Role, password: &str) -> i64 {
+        let hash = ferrodesk::accounts::passwords::hash(password.to_owned()).await.unwrap();
+        let user = ferrodesk::store::NewUser {
+            email: app::domain::EmailAddress::parse(email).unwrap(),
+            name: app::domain::DisplayName::parse(name).unwrap(),
+            role,
+            password_hash: hash,
+            timezone: app::domain::TimezoneName::utc(),
+        };
+        self.store.insert_user(user, chrono::Utc::now()).await.unwrap().id
+    }
+}
+
+/// A browser-like client: keeps cookies, never follows redirects.
+pub struct Client {
+    pub http: reqwest::Client,
+    base: String,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The message of an `AppError::Invalid` for one field.
+    pub fn field_error(&self, field: &str) -> Option<String> {
+        let json = self.json();
+        json["Invalid"]["fields"]
+            .as_array()?
+            .iter()
+            .find(|f| f["field"] == field)
+            .and_then(|f| f["message"].as_str().map(String::from))
+    }
+
+    pub fn form_error(&self) -> Option<String> {
+        self.json()["Invalid"]["form"].as_str().map(String::from)
+    }
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self { http, base: base.to_owned() }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Calls a server function with form fields named `input[<key>]`.
+    pub async fn call(&self, endpoint: &str, fields: &[(&str, &str)]) -> Reply {
+        let form: Vec<(String, String)> =
+            fields.iter().map(|(k, v)| (format!("input[{k}]"), (*v).to_owned())).collect();
+        let res = self.http.post(self.url(&format!("/api/{endpoint}"))).form(&form).send().await.unwrap();
+        Self::reply(res).await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        let res = self.http.get(self.url(path)).send().await.unwrap();
+        Self::reply(res).await
+    }
+
+    async fn reply(res: reqwest::Response) -> Reply {
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let body = res.text().await.unwrap();
+        Reply { status, headers, body }
+    }
+
+    /// The signed-in user as the app sees it (`null` when signed out).
+    pub async fn me(&self) -> serde_json::Value {
+        self.get("/api/auth/current_user").await.json()
+    }
+
+    pub async fn sign_up(&self, name: &str, email: &str, password: &str) -> Reply {
+        self.call("auth/sign_up", &[("name", name), ("email", email), ("password", password)]).await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Reply {
+        self.call("auth/sign_in", &[("email", email), ("password", password)]).await
+    }
+
+    pub async fn sign_out(&self) -> Reply {
+        self.call("auth/sign_out", &[]).await
+    }
+}
+
+/// The token in the first link of `body` that starts with `prefix`.
+pub fn token_from(body: &str, prefix: &str) -> String {
+    let start = body.find(prefix).unwrap_or_else(|| panic!("no link {prefix} in {body}")) + prefix.len();
+    body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
