@@ -9,6 +9,8 @@ bin="${FERRODESK_BIN:-$root/target/debug/ferrodesk}"
 site="${LEPTOS_SITE_ROOT:-$root/target/site}"
 pg_admin_url="${FERRODESK_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
 work="$(mktemp -d)"
+logs="$root/target/e2e-logs"
+mkdir -p "$logs"
 sink_pid=""
 server_pid=""
 pg_db=""
@@ -38,14 +40,14 @@ run_suite() {
   # The suite signs in many times from one address.
   export FERRODESK_LOGIN_LIMIT_PER_IP=10000 FERRODESK_SIGNUP_LIMIT_PER_IP=10000 FERRODESK_RESET_LIMIT_PER_IP=10000
   FERRODESK_ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" "$bin" admin create --email "$E2E_ADMIN_EMAIL" --name "E2E Admin"
-  "$bin" serve >"$work/server-$name.log" 2>&1 &
+  "$bin" serve >"$logs/server-$name.log" 2>&1 &
   server_pid=$!
   local status=0
   (cd "$root/end2end" && BASE_URL="http://127.0.0.1:$port" npx playwright test) || status=$?
   kill "$server_pid" && wait "$server_pid" || true
   server_pid=""
   if [ "$status" -ne 0 ]; then
-    echo "--- server log ($name) ---"; tail -n 80 "$work/server-$name.log"
+    echo "--- server log ($name) ---"; tail -n 80 "$logs/server-$name.log"
     return "$status"
   fi
 }

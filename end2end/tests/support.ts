@@ -17,9 +17,10 @@ function pathOf(url: string): string {
 
 export const test = base.extend<{ failOnBrowserErrors: void }>({
   // Fails the test on any uncaught page error or console error. Allowed:
-  // a failed favicon load, and the console line Chromium prints when a page
-  // the browser navigated to answers 4xx on purpose (e.g. "Access refused"
-  // served as 403); that page's content is what the test asserts on.
+  // a failed favicon load, and the console line Chromium prints for a 4xx
+  // answer the app gives on purpose: a page served as 401/403/404, or a
+  // server function refusing bad input with 422/401/403/404/409/429 (the
+  // test then asserts on the message shown). A 5xx always fails.
   failOnBrowserErrors: [
     async ({ page }, use) => {
       const errors: string[] = [];
@@ -27,7 +28,8 @@ export const test = base.extend<{ failOnBrowserErrors: void }>({
       page.on('response', (response) => {
         const request = response.request();
         const status = response.status();
-        if (request.isNavigationRequest() && status >= 400 && status < 500) {
+        const isServerFn = pathOf(response.url()).startsWith('/api/');
+        if ((request.isNavigationRequest() || isServerFn) && status >= 400 && status < 500) {
           refusedDocuments.add(response.url());
         }
       });

@@ -14,7 +14,8 @@ pub fn AcceptInvite() -> impl IntoView {
     let token = query_param("token");
     let check = Resource::new(move || token.get(), |token| check_invitation(token.unwrap_or_default()));
     let action_error = action_error(action);
-    let error = Signal::derive(move || action_error.get().or_else(|| check.get().and_then(|r| r.err())));
+    let link_error = Signal::derive(move || action_error.get().or_else(|| check.get().and_then(|r| r.err())));
+    let error = action_error;
     view! {
         <div class="page-narrow">
             <div class="card">
@@ -22,7 +23,7 @@ pub fn AcceptInvite() -> impl IntoView {
                 <p class="lead">"You were invited to work on our service desk. Choose your name and a password."</p>
                 <ActionForm action attr:class="form">
                     <Suspense fallback=|| ()>
-                        <FormMessage error />
+                        <FormMessage error=link_error />
                     </Suspense>
                     <input type="hidden" name="input[token]" prop:value=move || token.get().unwrap_or_default() value=move || token.get().unwrap_or_default() />
                     <TextField label="Name" name="input[name]" id="invite-name" field="name" error autocomplete="name" />

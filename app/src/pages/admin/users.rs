@@ -5,12 +5,22 @@ use crate::api::types::UserSummary;
 use crate::components::form::{action_error, FormMessage, TextField};
 use crate::components::guard::Guarded;
 use crate::domain::{Action, Role};
+use crate::error::AppError;
 use crate::pages::query_param;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 #[component]
 pub fn AdminUsers() -> impl IntoView {
+    // Created here, outside the guard's reactive body, so they exist once
+    // per page (a re-render of the guard must not duplicate resources).
+    let invite = ServerAction::<InviteUser>::new();
+    let change_role = ServerAction::<ChangeRole>::new();
+    let deactivate = ServerAction::<DeactivateUser>::new();
+    let users = Resource::new(
+        move || (invite.version().get(), change_role.version().get(), deactivate.version().get()),
+        |_| list_users(),
+    );
     view! {
         <Guarded action=Action::UseAdminConsole refusal="The admin console is for admins.">
             <div class="workspace">
@@ -21,7 +31,7 @@ pub fn AdminUsers() -> impl IntoView {
                 </aside>
                 <div class="workspace-main">
                     <h1 class="page-title">"Admin console"</h1>
-                    <Users />
+                    <Users invite change_role deactivate users />
                 </div>
             </div>
         </Guarded>
@@ -29,14 +39,12 @@ pub fn AdminUsers() -> impl IntoView {
 }
 
 #[component]
-fn Users() -> impl IntoView {
-    let invite = ServerAction::<InviteUser>::new();
-    let change_role = ServerAction::<ChangeRole>::new();
-    let deactivate = ServerAction::<DeactivateUser>::new();
-    let users = Resource::new(
-        move || (invite.version().get(), change_role.version().get(), deactivate.version().get()),
-        |_| list_users(),
-    );
+fn Users(
+    invite: ServerAction<InviteUser>,
+    change_role: ServerAction<ChangeRole>,
+    deactivate: ServerAction<DeactivateUser>,
+    users: Resource<Result<Vec<UserSummary>, AppError>>,
+) -> impl IntoView {
     let invite_error = action_error(invite);
     let row_error = Signal::derive(move || action_error(change_role).get().or_else(|| action_error(deactivate).get()));
     let invited = query_param("invited");

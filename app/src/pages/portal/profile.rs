@@ -4,26 +4,33 @@ use crate::api::account::{my_profile, ChangePassword, UpdateProfile};
 use crate::components::auth::refresh_auth_on_success;
 use crate::components::form::{action_error, FormMessage, TextField};
 use crate::components::guard::Guarded;
+use crate::api::types::Profile;
 use crate::domain::Action;
+use crate::error::AppError;
 use crate::pages::query_param;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
+    // Outside the guard's reactive body: one of each per page.
+    let update = ServerAction::<UpdateProfile>::new();
+    let change = ServerAction::<ChangePassword>::new();
+    refresh_auth_on_success(update);
+    let profile = Resource::new(move || update.version().get(), |_| my_profile());
     view! {
         <Guarded action=Action::ManageOwnAccount refusal="">
-            <ProfileForms />
+            <ProfileForms update change profile />
         </Guarded>
     }
 }
 
 #[component]
-fn ProfileForms() -> impl IntoView {
-    let update = ServerAction::<UpdateProfile>::new();
-    let change = ServerAction::<ChangePassword>::new();
-    refresh_auth_on_success(update);
-    let profile = Resource::new(move || update.version().get(), |_| my_profile());
+fn ProfileForms(
+    update: ServerAction<UpdateProfile>,
+    change: ServerAction<ChangePassword>,
+    profile: Resource<Result<Profile, AppError>>,
+) -> impl IntoView {
     let done = query_param("done");
     let saved = Signal::derive(move || (done.get().as_deref() == Some("profile")).then(|| "Profile saved.".to_owned()));
     let changed =

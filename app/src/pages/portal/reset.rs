@@ -41,14 +41,15 @@ pub fn ResetConfirm() -> impl IntoView {
     let check = Resource::new(move || token.get(), |token| check_reset_token(token.unwrap_or_default()));
     let action_error = action_error(action);
     // A dead link is reported before anyone types a new password.
-    let error = Signal::derive(move || action_error.get().or_else(|| check.get().and_then(|r| r.err())));
+    let link_error = Signal::derive(move || action_error.get().or_else(|| check.get().and_then(|r| r.err())));
+    let error = action_error;
     view! {
         <div class="page-narrow">
             <div class="card">
                 <h1 class="page-title">"Choose a new password"</h1>
                 <ActionForm action attr:class="form">
                     <Suspense fallback=|| ()>
-                        <FormMessage error />
+                        <FormMessage error=link_error />
                     </Suspense>
                     <input type="hidden" name="input[token]" prop:value=move || token.get().unwrap_or_default() value=move || token.get().unwrap_or_default() />
                     <TextField
