@@ -24,7 +24,10 @@ pub enum AppError {
     /// Input that does not satisfy the rules: per-field messages and/or one
     /// message about the form as a whole.
     #[error("{}", .form.clone().unwrap_or_else(|| "Please correct the highlighted fields.".to_owned()))]
-    Invalid { form: Option<String>, fields: Vec<FieldError> },
+    Invalid {
+        form: Option<String>,
+        fields: Vec<FieldError>,
+    },
     #[error("Sign in to continue.")]
     Unauthenticated,
     #[error("You do not have permission to do that.")]
@@ -43,17 +46,29 @@ pub enum AppError {
 
 impl AppError {
     pub fn field(field: &str, message: &str) -> Self {
-        Self::Invalid { form: None, fields: vec![FieldError { field: field.into(), message: message.into() }] }
+        Self::Invalid {
+            form: None,
+            fields: vec![FieldError {
+                field: field.into(),
+                message: message.into(),
+            }],
+        }
     }
 
     pub fn form(message: &str) -> Self {
-        Self::Invalid { form: Some(message.into()), fields: Vec::new() }
+        Self::Invalid {
+            form: Some(message.into()),
+            fields: Vec::new(),
+        }
     }
 
     /// The message for one field, if any.
     pub fn field_message(&self, name: &str) -> Option<String> {
         match self {
-            Self::Invalid { fields, .. } => fields.iter().find(|f| f.field == name).map(|f| f.message.clone()),
+            Self::Invalid { fields, .. } => fields
+                .iter()
+                .find(|f| f.field == name)
+                .map(|f| f.message.clone()),
             _ => None,
         }
     }
@@ -91,7 +106,10 @@ impl FieldErrors {
         match parsed {
             Ok(value) => Some(value),
             Err(message) => {
-                self.0.push(FieldError { field: field.into(), message: message.into() });
+                self.0.push(FieldError {
+                    field: field.into(),
+                    message: message.into(),
+                });
                 None
             }
         }
@@ -101,7 +119,10 @@ impl FieldErrors {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(AppError::Invalid { form: None, fields: self.0 })
+            Err(AppError::Invalid {
+                form: None,
+                fields: self.0,
+            })
         }
     }
 }
@@ -111,7 +132,9 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => Self::BadRequest(msg),
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
+                Self::BadRequest(msg)
+            }
             other => Self::BadRequest(other.to_string()),
         }
     }
@@ -136,7 +159,9 @@ mod tests {
 
     #[test]
     fn round_trips_through_json() {
-        let err = AppError::RateLimited { retry_after_secs: 30 };
+        let err = AppError::RateLimited {
+            retry_after_secs: 30,
+        };
         let json = serde_json::to_string(&err).unwrap();
         assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), err);
     }

@@ -41,9 +41,10 @@ fn content_security_policy() {
          style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*; \
          object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     );
-    if let (Some(options), Ok(value)) =
-        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&policy))
-    {
+    if let (Some(options), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&policy),
+    ) {
         options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

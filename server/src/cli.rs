@@ -11,7 +11,11 @@ use std::io::Read;
 use std::sync::Arc;
 
 #[derive(Debug, Parser)]
-#[command(name = "ferrodesk", version, about = "Ferrodesk, an open-source service desk")]
+#[command(
+    name = "ferrodesk",
+    version,
+    about = "Ferrodesk, an open-source service desk"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -64,7 +68,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("Database is up to date ({}).", db.store.backend().as_str());
             Ok(())
         }
-        Command::Admin { command: AdminCommand::Create { email, name } } => create_admin(config, &email, &name).await,
+        Command::Admin {
+            command: AdminCommand::Create { email, name },
+        } => create_admin(config, &email, &name).await,
     }
 }
 
@@ -89,22 +95,33 @@ async fn create_admin(config: Config, email: &str, name: &str) -> Result<(), Cli
         Ok(p) => p,
         Err(_) => {
             let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| CliError::Input(format!("cannot read the password from standard input: {e}")))?;
+            std::io::stdin().read_to_string(&mut text).map_err(|e| {
+                CliError::Input(format!("cannot read the password from standard input: {e}"))
+            })?;
             text.trim_end_matches(['\r', '\n']).to_owned()
         }
     };
-    let password = Password::parse(&password).map_err(|m| CliError::Input(format!("password: {m}")))?;
-    let hash = passwords::hash(password.expose().to_owned()).await.map_err(|e| CliError::Input(e.to_string()))?;
+    let password =
+        Password::parse(&password).map_err(|m| CliError::Input(format!("password: {m}")))?;
+    let hash = passwords::hash(password.expose().to_owned())
+        .await
+        .map_err(|e| CliError::Input(e.to_string()))?;
     let db = store::open(&config.database).await?;
-    let user = NewUser { email, name, role: Role::Admin, password_hash: hash, timezone: TimezoneName::utc() };
+    let user = NewUser {
+        email,
+        name,
+        role: Role::Admin,
+        password_hash: hash,
+        timezone: TimezoneName::utc(),
+    };
     match db.store.insert_user(user, chrono::Utc::now()).await {
         Ok(user) => {
             println!("Admin {} created (id {}).", user.email, user.id);
             Ok(())
         }
-        Err(StoreError::Conflict(_)) => Err(CliError::Input("an account with this email already exists".into())),
+        Err(StoreError::Conflict(_)) => Err(CliError::Input(
+            "an account with this email already exists".into(),
+        )),
         Err(other) => Err(other.into()),
     }
 }

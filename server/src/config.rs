@@ -52,7 +52,9 @@ impl DatabaseUrl {
             }
             Some(other) => {
                 let scheme = other.split_once(':').map(|(s, _)| s).unwrap_or(other);
-                Err(ConfigError::UnknownDatabaseScheme(scheme.chars().take(20).collect()))
+                Err(ConfigError::UnknownDatabaseScheme(
+                    scheme.chars().take(20).collect(),
+                ))
             }
         }
     }
@@ -96,6 +98,8 @@ pub struct Config {
     pub rate_limits: RateLimits,
     pub log_json: bool,
     pub site_root: PathBuf,
+    /// Requests in flight beyond this are shed with 503.
+    pub max_concurrent_requests: usize,
 }
 
 /// The file format; every field optional, environment wins.
@@ -113,6 +117,7 @@ struct FileConfig {
     rate_limits: Option<RateLimits>,
     log_format: Option<String>,
     site_root: Option<PathBuf>,
+    max_concurrent_requests: Option<i64>,
 }
 
 impl Config {
@@ -126,52 +131,122 @@ impl Config {
         };
         let pick = |name: &str, from_file: Option<String>| env(name).or(from_file);
 
-        let data_dir = env("FERRODESK_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| "data".into());
-        let database = DatabaseUrl::parse(pick("DATABASE_URL", file.database_url).as_deref(), &data_dir)?;
+        let data_dir = env("FERRODESK_DATA_DIR")
+            .map(PathBuf::from)
+            .or(file.data_dir)
+            .unwrap_or_else(|| "data".into());
+        let database = DatabaseUrl::parse(
+            pick("DATABASE_URL", file.database_url).as_deref(),
+            &data_dir,
+        )?;
         let bind_text = pick("FERRODESK_BIND", file.bind)
             .or_else(|| env("LEPTOS_SITE_ADDR"))
             .unwrap_or_else(|| "127.0.0.1:3000".into());
-        let bind: SocketAddr = bind_text
-            .parse()
-            .map_err(|e| invalid("FERRODESK_BIND", format!("{bind_text:?} is not host:port ({e})")))?;
-        let public_text = pick("FERRODESK_PUBLIC_URL", file.public_url).unwrap_or_else(|| format!("http://{bind}"));
+        let bind: SocketAddr = bind_text.parse().map_err(|e| {
+            invalid(
+                "FERRODESK_BIND",
+                format!("{bind_text:?} is not host:port ({e})"),
+            )
+        })?;
+        let public_text = pick("FERRODESK_PUBLIC_URL", file.public_url)
+            .unwrap_or_else(|| format!("http://{bind}"));
         let public_url = Url::parse(&public_text)
             .map_err(|e| invalid("FERRODESK_PUBLIC_URL", format!("{public_text:?}: {e}")))?;
         if !matches!(public_url.scheme(), "http" | "https") || public_url.host_str().is_none() {
-            return Err(invalid("FERRODESK_PUBLIC_URL", "must be an http:// or https:// URL with a host".into()));
+            return Err(invalid(
+                "FERRODESK_PUBLIC_URL",
+                "must be an http:// or https:// URL with a host".into(),
+            ));
         }
-        let smtp_url = pick("FERRODESK_SMTP_URL", file.smtp_url).filter(|s| !s.trim().is_empty()).map(Secret::new);
+        let smtp_url = pick("FERRODESK_SMTP_URL", file.smtp_url)
+            .filter(|s| !s.trim().is_empty())
+            .map(Secret::new);
         if let Some(url) = &smtp_url {
             if !(url.expose().starts_with("smtp://") || url.expose().starts_with("smtps://")) {
-                return Err(invalid("FERRODESK_SMTP_URL", "must start with smtp:// or smtps://".into()));
+                return Err(invalid(
+                    "FERRODESK_SMTP_URL",
+                    "must start with smtp:// or smtps://".into(),
+                ));
             }
         }
-        let mail_from = pick("FERRODESK_MAIL_FROM", file.mail_from)
-            .unwrap_or_else(|| format!("Ferrodesk <ferrodesk@{}>", public_url.host_str().unwrap_or("localhost")));
+        let mail_from = pick("FERRODESK_MAIL_FROM", file.mail_from).unwrap_or_else(|| {
+            format!(
+                "Ferrodesk <ferrodesk@{}>",
+                public_url.host_str().unwrap_or("localhost")
+            )
+        });
         let secure_cookies = match env("FERRODESK_SECURE_COOKIES") {
             Some(v) => parse_bool("FERRODESK_SECURE_COOKIES", &v)?,
-            None => file.secure_cookies.unwrap_or(public_url.scheme() == "https"),
+            None => file
+                .secure_cookies
+                .unwrap_or(public_url.scheme() == "https"),
         };
         let proxies = match env("FERRODESK_TRUSTED_PROXIES") {
-            Some(list) => list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
             None => file.trusted_proxies.unwrap_or_default(),
         };
         let trusted_proxies = proxies
             .iter()
-            .map(|p| p.parse().map_err(|_| invalid("FERRODESK_TRUSTED_PROXIES", format!("{p:?} is not an IP address"))))
+            .map(|p| {
+                p.parse().map_err(|_| {
+                    invalid(
+                        "FERRODESK_TRUSTED_PROXIES",
+                        format!("{p:?} is not an IP address"),
+                    )
+                })
+            })
             .collect::<Result<_, _>>()?;
         let mut rate_limits = file.rate_limits.unwrap_or_default();
-        override_limit(&env, "FERRODESK_LOGIN_LIMIT_PER_IP", &mut rate_limits.login_per_ip)?;
-        override_limit(&env, "FERRODESK_LOGIN_LIMIT_PER_ACCOUNT", &mut rate_limits.login_per_account)?;
-        override_limit(&env, "FERRODESK_SIGNUP_LIMIT_PER_IP", &mut rate_limits.signup_per_ip)?;
-        override_limit(&env, "FERRODESK_RESET_LIMIT_PER_IP", &mut rate_limits.reset_per_ip)?;
-        override_limit(&env, "FERRODESK_RESET_LIMIT_PER_ACCOUNT", &mut rate_limits.reset_per_account)?;
+        override_limit(
+            &env,
+            "FERRODESK_LOGIN_LIMIT_PER_IP",
+            &mut rate_limits.login_per_ip,
+        )?;
+        override_limit(
+            &env,
+            "FERRODESK_LOGIN_LIMIT_PER_ACCOUNT",
+            &mut rate_limits.login_per_account,
+        )?;
+        override_limit(
+            &env,
+            "FERRODESK_SIGNUP_LIMIT_PER_IP",
+            &mut rate_limits.signup_per_ip,
+        )?;
+        override_limit(
+            &env,
+            "FERRODESK_RESET_LIMIT_PER_IP",
+            &mut rate_limits.reset_per_ip,
+        )?;
+        override_limit(
+            &env,
+            "FERRODESK_RESET_LIMIT_PER_ACCOUNT",
+            &mut rate_limits.reset_per_account,
+        )?;
         let log_json = match pick("FERRODESK_LOG_FORMAT", file.log_format).as_deref() {
             None | Some("pretty") => false,
             Some("json") => true,
-            Some(other) => return Err(invalid("FERRODESK_LOG_FORMAT", format!("{other:?}: use json or pretty"))),
+            Some(other) => {
+                return Err(invalid(
+                    "FERRODESK_LOG_FORMAT",
+                    format!("{other:?}: use json or pretty"),
+                ))
+            }
         };
-        let site_root = env("LEPTOS_SITE_ROOT").map(PathBuf::from).or(file.site_root).unwrap_or_else(|| "target/site".into());
+        let mut max_concurrent_requests = file.max_concurrent_requests.unwrap_or(1024);
+        override_limit(
+            &env,
+            "FERRODESK_MAX_CONCURRENT_REQUESTS",
+            &mut max_concurrent_requests,
+        )?;
+        let site_root = env("LEPTOS_SITE_ROOT")
+            .map(PathBuf::from)
+            .or(file.site_root)
+            .unwrap_or_else(|| "target/site".into());
         Ok(Self {
             data_dir,
             database,
@@ -184,20 +259,30 @@ impl Config {
             rate_limits,
             log_json,
             site_root,
+            max_concurrent_requests: usize::try_from(max_concurrent_requests).unwrap_or(1024),
         })
     }
 
     /// A link into the app, always from the configured public URL (never
     /// the Host header of a request).
     pub fn link(&self, path_and_query: &str) -> String {
-        format!("{}{}", self.public_url.as_str().trim_end_matches('/'), path_and_query)
+        format!(
+            "{}{}",
+            self.public_url.as_str().trim_end_matches('/'),
+            path_and_query
+        )
     }
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError::File { path: path.to_owned(), reason: e.to_string() })?;
-    toml::from_str(&text).map_err(|e| ConfigError::File { path: path.to_owned(), reason: e.to_string() })
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::File {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })
 }
 
 fn invalid(name: &'static str, reason: String) -> ConfigError {
@@ -212,7 +297,11 @@ fn parse_bool(name: &'static str, value: &str) -> Result<bool, ConfigError> {
     }
 }
 
-fn override_limit(env: &impl Fn(&str) -> Option<String>, name: &'static str, slot: &mut i64) -> Result<(), ConfigError> {
+fn override_limit(
+    env: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    slot: &mut i64,
+) -> Result<(), ConfigError> {
     if let Some(value) = env(name) {
         *slot = value
             .trim()
@@ -230,14 +319,20 @@ mod tests {
     use std::collections::HashMap;
 
     fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::load(|name| map.get(name).cloned())
     }
 
     #[test]
     fn no_database_url_means_sqlite_in_the_data_dir() {
         let config = load(&[("FERRODESK_DATA_DIR", "/srv/desk")]).unwrap();
-        assert_eq!(config.database, DatabaseUrl::Sqlite("/srv/desk/ferrodesk.sqlite3".into()));
+        assert_eq!(
+            config.database,
+            DatabaseUrl::Sqlite("/srv/desk/ferrodesk.sqlite3".into())
+        );
     }
 
     #[test]
@@ -257,13 +352,25 @@ mod tests {
     fn public_url_drives_links_and_cookie_security() {
         let config = load(&[("FERRODESK_PUBLIC_URL", "https://help.example.com/")]).unwrap();
         assert!(config.secure_cookies);
-        assert_eq!(config.link("/portal/reset?x=1"), "https://help.example.com/portal/reset?x=1");
+        assert_eq!(
+            config.link("/portal/reset?x=1"),
+            "https://help.example.com/portal/reset?x=1"
+        );
     }
 
     #[test]
     fn bad_values_name_the_setting() {
-        assert!(load(&[("FERRODESK_BIND", "nowhere")]).unwrap_err().to_string().contains("FERRODESK_BIND"));
-        assert!(load(&[("FERRODESK_SMTP_URL", "http://x")]).unwrap_err().to_string().contains("FERRODESK_SMTP_URL"));
-        assert!(load(&[("FERRODESK_LOGIN_LIMIT_PER_IP", "-3")]).unwrap_err().to_string().contains("LOGIN_LIMIT"));
+        assert!(load(&[("FERRODESK_BIND", "nowhere")])
+            .unwrap_err()
+            .to_string()
+            .contains("FERRODESK_BIND"));
+        assert!(load(&[("FERRODESK_SMTP_URL", "http://x")])
+            .unwrap_err()
+            .to_string()
+            .contains("FERRODESK_SMTP_URL"));
+        assert!(load(&[("FERRODESK_LOGIN_LIMIT_PER_IP", "-3")])
+            .unwrap_err()
+            .to_string()
+            .contains("LOGIN_LIMIT"));
     }
 }

@@ -23,7 +23,10 @@ pub enum StartError {
     #[error("email: {0}")]
     Mail(#[from] TransportError),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 pub struct Running {
@@ -41,7 +44,12 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
     let store = database.store;
     let transport = MailTransport::from_config(&config)?;
     let mail_wake = Arc::new(Notify::new());
-    let accounts = Arc::new(Accounts::new(store.clone(), config.clone(), clock.clone(), mail_wake.clone()));
+    let accounts = Arc::new(Accounts::new(
+        store.clone(),
+        config.clone(),
+        clock.clone(),
+        mail_wake.clone(),
+    ));
 
     let leptos = LeptosOptions::builder()
         .output_name("ferrodesk")
@@ -59,8 +67,14 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
 
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
-        .map_err(|source| StartError::Bind { addr: config.bind, source })?;
-    let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: config.bind, source })?;
+        .map_err(|source| StartError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: config.bind,
+        source,
+    })?;
     let (shutdown, signal) = watch::channel(false);
 
     let outbox = OutboxWorker {
@@ -72,7 +86,12 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
     };
     let workers = vec![
         tokio::spawn(outbox.run(signal.clone())),
-        tokio::spawn(housekeeping(store.clone(), database.sessions, clock, signal.clone())),
+        tokio::spawn(housekeeping(
+            store.clone(),
+            database.sessions,
+            clock,
+            signal.clone(),
+        )),
     ];
 
     let mut stop = signal;
@@ -88,14 +107,24 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         }
     });
     tracing::info!(%addr, backend = store.backend().as_str(), "Ferrodesk listening");
-    Ok(Running { addr, store, config, shutdown, server, workers })
+    Ok(Running {
+        addr,
+        store,
+        config,
+        shutdown,
+        server,
+        workers,
+    })
 }
 
 impl Running {
     /// Stops taking connections, drains in-flight requests, stops workers.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
-        if tokio::time::timeout(Duration::from_secs(30), self.server).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(30), self.server)
+            .await
+            .is_err()
+        {
             tracing::warn!("requests still running after 30 s; stopping anyway");
         }
         for worker in self.workers {

@@ -23,7 +23,10 @@ pub async fn invite_user(input: InviteInput) -> Result<(), AppError> {
 
 #[server(endpoint = "admin/change_role")]
 pub async fn change_role(input: ChangeRoleInput) -> Result<(), AppError> {
-    let actor = backend::authorized(Action::ChangeUser { target_id: input.user_id }).await?;
+    let actor = backend::authorized(Action::ChangeUser {
+        target_id: input.user_id,
+    })
+    .await?;
     backend::desk()?.change_role(&actor, input).await?;
     redirect("/admin");
     Ok(())
@@ -31,7 +34,10 @@ pub async fn change_role(input: ChangeRoleInput) -> Result<(), AppError> {
 
 #[server(endpoint = "admin/deactivate")]
 pub async fn deactivate_user(input: DeactivateInput) -> Result<(), AppError> {
-    let actor = backend::authorized(Action::ChangeUser { target_id: input.user_id }).await?;
+    let actor = backend::authorized(Action::ChangeUser {
+        target_id: input.user_id,
+    })
+    .await?;
     backend::desk()?.deactivate(&actor, input).await?;
     redirect("/admin");
     Ok(())
@@ -41,7 +47,9 @@ pub async fn deactivate_user(input: DeactivateInput) -> Result<(), AppError> {
 fn url_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
             other => format!("%{other:02X}"),
         })
         .collect()

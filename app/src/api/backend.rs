@@ -38,8 +38,16 @@ pub trait Desk: Send + Sync + 'static {
     /// deactivated, or its session epoch moved on.
     async fn load_actor(&self, session: SessionUser) -> Result<Option<Actor>, AppError>;
     async fn sign_up(&self, input: SignUpInput, ip: IpAddr) -> Result<SessionUser, AppError>;
-    async fn sign_in(&self, input: SignInInput, ip: IpAddr) -> Result<(SessionUser, Role), AppError>;
-    async fn request_password_reset(&self, input: ResetRequestInput, ip: IpAddr) -> Result<(), AppError>;
+    async fn sign_in(
+        &self,
+        input: SignInInput,
+        ip: IpAddr,
+    ) -> Result<(SessionUser, Role), AppError>;
+    async fn request_password_reset(
+        &self,
+        input: ResetRequestInput,
+        ip: IpAddr,
+    ) -> Result<(), AppError>;
     async fn reset_password(&self, input: ResetConfirmInput) -> Result<(), AppError>;
     /// Whether a reset link can still be used (so the page can say so at once).
     async fn check_reset_token(&self, token: String) -> Result<(), AppError>;
@@ -48,7 +56,11 @@ pub trait Desk: Send + Sync + 'static {
     async fn profile(&self, actor: &Actor) -> Result<Profile, AppError>;
     async fn update_profile(&self, actor: &Actor, input: ProfileInput) -> Result<(), AppError>;
     /// Returns the new session identity: the password change ends every other session.
-    async fn change_password(&self, actor: &Actor, input: PasswordChangeInput) -> Result<SessionUser, AppError>;
+    async fn change_password(
+        &self,
+        actor: &Actor,
+        input: PasswordChangeInput,
+    ) -> Result<SessionUser, AppError>;
     async fn list_users(&self, actor: &Actor) -> Result<Vec<UserSummary>, AppError>;
     async fn invite(&self, actor: &Actor, input: InviteInput) -> Result<String, AppError>;
     async fn accept_invite(&self, input: AcceptInviteInput) -> Result<SessionUser, AppError>;
@@ -89,7 +101,11 @@ pub async fn client_ip() -> Result<IpAddr, AppError> {
 /// account is no longer valid is destroyed on the spot.
 pub async fn current_actor() -> Result<Option<Actor>, AppError> {
     let session = session().await?;
-    let Some(user) = session.get::<SessionUser>(SESSION_USER).await.map_err(internal)? else {
+    let Some(user) = session
+        .get::<SessionUser>(SESSION_USER)
+        .await
+        .map_err(internal)?
+    else {
         return Ok(None);
     };
     let actor = desk()?.load_actor(user).await?;

@@ -109,8 +109,15 @@ mod tests {
 
     #[test]
     fn debug_never_prints_passwords_or_tokens() {
-        let input = SignUpInput { name: "Ada".into(), email: "a@example.com".into(), password: "s3cret-pass".into() };
-        let reset = ResetConfirmInput { token: "tok-123".into(), password: "s3cret-pass".into() };
+        let input = SignUpInput {
+            name: "Ada".into(),
+            email: "a@example.com".into(),
+            password: "s3cret-pass".into(),
+        };
+        let reset = ResetConfirmInput {
+            token: "tok-123".into(),
+            password: "s3cret-pass".into(),
+        };
         assert!(!format!("{input:?}").contains("s3cret"));
         assert!(format!("{input:?}").contains("a@example.com"));
         assert!(!format!("{reset:?}").contains("tok-123"));

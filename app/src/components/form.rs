@@ -83,7 +83,9 @@ pub fn FormMessage(
         if let Some(text) = error.get().and_then(|e| e.form_message()) {
             Some(view! { <div class="form-error" role="alert">{text}</div> }.into_any())
         } else {
-            success.get().map(|text| view! { <div class="form-success" role="status">{text}</div> }.into_any())
+            success.get().map(|text| {
+                view! { <div class="form-success" role="status">{text}</div> }.into_any()
+            })
         }
     }
 }

@@ -19,10 +19,14 @@ impl EmailAddress {
         if trimmed.is_empty() || trimmed.len() > 254 {
             return Err(INVALID_EMAIL);
         }
-        if trimmed
-            .chars()
-            .any(|c| c.is_control() || c.is_whitespace() || matches!(c, '<' | '>' | ',' | ';' | '"' | '(' | ')' | '[' | ']' | '\\'))
-        {
+        if trimmed.chars().any(|c| {
+            c.is_control()
+                || c.is_whitespace()
+                || matches!(
+                    c,
+                    '<' | '>' | ',' | ';' | '"' | '(' | ')' | '[' | ']' | '\\'
+                )
+        }) {
             return Err(INVALID_EMAIL);
         }
         let (local, domain) = trimmed.rsplit_once('@').ok_or(INVALID_EMAIL)?;
@@ -63,8 +67,20 @@ mod tests {
 
     #[test]
     fn refuses_malformed_addresses() {
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "ada@@example.com", "ada@.example.com",
-            "ada@example..com", "a da@example.com", "ada@example.com\r\nBcc: x@y.z", "ada@-x.com", "<ada@example.com>"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "ada@@example.com",
+            "ada@.example.com",
+            "ada@example..com",
+            "a da@example.com",
+            "ada@example.com\r\nBcc: x@y.z",
+            "ada@-x.com",
+            "<ada@example.com>",
+        ] {
             assert_eq!(EmailAddress::parse(bad), Err(INVALID_EMAIL), "{bad:?}");
         }
     }

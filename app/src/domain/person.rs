@@ -20,7 +20,10 @@ impl DisplayName {
         if trimmed.chars().count() > 100 {
             return Err(NAME_TOO_LONG);
         }
-        if trimmed.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        if trimmed
+            .chars()
+            .any(|c| c.is_control() || is_bidi_control(c))
+        {
             return Err(NAME_INVALID);
         }
         Ok(Self(trimmed.to_owned()))
@@ -42,14 +45,23 @@ mod tests {
 
     #[test]
     fn trims_and_accepts_unicode_names() {
-        assert_eq!(DisplayName::parse("  Zoë Ngũgĩ ").unwrap().as_str(), "Zoë Ngũgĩ");
+        assert_eq!(
+            DisplayName::parse("  Zoë Ngũgĩ ").unwrap().as_str(),
+            "Zoë Ngũgĩ"
+        );
     }
 
     #[test]
     fn refuses_empty_long_and_disguised_names() {
         assert_eq!(DisplayName::parse("   ").unwrap_err(), NAME_REQUIRED);
-        assert_eq!(DisplayName::parse(&"a".repeat(101)).unwrap_err(), NAME_TOO_LONG);
-        assert_eq!(DisplayName::parse("Eve\u{202E}gnp.exe").unwrap_err(), NAME_INVALID);
+        assert_eq!(
+            DisplayName::parse(&"a".repeat(101)).unwrap_err(),
+            NAME_TOO_LONG
+        );
+        assert_eq!(
+            DisplayName::parse("Eve\u{202E}gnp.exe").unwrap_err(),
+            NAME_INVALID
+        );
         assert_eq!(DisplayName::parse("Eve\nBcc").unwrap_err(), NAME_INVALID);
     }
 }

@@ -59,12 +59,22 @@ mod tests {
     use super::*;
 
     fn actor(role: Role) -> Actor {
-        Actor { id: 7, role, name: "A".into(), email: "a@example.com".into() }
+        Actor {
+            id: 7,
+            role,
+            name: "A".into(),
+            email: "a@example.com".into(),
+        }
     }
 
     #[test]
     fn nobody_signed_in_is_refused_everything() {
-        for action in [Action::ManageOwnAccount, Action::UseAgentWorkspace, Action::UseAdminConsole, Action::ManageUsers] {
+        for action in [
+            Action::ManageOwnAccount,
+            Action::UseAgentWorkspace,
+            Action::UseAdminConsole,
+            Action::ManageUsers,
+        ] {
             assert_eq!(authorize(None, action), Err(Denied::Unauthenticated));
         }
     }
@@ -73,17 +83,32 @@ mod tests {
     fn customers_manage_only_their_own_account() {
         let c = actor(Role::Customer);
         assert_eq!(authorize(Some(&c), Action::ManageOwnAccount), Ok(()));
-        assert_eq!(authorize(Some(&c), Action::UseAgentWorkspace), Err(Denied::Forbidden));
-        assert_eq!(authorize(Some(&c), Action::UseAdminConsole), Err(Denied::Forbidden));
-        assert_eq!(authorize(Some(&c), Action::ManageUsers), Err(Denied::Forbidden));
+        assert_eq!(
+            authorize(Some(&c), Action::UseAgentWorkspace),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(Some(&c), Action::UseAdminConsole),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(Some(&c), Action::ManageUsers),
+            Err(Denied::Forbidden)
+        );
     }
 
     #[test]
     fn agents_use_the_workspace_but_not_the_console() {
         let a = actor(Role::Agent);
         assert_eq!(authorize(Some(&a), Action::UseAgentWorkspace), Ok(()));
-        assert_eq!(authorize(Some(&a), Action::UseAdminConsole), Err(Denied::Forbidden));
-        assert_eq!(authorize(Some(&a), Action::ChangeUser { target_id: 1 }), Err(Denied::Forbidden));
+        assert_eq!(
+            authorize(Some(&a), Action::UseAdminConsole),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(Some(&a), Action::ChangeUser { target_id: 1 }),
+            Err(Denied::Forbidden)
+        );
     }
 
     #[test]
@@ -91,7 +116,13 @@ mod tests {
         let a = actor(Role::Admin);
         assert_eq!(authorize(Some(&a), Action::UseAgentWorkspace), Ok(()));
         assert_eq!(authorize(Some(&a), Action::ManageUsers), Ok(()));
-        assert_eq!(authorize(Some(&a), Action::ChangeUser { target_id: 8 }), Ok(()));
-        assert_eq!(authorize(Some(&a), Action::ChangeUser { target_id: 7 }), Err(Denied::Forbidden));
+        assert_eq!(
+            authorize(Some(&a), Action::ChangeUser { target_id: 8 }),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(Some(&a), Action::ChangeUser { target_id: 7 }),
+            Err(Denied::Forbidden)
+        );
     }
 }

@@ -50,7 +50,10 @@ mod tests {
     fn accepts_iana_names_and_refuses_others() {
         assert!(TimezoneName::parse("Europe/Berlin").is_ok());
         assert!(TimezoneName::parse("UTC").is_ok());
-        assert_eq!(TimezoneName::parse("Mars/Olympus").unwrap_err(), INVALID_TIMEZONE);
+        assert_eq!(
+            TimezoneName::parse("Mars/Olympus").unwrap_err(),
+            INVALID_TIMEZONE
+        );
         assert_eq!(TimezoneName::parse("").unwrap_err(), INVALID_TIMEZONE);
     }
 }

@@ -12,9 +12,16 @@ pub fn AcceptInvite() -> impl IntoView {
     let action = ServerAction::<AcceptInviteFn>::new();
     refresh_auth_on_success(action);
     let token = query_param("token");
-    let check = Resource::new(move || token.get(), |token| check_invitation(token.unwrap_or_default()));
+    let check = Resource::new(
+        move || token.get(),
+        |token| check_invitation(token.unwrap_or_default()),
+    );
     let action_error = action_error(action);
-    let link_error = Signal::derive(move || action_error.get().or_else(|| check.get().and_then(|r| r.err())));
+    let link_error = Signal::derive(move || {
+        action_error
+            .get()
+            .or_else(|| check.get().and_then(|r| r.err()))
+    });
     let error = action_error;
     view! {
         <div class="page-narrow">

@@ -18,14 +18,21 @@ pub enum LimitError {
 
 impl Limiter {
     pub fn new(store: SharedStore, window_secs: i64) -> Self {
-        Self { store, window_secs: window_secs.max(1) }
+        Self {
+            store,
+            window_secs: window_secs.max(1),
+        }
     }
 
     /// Counts a hit on `key`; refuses when more than `limit` hits fell in
     /// the current window.
     pub async fn hit(&self, key: &str, limit: i64, now: DateTime<Utc>) -> Result<(), LimitError> {
         let (start, retry_after_secs) = window(now, self.window_secs);
-        let hits = self.store.hit_rate_limit(key, start).await.map_err(LimitError::Store)?;
+        let hits = self
+            .store
+            .hit_rate_limit(key, start)
+            .await
+            .map_err(LimitError::Store)?;
         if hits > limit {
             return Err(LimitError::Exceeded { retry_after_secs });
         }

@@ -22,9 +22,12 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 pub const WRONG_CREDENTIALS: &str = "Email or password is incorrect.";
-pub const EMAIL_TAKEN: &str = "An account with this email already exists. Sign in or reset your password.";
-pub const DEAD_RESET_LINK: &str = "This reset link has expired or has already been used. Request a new one.";
-pub const DEAD_INVITATION: &str = "This invitation has expired or has already been used. Ask an admin for a new one.";
+pub const EMAIL_TAKEN: &str =
+    "An account with this email already exists. Sign in or reset your password.";
+pub const DEAD_RESET_LINK: &str =
+    "This reset link has expired or has already been used. Request a new one.";
+pub const DEAD_INVITATION: &str =
+    "This invitation has expired or has already been used. Ask an admin for a new one.";
 pub const WRONG_CURRENT_PASSWORD: &str = "The current password is incorrect.";
 const RESET_MINUTES: i64 = 60;
 const INVITATION_DAYS: i64 = 7;
@@ -40,17 +43,35 @@ pub struct Accounts {
 }
 
 impl Accounts {
-    pub fn new(store: SharedStore, config: Arc<Config>, clock: SharedClock, mail_wake: Arc<Notify>) -> Self {
+    pub fn new(
+        store: SharedStore,
+        config: Arc<Config>,
+        clock: SharedClock,
+        mail_wake: Arc<Notify>,
+    ) -> Self {
         let limiter = Limiter::new(store.clone(), config.rate_limits.window_secs);
-        Self { store, config, clock, limiter, mail_wake }
+        Self {
+            store,
+            config,
+            clock,
+            limiter,
+            mail_wake,
+        }
     }
 
     fn session_for(&self, user: &UserRecord) -> SessionUser {
-        SessionUser { user_id: user.id, epoch: user.session_epoch, started_at: self.clock.now().timestamp_millis() }
+        SessionUser {
+            user_id: user.id,
+            epoch: user.session_epoch,
+            started_at: self.clock.now().timestamp_millis(),
+        }
     }
 
     async fn limit(&self, key: String, limit: i64) -> Result<(), AppError> {
-        self.limiter.hit(&key, limit, self.clock.now()).await.map_err(AppError::from)
+        self.limiter
+            .hit(&key, limit, self.clock.now())
+            .await
+            .map_err(AppError::from)
     }
 }
 
@@ -83,14 +104,27 @@ impl Desk for Accounts {
         if age > Duration::days(ABSOLUTE_SESSION_DAYS).num_milliseconds() {
             return Ok(None);
         }
-        let user = self.store.user_by_id(session.user_id).await.map_err(store_err)?;
+        let user = self
+            .store
+            .user_by_id(session.user_id)
+            .await
+            .map_err(store_err)?;
         Ok(user
             .filter(|u| u.active && u.session_epoch == session.epoch)
-            .map(|u| Actor { id: u.id, role: u.role, name: u.name, email: u.email }))
+            .map(|u| Actor {
+                id: u.id,
+                role: u.role,
+                name: u.name,
+                email: u.email,
+            }))
     }
 
     async fn sign_up(&self, input: SignUpInput, ip: IpAddr) -> Result<SessionUser, AppError> {
-        self.limit(format!("signup:ip:{ip}"), self.config.rate_limits.signup_per_ip).await?;
+        self.limit(
+            format!("signup:ip:{ip}"),
+            self.config.rate_limits.signup_per_ip,
+        )
+        .await?;
         let mut errors = FieldErrors::default();
         let name = errors.check("name", DisplayName::parse(&input.name));
         let email = errors.check("email", EmailAddress::parse(&input.email));
@@ -99,8 +133,16 @@ impl Desk for Accounts {
         let (Some(name), Some(email), Some(password)) = (name, email, password) else {
             return Err(AppError::form("Please correct the highlighted fields."));
         };
-        let password_hash = passwords::hash(password.expose().to_owned()).await.map_err(hash_err)?;
-        let new = NewUser { email, name, role: Role::Customer, password_hash, timezone: TimezoneName::utc() };
+        let password_hash = passwords::hash(password.expose().to_owned())
+            .await
+            .map_err(hash_err)?;
+        let new = NewUser {
+            email,
+            name,
+            role: Role::Customer,
+            password_hash,
+            timezone: TimezoneName::utc(),
+        };
         match self.store.insert_user(new, self.clock.now()).await {
             Ok(user) => {
                 tracing::info!(user_id = user.id, "customer signed up");
@@ -111,19 +153,35 @@ impl Desk for Accounts {
         }
     }
 
-    async fn sign_in(&self, input: SignInInput, ip: IpAddr) -> Result<(SessionUser, Role), AppError> {
-        self.limit(format!("login:ip:{ip}"), self.config.rate_limits.login_per_ip).await?;
+    async fn sign_in(
+        &self,
+        input: SignInInput,
+        ip: IpAddr,
+    ) -> Result<(SessionUser, Role), AppError> {
+        self.limit(
+            format!("login:ip:{ip}"),
+            self.config.rate_limits.login_per_ip,
+        )
+        .await?;
         let email = EmailAddress::parse(&input.email).ok();
         if let Some(email) = &email {
-            self.limit(format!("login:account:{email}"), self.config.rate_limits.login_per_account).await?;
+            self.limit(
+                format!("login:account:{email}"),
+                self.config.rate_limits.login_per_account,
+            )
+            .await?;
         }
         let user = match &email {
             Some(email) => self.store.user_by_email(email).await.map_err(store_err)?,
             None => None,
         };
         let user = user.filter(|u| u.active);
-        let verified =
-            passwords::verify(input.password, user.as_ref().map(|u| u.password_hash.clone())).await.map_err(hash_err)?;
+        let verified = passwords::verify(
+            input.password,
+            user.as_ref().map(|u| u.password_hash.clone()),
+        )
+        .await
+        .map_err(hash_err)?;
         match user {
             Some(user) if verified => {
                 tracing::info!(user_id = user.id, "signed in");
@@ -133,11 +191,29 @@ impl Desk for Accounts {
         }
     }
 
-    async fn request_password_reset(&self, input: ResetRequestInput, ip: IpAddr) -> Result<(), AppError> {
-        self.limit(format!("reset:ip:{ip}"), self.config.rate_limits.reset_per_ip).await?;
+    async fn request_password_reset(
+        &self,
+        input: ResetRequestInput,
+        ip: IpAddr,
+    ) -> Result<(), AppError> {
+        self.limit(
+            format!("reset:ip:{ip}"),
+            self.config.rate_limits.reset_per_ip,
+        )
+        .await?;
         let email = EmailAddress::parse(&input.email).map_err(|m| AppError::field("email", m))?;
-        self.limit(format!("reset:account:{email}"), self.config.rate_limits.reset_per_account).await?;
-        let Some(user) = self.store.user_by_email(&email).await.map_err(store_err)?.filter(|u| u.active) else {
+        self.limit(
+            format!("reset:account:{email}"),
+            self.config.rate_limits.reset_per_account,
+        )
+        .await?;
+        let Some(user) = self
+            .store
+            .user_by_email(&email)
+            .await
+            .map_err(store_err)?
+            .filter(|u| u.active)
+        else {
             // Same answer as for a real account: no enumeration.
             return Ok(());
         };
@@ -149,19 +225,35 @@ impl Desk for Accounts {
             expires_at: now + Duration::minutes(RESET_MINUTES),
         };
         let mail = templates::password_reset(&self.config, email, &token, RESET_MINUTES);
-        self.store.replace_reset_token(record, mail, now).await.map_err(store_err)?;
+        self.store
+            .replace_reset_token(record, mail, now)
+            .await
+            .map_err(store_err)?;
         self.mail_wake.notify_one();
         Ok(())
     }
 
     async fn reset_password(&self, input: ResetConfirmInput) -> Result<(), AppError> {
-        let password = Password::parse(&input.password).map_err(|m| AppError::field("password", m))?;
+        let password =
+            Password::parse(&input.password).map_err(|m| AppError::field("password", m))?;
         let digest = tokens::digest(&input.token);
-        if !self.store.reset_token_usable(&digest, self.clock.now()).await.map_err(store_err)? {
+        if !self
+            .store
+            .reset_token_usable(&digest, self.clock.now())
+            .await
+            .map_err(store_err)?
+        {
             return Err(AppError::form(DEAD_RESET_LINK));
         }
-        let hash = passwords::hash(password.expose().to_owned()).await.map_err(hash_err)?;
-        match self.store.consume_reset_token(&digest, &hash, self.clock.now()).await.map_err(store_err)? {
+        let hash = passwords::hash(password.expose().to_owned())
+            .await
+            .map_err(hash_err)?;
+        match self
+            .store
+            .consume_reset_token(&digest, &hash, self.clock.now())
+            .await
+            .map_err(store_err)?
+        {
             Some(user_id) => {
                 tracing::info!(user_id, "password reset");
                 Ok(())
@@ -171,18 +263,45 @@ impl Desk for Accounts {
     }
 
     async fn check_reset_token(&self, token: String) -> Result<(), AppError> {
-        let usable = self.store.reset_token_usable(&tokens::digest(&token), self.clock.now()).await.map_err(store_err)?;
-        if usable { Ok(()) } else { Err(AppError::form(DEAD_RESET_LINK)) }
+        let usable = self
+            .store
+            .reset_token_usable(&tokens::digest(&token), self.clock.now())
+            .await
+            .map_err(store_err)?;
+        if usable {
+            Ok(())
+        } else {
+            Err(AppError::form(DEAD_RESET_LINK))
+        }
     }
 
     async fn check_invitation(&self, token: String) -> Result<(), AppError> {
-        let usable = self.store.invitation_usable(&tokens::digest(&token), self.clock.now()).await.map_err(store_err)?;
-        if usable { Ok(()) } else { Err(AppError::form(DEAD_INVITATION)) }
+        let usable = self
+            .store
+            .invitation_usable(&tokens::digest(&token), self.clock.now())
+            .await
+            .map_err(store_err)?;
+        if usable {
+            Ok(())
+        } else {
+            Err(AppError::form(DEAD_INVITATION))
+        }
     }
 
     async fn profile(&self, actor: &Actor) -> Result<Profile, AppError> {
-        let user = self.store.user_by_id(actor.id).await.map_err(store_err)?.ok_or(AppError::NotFound)?;
-        Ok(Profile { id: user.id, name: user.name, email: user.email, role: user.role, timezone: user.timezone })
+        let user = self
+            .store
+            .user_by_id(actor.id)
+            .await
+            .map_err(store_err)?
+            .ok_or(AppError::NotFound)?;
+        Ok(Profile {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+            role: user.role,
+            timezone: user.timezone,
+        })
     }
 
     async fn update_profile(&self, actor: &Actor, input: ProfileInput) -> Result<(), AppError> {
@@ -193,20 +312,49 @@ impl Desk for Accounts {
         let (Some(name), Some(timezone)) = (name, timezone) else {
             return Err(AppError::form("Please correct the highlighted fields."));
         };
-        self.store.update_profile(actor.id, &name, &timezone, self.clock.now()).await.map_err(store_err)
+        self.store
+            .update_profile(actor.id, &name, &timezone, self.clock.now())
+            .await
+            .map_err(store_err)
     }
 
-    async fn change_password(&self, actor: &Actor, input: PasswordChangeInput) -> Result<SessionUser, AppError> {
-        self.limit(format!("password:account:{}", actor.id), self.config.rate_limits.login_per_account).await?;
-        let new = Password::parse(&input.new_password).map_err(|m| AppError::field("new_password", m))?;
-        let user = self.store.user_by_id(actor.id).await.map_err(store_err)?.ok_or(AppError::NotFound)?;
-        let ok = passwords::verify(input.current_password, Some(user.password_hash.clone())).await.map_err(hash_err)?;
+    async fn change_password(
+        &self,
+        actor: &Actor,
+        input: PasswordChangeInput,
+    ) -> Result<SessionUser, AppError> {
+        self.limit(
+            format!("password:account:{}", actor.id),
+            self.config.rate_limits.login_per_account,
+        )
+        .await?;
+        let new =
+            Password::parse(&input.new_password).map_err(|m| AppError::field("new_password", m))?;
+        let user = self
+            .store
+            .user_by_id(actor.id)
+            .await
+            .map_err(store_err)?
+            .ok_or(AppError::NotFound)?;
+        let ok = passwords::verify(input.current_password, Some(user.password_hash.clone()))
+            .await
+            .map_err(hash_err)?;
         if !ok {
             return Err(AppError::field("current_password", WRONG_CURRENT_PASSWORD));
         }
-        let hash = passwords::hash(new.expose().to_owned()).await.map_err(hash_err)?;
-        let epoch = self.store.set_password(user.id, &hash, self.clock.now()).await.map_err(store_err)?;
-        Ok(SessionUser { user_id: user.id, epoch, started_at: self.clock.now().timestamp_millis() })
+        let hash = passwords::hash(new.expose().to_owned())
+            .await
+            .map_err(hash_err)?;
+        let epoch = self
+            .store
+            .set_password(user.id, &hash, self.clock.now())
+            .await
+            .map_err(store_err)?;
+        Ok(SessionUser {
+            user_id: user.id,
+            epoch,
+            started_at: self.clock.now().timestamp_millis(),
+        })
     }
 
     async fn list_users(&self, _actor: &Actor) -> Result<Vec<UserSummary>, AppError> {
@@ -219,13 +367,22 @@ impl Desk for Accounts {
         let email = errors.check("email", EmailAddress::parse(&input.email));
         let role = errors.check(
             "role",
-            Role::parse(&input.role).ok().filter(|r| r.is_staff()).ok_or("Choose agent or admin."),
+            Role::parse(&input.role)
+                .ok()
+                .filter(|r| r.is_staff())
+                .ok_or("Choose agent or admin."),
         );
         errors.into_result()?;
         let (Some(email), Some(role)) = (email, role) else {
             return Err(AppError::form("Please correct the highlighted fields."));
         };
-        if self.store.user_by_email(&email).await.map_err(store_err)?.is_some() {
+        if self
+            .store
+            .user_by_email(&email)
+            .await
+            .map_err(store_err)?
+            .is_some()
+        {
             return Err(AppError::field(
                 "email",
                 "This person already has an account. Change their role in the user list instead.",
@@ -240,8 +397,18 @@ impl Desk for Accounts {
             invited_by: actor.id,
             expires_at: now + Duration::days(INVITATION_DAYS),
         };
-        let mail = templates::invitation(&self.config, email.clone(), role, &actor.name, &token, INVITATION_DAYS);
-        self.store.create_invitation(invitation, mail, now).await.map_err(store_err)?;
+        let mail = templates::invitation(
+            &self.config,
+            email.clone(),
+            role,
+            &actor.name,
+            &token,
+            INVITATION_DAYS,
+        );
+        self.store
+            .create_invitation(invitation, mail, now)
+            .await
+            .map_err(store_err)?;
         self.mail_wake.notify_one();
         tracing::info!(actor_id = actor.id, %role, "invitation sent");
         Ok(email.to_string())
@@ -256,11 +423,22 @@ impl Desk for Accounts {
             return Err(AppError::form("Please correct the highlighted fields."));
         };
         let digest = tokens::digest(&input.token);
-        if !self.store.invitation_usable(&digest, self.clock.now()).await.map_err(store_err)? {
+        if !self
+            .store
+            .invitation_usable(&digest, self.clock.now())
+            .await
+            .map_err(store_err)?
+        {
             return Err(AppError::form(DEAD_INVITATION));
         }
-        let hash = passwords::hash(password.expose().to_owned()).await.map_err(hash_err)?;
-        match self.store.accept_invitation(&digest, &name, &hash, self.clock.now()).await {
+        let hash = passwords::hash(password.expose().to_owned())
+            .await
+            .map_err(hash_err)?;
+        match self
+            .store
+            .accept_invitation(&digest, &name, &hash, self.clock.now())
+            .await
+        {
             Ok(Some(user)) => {
                 tracing::info!(user_id = user.id, role = %user.role, "invitation accepted");
                 Ok(self.session_for(&user))
@@ -273,10 +451,16 @@ impl Desk for Accounts {
 
     async fn change_role(&self, actor: &Actor, input: ChangeRoleInput) -> Result<(), AppError> {
         let role = Role::parse(&input.role).map_err(|m| AppError::field("role", m))?;
-        self.store.set_role(actor.id, input.user_id, role, self.clock.now()).await.map_err(store_err)
+        self.store
+            .set_role(actor.id, input.user_id, role, self.clock.now())
+            .await
+            .map_err(store_err)
     }
 
     async fn deactivate(&self, actor: &Actor, input: DeactivateInput) -> Result<(), AppError> {
-        self.store.deactivate_user(actor.id, input.user_id, self.clock.now()).await.map_err(store_err)
+        self.store
+            .deactivate_user(actor.id, input.user_id, self.clock.now())
+            .await
+            .map_err(store_err)
     }
 }

@@ -1,6 +1,8 @@
 //! Argon2id hashing, always off the async runtime.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use std::sync::OnceLock;
 
@@ -31,7 +33,9 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ha
 
 fn matches(password: &str, stored: &str) -> Result<bool, HashError> {
     let parsed = PasswordHash::new(stored).map_err(|e| HashError::Hash(e.to_string()))?;
-    Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    Ok(Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok())
 }
 
 fn hash_now(password: &str) -> Result<String, HashError> {
@@ -59,13 +63,19 @@ mod tests {
     async fn verifies_what_it_hashed_and_nothing_else() {
         let stored = hash("correct horse battery".into()).await.unwrap();
         assert!(stored.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery".into(), Some(stored.clone())).await.unwrap());
-        assert!(!verify("wrong horse battery".into(), Some(stored)).await.unwrap());
+        assert!(verify("correct horse battery".into(), Some(stored.clone()))
+            .await
+            .unwrap());
+        assert!(!verify("wrong horse battery".into(), Some(stored))
+            .await
+            .unwrap());
     }
 
     #[tokio::test]
     async fn unknown_accounts_never_verify_even_with_the_dummy_password() {
-        assert!(!verify("ferrodesk-dummy-password".into(), None).await.unwrap());
+        assert!(!verify("ferrodesk-dummy-password".into(), None)
+            .await
+            .unwrap());
         assert!(!verify("anything at all".into(), None).await.unwrap());
     }
 }

@@ -16,7 +16,10 @@ pub async fn resolve(State(config): State<Arc<Config>>, mut req: Request, next: 
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-    let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
     let ip = client_ip(peer, forwarded, &config.trusted_proxies);
     req.extensions_mut().insert(ClientIp(ip));
     next.run(req).await
@@ -26,7 +29,10 @@ fn client_ip(peer: IpAddr, forwarded: Option<&str>, trusted: &[IpAddr]) -> IpAdd
     if !trusted.contains(&peer) {
         return peer;
     }
-    let chain = forwarded.unwrap_or("").split(',').filter_map(|s| s.trim().parse::<IpAddr>().ok());
+    let chain = forwarded
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok());
     chain.rev().find(|ip| !trusted.contains(ip)).unwrap_or(peer)
 }
 

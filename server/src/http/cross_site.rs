@@ -28,7 +28,10 @@ fn is_cross_site(req: &Request) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let origin_authority = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
     origin == "null" || origin_authority.is_empty() || !origin_authority.eq_ignore_ascii_case(host)
 }
@@ -55,9 +58,18 @@ mod tests {
 
     #[test]
     fn origin_must_match_host_otherwise() {
-        assert!(!is_cross_site(&post(&[("origin", "http://desk.test:3000"), ("host", "desk.test:3000")])));
-        assert!(is_cross_site(&post(&[("origin", "https://evil.test"), ("host", "desk.test")])));
-        assert!(is_cross_site(&post(&[("origin", "null"), ("host", "desk.test")])));
+        assert!(!is_cross_site(&post(&[
+            ("origin", "http://desk.test:3000"),
+            ("host", "desk.test:3000")
+        ])));
+        assert!(is_cross_site(&post(&[
+            ("origin", "https://evil.test"),
+            ("host", "desk.test")
+        ])));
+        assert!(is_cross_site(&post(&[
+            ("origin", "null"),
+            ("host", "desk.test")
+        ])));
         assert!(!is_cross_site(&post(&[("host", "desk.test")])));
     }
 }

@@ -8,10 +8,16 @@ use serde_json::{json, Value};
 pub async fn healthz(State(store): State<SharedStore>) -> (StatusCode, Json<Value>) {
     let backend = store.backend().as_str();
     match store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok", "backend": backend }))),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(json!({ "status": "ok", "backend": backend })),
+        ),
         Err(err) => {
             tracing::error!(error = %err, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "backend": backend })))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "unavailable", "backend": backend })),
+            )
         }
     }
 }

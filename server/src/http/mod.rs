@@ -4,8 +4,9 @@
 
 mod client_ip;
 mod cross_site;
-mod health;
 mod headers;
+mod health;
+mod overload;
 mod server_fns;
 
 use crate::config::Config;
@@ -44,34 +45,56 @@ pub fn router(state: HttpState) -> Router {
             let options = state.leptos.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
         .with_state(state.leptos.clone());
 
     let sessions = SessionManagerLayer::new(state.sessions.clone())
-        .with_name(if state.config.secure_cookies { "__Host-ferrodesk" } else { "ferrodesk" })
+        .with_name(if state.config.secure_cookies {
+            "__Host-ferrodesk"
+        } else {
+            "ferrodesk"
+        })
         .with_secure(state.config.secure_cookies)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
 
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::healthz))
         .with_state(state.store.clone())
         .merge(pages)
         .layer(axum::middleware::from_fn(server_fns::error_status))
         .layer(sessions)
-        .layer(axum::middleware::from_fn_with_state(state.config.clone(), client_ip::resolve))
-        .layer(axum::middleware::from_fn(cross_site::guard))
-        .layer(headers::layer(state.config.public_url.scheme() == "https"))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(axum::middleware::from_fn_with_state(
+            state.config.clone(),
+            client_ip::resolve,
+        ))
+        .layer(axum::middleware::from_fn(cross_site::guard));
+    headers::apply(app, state.config.public_url.scheme() == "https")
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(tokio::sync::Semaphore::new(
+                state.config.max_concurrent_requests,
+            )),
+            overload::shed,
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
 fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
-    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
     tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id)
 }

@@ -19,7 +19,14 @@ pub fn password_reset(config: &Config, to: EmailAddress, token: &str, minutes: i
     )
 }
 
-pub fn invitation(config: &Config, to: EmailAddress, role: Role, inviter: &str, token: &str, days: i64) -> NewEmail {
+pub fn invitation(
+    config: &Config,
+    to: EmailAddress,
+    role: Role,
+    inviter: &str,
+    token: &str,
+    days: i64,
+) -> NewEmail {
     let link = config.link(&format!("/invite?token={token}"));
     email(
         config,

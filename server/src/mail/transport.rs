@@ -29,8 +29,9 @@ impl MailTransport {
             Some(url) => Self::smtp(url),
             None => {
                 let dir = config.data_dir.join("mail");
-                std::fs::create_dir_all(&dir)
-                    .map_err(|e| TransportError::Permanent(format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    TransportError::Permanent(format!("cannot create {}: {e}", dir.display()))
+                })?;
                 Ok(Self::Files(AsyncFileTransport::new(&dir), dir))
             }
         }
@@ -61,7 +62,11 @@ impl MailTransport {
                     TransportError::Temporary(e.to_string())
                 }
             }),
-            Self::Files(t, _) => t.send(email).await.map(|_| ()).map_err(|e| TransportError::Temporary(e.to_string())),
+            Self::Files(t, _) => t
+                .send(email)
+                .await
+                .map(|_| ())
+                .map_err(|e| TransportError::Temporary(e.to_string())),
         }
     }
 }
@@ -69,13 +74,17 @@ impl MailTransport {
 /// lettre encodes display names and refuses CR/LF in headers; addresses were
 /// parsed when queued.
 fn build(from: &str, message: &OutboxMessage) -> Result<Message, TransportError> {
-    let from: Mailbox = from.parse().map_err(|e| TransportError::Permanent(format!("sender {from:?}: {e}")))?;
+    let from: Mailbox = from
+        .parse()
+        .map_err(|e| TransportError::Permanent(format!("sender {from:?}: {e}")))?;
     let to: Mailbox = message
         .recipient
         .parse()
         .map_err(|e| TransportError::Permanent(format!("recipient: {e}")))?;
     if message.subject.contains(['\r', '\n', '\0']) {
-        return Err(TransportError::Permanent("subject contains a line break".into()));
+        return Err(TransportError::Permanent(
+            "subject contains a line break".into(),
+        ));
     }
     Message::builder()
         .from(from)

@@ -35,7 +35,9 @@ pub async fn run_outbox_pass(
     clock: &SharedClock,
 ) -> Result<OutboxPass, StoreError> {
     let now = clock.now();
-    let batch = store.claim_outbox(now, now + Duration::seconds(LEASE_SECS), BATCH).await?;
+    let batch = store
+        .claim_outbox(now, now + Duration::seconds(LEASE_SECS), BATCH)
+        .await?;
     let mut pass = OutboxPass::default();
     for message in batch {
         match transport.send(from, &message).await {
@@ -51,7 +53,9 @@ pub async fn run_outbox_pass(
                     _ => None,
                 };
                 tracing::warn!(outbox_id = message.id, attempts = message.attempts, error = %err, dead = retry_at.is_none(), "email not sent");
-                store.mark_outbox_failed(message.id, &err.to_string(), retry_at, clock.now()).await?;
+                store
+                    .mark_outbox_failed(message.id, &err.to_string(), retry_at, clock.now())
+                    .await?;
                 if retry_at.is_some() {
                     pass.retried += 1;
                 } else {

@@ -35,7 +35,8 @@ impl TryFrom<UserRow> for UserRecord {
             id: row.id,
             email: row.email,
             name: row.name,
-            role: Role::parse(&row.role).map_err(|_| StoreError::Corrupt(format!("role {:?}", row.role)))?,
+            role: Role::parse(&row.role)
+                .map_err(|_| StoreError::Corrupt(format!("role {:?}", row.role)))?,
             password_hash: row.password_hash,
             timezone: row.timezone,
             active: row.active,
@@ -103,7 +104,8 @@ impl TryFrom<AuditRow> for AuditEntry {
 }
 
 pub(super) fn from_millis(ms: i64) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::from_timestamp_millis(ms).ok_or_else(|| StoreError::Corrupt(format!("timestamp {ms}")))
+    DateTime::from_timestamp_millis(ms)
+        .ok_or_else(|| StoreError::Corrupt(format!("timestamp {ms}")))
 }
 
 /// Maps a unique-constraint violation to a conflict, everything else to a

@@ -56,7 +56,11 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 
     // Users
-    async fn insert_user(&self, user: NewUser, now: DateTime<Utc>) -> Result<UserRecord, StoreError>;
+    async fn insert_user(
+        &self,
+        user: NewUser,
+        now: DateTime<Utc>,
+    ) -> Result<UserRecord, StoreError>;
     async fn user_by_id(&self, id: i64) -> Result<Option<UserRecord>, StoreError>;
     async fn user_by_email(&self, email: &EmailAddress) -> Result<Option<UserRecord>, StoreError>;
     async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError>;
@@ -68,15 +72,40 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
     /// Sets a new password hash and ends every session; returns the new epoch.
-    async fn set_password(&self, id: i64, password_hash: &str, now: DateTime<Utc>) -> Result<i64, StoreError>;
-    async fn set_role(&self, actor_id: i64, id: i64, role: Role, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn set_password(
+        &self,
+        id: i64,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError>;
+    async fn set_role(
+        &self,
+        actor_id: i64,
+        id: i64,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Deactivates the user and ends every session of theirs.
-    async fn deactivate_user(&self, actor_id: i64, id: i64, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn deactivate_user(
+        &self,
+        actor_id: i64,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 
     // Password resets
     /// Stores a new reset token (voiding earlier ones) and queues its email.
-    async fn replace_reset_token(&self, token: NewToken, mail: NewEmail, now: DateTime<Utc>) -> Result<(), StoreError>;
-    async fn reset_token_usable(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    async fn replace_reset_token(
+        &self,
+        token: NewToken,
+        mail: NewEmail,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn reset_token_usable(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
     /// Uses the token once: sets the password and ends every session.
     /// `None` when the token is unknown, used, expired or its user inactive.
     async fn consume_reset_token(
@@ -94,7 +123,11 @@ pub trait Store: Send + Sync + 'static {
         mail: NewEmail,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
-    async fn invitation_usable(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    async fn invitation_usable(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
     /// Creates the invited account. `None` when the token is not usable;
     /// `Conflict` when the address got an account meanwhile.
     async fn accept_invitation(
@@ -108,7 +141,11 @@ pub trait Store: Send + Sync + 'static {
     // Rate limits
     /// Counts one hit in the fixed window starting at `window_start` and
     /// returns the hits so far, atomically across instances.
-    async fn hit_rate_limit(&self, key: &str, window_start: DateTime<Utc>) -> Result<i64, StoreError>;
+    async fn hit_rate_limit(
+        &self,
+        key: &str,
+        window_start: DateTime<Utc>,
+    ) -> Result<i64, StoreError>;
     async fn prune_rate_limits(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
 
     // Outbox
@@ -158,12 +195,18 @@ pub async fn open(url: &crate::config::DatabaseUrl) -> Result<Database, StoreErr
             }
             let store = SqliteStore::open(path).await?;
             let sessions = AnySessionStore::sqlite(store.pool().clone()).await?;
-            Ok(Database { store: Arc::new(store), sessions })
+            Ok(Database {
+                store: Arc::new(store),
+                sessions,
+            })
         }
         crate::config::DatabaseUrl::Postgres(url) => {
             let store = PgStore::connect(url.expose()).await?;
             let sessions = AnySessionStore::postgres(store.pool().clone()).await?;
-            Ok(Database { store: Arc::new(store), sessions })
+            Ok(Database {
+                store: Arc::new(store),
+                sessions,
+            })
         }
     }
 }

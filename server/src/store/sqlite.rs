@@ -22,7 +22,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
         Ok(Self { pool })
     }
@@ -37,7 +40,8 @@ impl SqliteStore {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
-    const CLAIM_OUTBOX_SQL: &'static str = "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
+    const CLAIM_OUTBOX_SQL: &'static str =
+        "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
          where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1 \
          and (locked_until is null or locked_until <= $1) order by id limit $3) \
          returning id, recipient, subject, body_text, message_id, status, attempts, last_error";

@@ -1,6 +1,6 @@
 //! Test harness: a real server on port 0 over a fresh database (SQLite file
 //! or a new PostgreSQL database), a real SMTP sink, and typed helpers.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod smtp;
 
@@ -25,9 +25,13 @@ pub async fn backends() -> Vec<Db> {
     match pg_admin_url().await {
         Some(_) => dbs.push(Db::Postgres),
         None if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("PostgreSQL is required in CI: set FERRODESK_TEST_PG or start it on 127.0.0.1:5432")
+            panic!(
+                "PostgreSQL is required in CI: set FERRODESK_TEST_PG or start it on 127.0.0.1:5432"
+            )
         }
-        None => eprintln!("SKIPPED: PostgreSQL part of this test (no server; set FERRODESK_TEST_PG)"),
+        None => {
+            eprintln!("SKIPPED: PostgreSQL part of this test (no server; set FERRODESK_TEST_PG)")
+        }
     }
     dbs
 }
@@ -56,15 +60,26 @@ impl FreshDb {
     pub async fn new(db: Db) -> Self {
         let dir = tempfile::tempdir().unwrap();
         match db {
-            Db::Sqlite => Self { url: None, dir, pg: None },
+            Db::Sqlite => Self {
+                url: None,
+                dir,
+                pg: None,
+            },
             Db::Postgres => {
                 let admin = pg_admin_url().await.expect("PostgreSQL reachable");
                 let name = format!("ferrodesk_test_{}", uuid::Uuid::new_v4().simple());
                 let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-                sqlx::query(&format!("create database {name}")).execute(&pool).await.unwrap();
+                sqlx::query(&format!("create database {name}"))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
                 pool.close().await;
                 let base = admin.rsplit_once('/').unwrap().0.to_owned();
-                Self { url: Some(format!("{base}/{name}")), dir, pg: Some((admin, name)) }
+                Self {
+                    url: Some(format!("{base}/{name}")),
+                    dir,
+                    pg: Some((admin, name)),
+                }
             }
         }
     }
@@ -72,7 +87,9 @@ impl FreshDb {
     pub async fn cleanup(self) {
         if let Some((admin, name)) = self.pg {
             let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-            let _ = sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&pool).await;
+            let _ = sqlx::query(&format!("drop database if exists {name} with (force)"))
+                .execute(&pool)
+                .await;
             pool.close().await;
         }
     }
@@ -100,10 +117,19 @@ pub async fn spawn_app_with(db: Db, extra: &[(&str, &str)]) -> TestApp {
     let fresh = FreshDb::new(db).await;
     let smtp = smtp::Sink::start().await;
     let mut vars: HashMap<String, String> = HashMap::new();
-    vars.insert("FERRODESK_DATA_DIR".into(), fresh.dir.path().display().to_string());
+    vars.insert(
+        "FERRODESK_DATA_DIR".into(),
+        fresh.dir.path().display().to_string(),
+    );
     vars.insert("FERRODESK_BIND".into(), "127.0.0.1:0".into());
-    vars.insert("FERRODESK_PUBLIC_URL".into(), "http://desk.example.test".into());
-    vars.insert("FERRODESK_SMTP_URL".into(), format!("smtp://127.0.0.1:{}", smtp.port));
+    vars.insert(
+        "FERRODESK_PUBLIC_URL".into(),
+        "http://desk.example.test".into(),
+    );
+    vars.insert(
+        "FERRODESK_SMTP_URL".into(),
+        format!("smtp://127.0.0.1:{}", smtp.port),
+    );
     if let Some(url) = &fresh.url {
         vars.insert("DATABASE_URL".into(), url.clone());
     }
@@ -140,8 +166,16 @@ impl TestApp {
     }
 
     /// Creates an account directly in the store (for admins and fixtures).
-    pub async fn create_user(&self, email: &str, name: &str, role: app::domain::Role, password: &str) -> i64 {
-        let hash = ferrodesk::accounts::passwords::hash(password.to_owned()).await.unwrap();
+    pub async fn create_user(
+        &self,
+        email: &str,
+        name: &str,
+        role: app::domain::Role,
+        password: &str,
+    ) -> i64 {
+        let hash = ferrodesk::accounts::passwords::hash(password.to_owned())
+            .await
+            .unwrap();
         let user = ferrodesk::store::NewUser {
             email: app::domain::EmailAddress::parse(email).unwrap(),
             name: app::domain::DisplayName::parse(name).unwrap(),
@@ -149,7 +183,11 @@ impl TestApp {
             password_hash: hash,
             timezone: app::domain::TimezoneName::utc(),
         };
-        self.store.insert_user(user, chrono::Utc::now()).await.unwrap().id
+        self.store
+            .insert_user(user, chrono::Utc::now())
+            .await
+            .unwrap()
+            .id
     }
 }
 
@@ -192,7 +230,10 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        Self { http, base: base.to_owned() }
+        Self {
+            http,
+            base: base.to_owned(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -201,9 +242,17 @@ impl Client {
 
     /// Calls a server function with form fields named `input[<key>]`.
     pub async fn call(&self, endpoint: &str, fields: &[(&str, &str)]) -> Reply {
-        let form: Vec<(String, String)> =
-            fields.iter().map(|(k, v)| (format!("input[{k}]"), (*v).to_owned())).collect();
-        let res = self.http.post(self.url(&format!("/api/{endpoint}"))).form(&form).send().await.unwrap();
+        let form: Vec<(String, String)> = fields
+            .iter()
+            .map(|(k, v)| (format!("input[{k}]"), (*v).to_owned()))
+            .collect();
+        let res = self
+            .http
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
         Self::reply(res).await
     }
 
@@ -216,7 +265,11 @@ impl Client {
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         let body = res.text().await.unwrap();
-        Reply { status, headers, body }
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// The signed-in user as the app sees it (`null` when signed out).
@@ -225,11 +278,16 @@ impl Client {
     }
 
     pub async fn sign_up(&self, name: &str, email: &str, password: &str) -> Reply {
-        self.call("auth/sign_up", &[("name", name), ("email", email), ("password", password)]).await
+        self.call(
+            "auth/sign_up",
+            &[("name", name), ("email", email), ("password", password)],
+        )
+        .await
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Reply {
-        self.call("auth/sign_in", &[("email", email), ("password", password)]).await
+        self.call("auth/sign_in", &[("email", email), ("password", password)])
+            .await
     }
 
     pub async fn sign_out(&self) -> Reply {
@@ -239,6 +297,12 @@ impl Client {
 
 /// The token in the first link of `body` that starts with `prefix`.
 pub fn token_from(body: &str, prefix: &str) -> String {
-    let start = body.find(prefix).unwrap_or_else(|| panic!("no link {prefix} in {body}")) + prefix.len();
-    body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+    let start = body
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no link {prefix} in {body}"))
+        + prefix.len();
+    body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
 }

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! A real (minimal) SMTP server that keeps what it receives.
 
 use std::sync::Arc;
@@ -15,7 +16,10 @@ impl Mail {
     /// The body with quoted-printable decoded (what a mail client shows).
     pub fn body(&self) -> String {
         let body = self.data.split_once("\n\n").map(|(_, b)| b).unwrap_or("");
-        if !self.data.contains("Content-Transfer-Encoding: quoted-printable") {
+        if !self
+            .data
+            .contains("Content-Transfer-Encoding: quoted-printable")
+        {
             return body.to_owned();
         }
         let joined = body.replace("=\n", "");
@@ -23,7 +27,9 @@ impl Mail {
         let mut out = Vec::with_capacity(bytes.len());
         let mut i = 0;
         while i < bytes.len() {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
             match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
                 (b'=', Some(byte)) => {
                     out.push(byte);
@@ -39,7 +45,10 @@ impl Mail {
     }
 
     pub fn subject(&self) -> &str {
-        self.data.lines().find_map(|l| l.strip_prefix("Subject: ")).unwrap_or("")
+        self.data
+            .lines()
+            .find_map(|l| l.strip_prefix("Subject: "))
+            .unwrap_or("")
     }
 }
 
@@ -54,7 +63,11 @@ impl Sink {
     pub async fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let sink = Self { port, mails: Arc::default(), arrived: Arc::default() };
+        let sink = Self {
+            port,
+            mails: Arc::default(),
+            arrived: Arc::default(),
+        };
         let accept = sink.clone();
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
@@ -87,7 +100,10 @@ impl Sink {
                     data.push_str(l.strip_prefix('.').unwrap_or(&l));
                     data.push('\n');
                 }
-                self.mails.lock().await.push(Mail { to: std::mem::take(&mut to), data });
+                self.mails.lock().await.push(Mail {
+                    to: std::mem::take(&mut to),
+                    data,
+                });
                 self.arrived.notify_waiters();
                 b"250 queued\r\n"
             } else if upper.starts_with("QUIT") {
@@ -118,10 +134,19 @@ impl Sink {
 
     pub async fn find(&self, to: &str, subject: &str) -> Option<Mail> {
         let mails = self.mails.lock().await;
-        mails.iter().rev().find(|m| m.to.iter().any(|t| t == to) && m.subject().contains(subject)).cloned()
+        mails
+            .iter()
+            .rev()
+            .find(|m| m.to.iter().any(|t| t == to) && m.subject().contains(subject))
+            .cloned()
     }
 
     pub async fn count_to(&self, to: &str) -> usize {
-        self.mails.lock().await.iter().filter(|m| m.to.iter().any(|t| t == to)).count()
+        self.mails
+            .lock()
+            .await
+            .iter()
+            .filter(|m| m.to.iter().any(|t| t == to))
+            .count()
     }
 }

@@ -18,7 +18,13 @@ pub fn AdminUsers() -> impl IntoView {
     let change_role = ServerAction::<ChangeRole>::new();
     let deactivate = ServerAction::<DeactivateUser>::new();
     let users = Resource::new(
-        move || (invite.version().get(), change_role.version().get(), deactivate.version().get()),
+        move || {
+            (
+                invite.version().get(),
+                change_role.version().get(),
+                deactivate.version().get(),
+            )
+        },
         |_| list_users(),
     );
     view! {
@@ -46,9 +52,17 @@ fn Users(
     users: Resource<Result<Vec<UserSummary>, AppError>>,
 ) -> impl IntoView {
     let invite_error = action_error(invite);
-    let row_error = Signal::derive(move || action_error(change_role).get().or_else(|| action_error(deactivate).get()));
+    let row_error = Signal::derive(move || {
+        action_error(change_role)
+            .get()
+            .or_else(|| action_error(deactivate).get())
+    });
     let invited = query_param("invited");
-    let invite_success = Signal::derive(move || invited.get().map(|email| format!("Invitation sent to {email}.")));
+    let invite_success = Signal::derive(move || {
+        invited
+            .get()
+            .map(|email| format!("Invitation sent to {email}."))
+    });
     view! {
         <section class="panel" aria-labelledby="invite-title">
             <h2 class="panel-title" id="invite-title">"Invite a team member"</h2>
@@ -127,8 +141,11 @@ fn UserRow(
     let change_label = format!("Change role for {}", user.email);
     let deactivate_label = format!("Deactivate {}", user.email);
     let current = user.role;
-    let (status, status_class) =
-        if user.active { ("Active", "badge badge-active") } else { ("Deactivated", "badge badge-inactive") };
+    let (status, status_class) = if user.active {
+        ("Active", "badge badge-active")
+    } else {
+        ("Deactivated", "badge badge-inactive")
+    };
     view! {
         <tr>
             <td>{user.name.clone()}</td>

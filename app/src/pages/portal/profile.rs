@@ -1,10 +1,10 @@
 //! A person's own profile and password.
 
 use crate::api::account::{my_profile, ChangePassword, UpdateProfile};
+use crate::api::types::Profile;
 use crate::components::auth::refresh_auth_on_success;
 use crate::components::form::{action_error, FormMessage, TextField};
 use crate::components::guard::Guarded;
-use crate::api::types::Profile;
 use crate::domain::Action;
 use crate::error::AppError;
 use crate::pages::query_param;
@@ -32,9 +32,12 @@ fn ProfileForms(
     profile: Resource<Result<Profile, AppError>>,
 ) -> impl IntoView {
     let done = query_param("done");
-    let saved = Signal::derive(move || (done.get().as_deref() == Some("profile")).then(|| "Profile saved.".to_owned()));
-    let changed =
-        Signal::derive(move || (done.get().as_deref() == Some("password")).then(|| "Password changed.".to_owned()));
+    let saved = Signal::derive(move || {
+        (done.get().as_deref() == Some("profile")).then(|| "Profile saved.".to_owned())
+    });
+    let changed = Signal::derive(move || {
+        (done.get().as_deref() == Some("password")).then(|| "Password changed.".to_owned())
+    });
     let update_error = action_error(update);
     let change_error = action_error(change);
     view! {

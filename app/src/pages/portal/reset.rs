@@ -12,7 +12,9 @@ pub fn ResetRequest() -> impl IntoView {
     let error = action_error(action);
     let sent = query_param("sent");
     let success = Signal::derive(move || {
-        sent.get().map(|_| "If an account exists for that address, a reset link is on its way.".to_owned())
+        sent.get().map(|_| {
+            "If an account exists for that address, a reset link is on its way.".to_owned()
+        })
     });
     view! {
         <div class="page-narrow">
@@ -38,10 +40,17 @@ pub fn ResetRequest() -> impl IntoView {
 pub fn ResetConfirm() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     let token = query_param("token");
-    let check = Resource::new(move || token.get(), |token| check_reset_token(token.unwrap_or_default()));
+    let check = Resource::new(
+        move || token.get(),
+        |token| check_reset_token(token.unwrap_or_default()),
+    );
     let action_error = action_error(action);
     // A dead link is reported before anyone types a new password.
-    let link_error = Signal::derive(move || action_error.get().or_else(|| check.get().and_then(|r| r.err())));
+    let link_error = Signal::derive(move || {
+        action_error
+            .get()
+            .or_else(|| check.get().and_then(|r| r.err()))
+    });
     let error = action_error;
     view! {
         <div class="page-narrow">

@@ -12,7 +12,9 @@ pub fn SignIn() -> impl IntoView {
     let error = action_error(action);
     let reset = query_param("reset");
     let success = Signal::derive(move || {
-        reset.get().map(|_| "Your password has been changed. Sign in with the new one.".to_owned())
+        reset
+            .get()
+            .map(|_| "Your password has been changed. Sign in with the new one.".to_owned())
     });
     view! {
         <div class="page-narrow">
