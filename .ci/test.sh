@@ -9,6 +9,8 @@ export PATH="$PWD/end2end/node_modules/.bin:$PATH"
 # Debug cargo-leptos builds use this flag; using it everywhere lets tests
 # reuse the same compiled dependencies.
 export RUSTFLAGS="--cfg erase_components"
+# Build output outside the clone: CI's fresh clones reuse it; empty is fine.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ferrodesk/target}"
 export FERRODESK_TEST_PG="${FERRODESK_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
 
 if psql "$FERRODESK_TEST_PG" -qtAc "select 1" >/dev/null 2>&1; then
@@ -31,5 +33,5 @@ cargo test --workspace --exclude frontend
 echo "==> cargo leptos build"
 cargo leptos build
 echo "==> end-to-end"
-end2end/run.sh
+FERRODESK_BIN="$CARGO_TARGET_DIR/debug/ferrodesk" end2end/run.sh
 echo "==> all tests passed"

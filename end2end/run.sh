@@ -5,7 +5,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-bin="${FERRODESK_BIN:-$root/target/debug/ferrodesk}"
+bin="${FERRODESK_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/ferrodesk}"
 site="${LEPTOS_SITE_ROOT:-$root/target/site}"
 pg_admin_url="${FERRODESK_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
 work="$(mktemp -d)"

@@ -89,3 +89,27 @@ pub fn FormMessage(
         }
     }
 }
+
+/// For forms opened from an emailed link (`?token=…`): carries the token as
+/// a hidden field and shows the form message, which also reports a dead link
+/// as soon as the page opens, before anyone fills in the form.
+#[component]
+pub fn EmailedLinkStatus<F, Fut>(check: F, error: Signal<Option<AppError>>) -> impl IntoView
+where
+    F: Fn(String) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<(), AppError>> + Send + 'static,
+{
+    let token = crate::pages::query_param("token");
+    let link = Resource::new(
+        move || token.get(),
+        move |token| check(token.unwrap_or_default()),
+    );
+    let shown = Signal::derive(move || error.get().or_else(|| link.get().and_then(|r| r.err())));
+    let value = move || token.get().unwrap_or_default();
+    view! {
+        <Suspense fallback=|| ()>
+            <FormMessage error=shown />
+        </Suspense>
+        <input type="hidden" name="input[token]" prop:value=value value=value />
+    }
+}

@@ -2,8 +2,7 @@
 
 use crate::api::auth::{check_invitation, AcceptInvite as AcceptInviteFn};
 use crate::components::auth::refresh_auth_on_success;
-use crate::components::form::{action_error, FormMessage, TextField};
-use crate::pages::query_param;
+use crate::components::form::{action_error, EmailedLinkStatus, TextField};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -11,28 +10,14 @@ use leptos::prelude::*;
 pub fn AcceptInvite() -> impl IntoView {
     let action = ServerAction::<AcceptInviteFn>::new();
     refresh_auth_on_success(action);
-    let token = query_param("token");
-    let check = Resource::new(
-        move || token.get(),
-        |token| check_invitation(token.unwrap_or_default()),
-    );
-    let action_error = action_error(action);
-    let link_error = Signal::derive(move || {
-        action_error
-            .get()
-            .or_else(|| check.get().and_then(|r| r.err()))
-    });
-    let error = action_error;
+    let error = action_error(action);
     view! {
         <div class="page-narrow">
             <div class="card">
                 <h1 class="page-title">"Join Ferrodesk"</h1>
                 <p class="lead">"You were invited to work on our service desk. Choose your name and a password."</p>
                 <ActionForm action attr:class="form">
-                    <Suspense fallback=|| ()>
-                        <FormMessage error=link_error />
-                    </Suspense>
-                    <input type="hidden" name="input[token]" prop:value=move || token.get().unwrap_or_default() value=move || token.get().unwrap_or_default() />
+                    <EmailedLinkStatus check=check_invitation error />
                     <TextField label="Name" name="input[name]" id="invite-name" field="name" error autocomplete="name" />
                     <TextField
                         label="Password"

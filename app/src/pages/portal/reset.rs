@@ -1,7 +1,7 @@
 //! Password reset: ask for a link, then choose a new password.
 
 use crate::api::auth::{check_reset_token, RequestPasswordReset, ResetPassword};
-use crate::components::form::{action_error, FormMessage, TextField};
+use crate::components::form::{action_error, EmailedLinkStatus, FormMessage, TextField};
 use crate::pages::query_param;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -39,28 +39,13 @@ pub fn ResetRequest() -> impl IntoView {
 #[component]
 pub fn ResetConfirm() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
-    let token = query_param("token");
-    let check = Resource::new(
-        move || token.get(),
-        |token| check_reset_token(token.unwrap_or_default()),
-    );
-    let action_error = action_error(action);
-    // A dead link is reported before anyone types a new password.
-    let link_error = Signal::derive(move || {
-        action_error
-            .get()
-            .or_else(|| check.get().and_then(|r| r.err()))
-    });
-    let error = action_error;
+    let error = action_error(action);
     view! {
         <div class="page-narrow">
             <div class="card">
                 <h1 class="page-title">"Choose a new password"</h1>
                 <ActionForm action attr:class="form">
-                    <Suspense fallback=|| ()>
-                        <FormMessage error=link_error />
-                    </Suspense>
-                    <input type="hidden" name="input[token]" prop:value=move || token.get().unwrap_or_default() value=move || token.get().unwrap_or_default() />
+                    <EmailedLinkStatus check=check_reset_token error />
                     <TextField
                         label="New password"
                         name="input[password]"
