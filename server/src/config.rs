@@ -227,6 +227,27 @@ impl Config {
             "FERRODESK_RESET_LIMIT_PER_ACCOUNT",
             &mut rate_limits.reset_per_account,
         )?;
+        for (name, value) in [
+            ("rate_limits.window_secs", rate_limits.window_secs),
+            ("rate_limits.login_per_ip", rate_limits.login_per_ip),
+            (
+                "rate_limits.login_per_account",
+                rate_limits.login_per_account,
+            ),
+            ("rate_limits.signup_per_ip", rate_limits.signup_per_ip),
+            ("rate_limits.reset_per_ip", rate_limits.reset_per_ip),
+            (
+                "rate_limits.reset_per_account",
+                rate_limits.reset_per_account,
+            ),
+        ] {
+            if value <= 0 {
+                return Err(invalid(
+                    name,
+                    format!("{value}: use a positive whole number"),
+                ));
+            }
+        }
         let log_json = match pick("FERRODESK_LOG_FORMAT", file.log_format).as_deref() {
             None | Some("pretty") => false,
             Some("json") => true,
@@ -243,6 +264,12 @@ impl Config {
             "FERRODESK_MAX_CONCURRENT_REQUESTS",
             &mut max_concurrent_requests,
         )?;
+        if max_concurrent_requests <= 0 {
+            return Err(invalid(
+                "max_concurrent_requests",
+                "use a positive whole number".into(),
+            ));
+        }
         let site_root = env("LEPTOS_SITE_ROOT")
             .map(PathBuf::from)
             .or(file.site_root)
@@ -356,6 +383,14 @@ mod tests {
             config.link("/portal/reset?x=1"),
             "https://help.example.com/portal/reset?x=1"
         );
+    }
+
+    #[test]
+    fn the_example_file_in_deploy_is_valid() {
+        let file: FileConfig =
+            toml::from_str(include_str!("../../deploy/ferrodesk.example.toml")).unwrap();
+        assert_eq!(file.public_url.as_deref(), Some("https://help.example.com"));
+        assert_eq!(file.rate_limits.unwrap_or_default().login_per_account, 10);
     }
 
     #[test]

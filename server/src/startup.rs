@@ -134,7 +134,7 @@ impl Running {
     }
 }
 
-/// Expired sessions and old rate-limit windows, once a minute.
+/// Expired sessions, old rate-limit windows and sent mail, once a minute.
 async fn housekeeping(
     store: SharedStore,
     sessions: crate::sessions::AnySessionStore,
@@ -149,9 +149,15 @@ async fn housekeeping(
         if let Err(err) = sessions.delete_expired().await {
             tracing::warn!(error = %err, "could not delete expired sessions");
         }
-        let cutoff = clock.now() - chrono::Duration::days(1);
-        if let Err(err) = store.prune_rate_limits(cutoff).await {
+        let now = clock.now();
+        if let Err(err) = store
+            .prune_rate_limits(now - chrono::Duration::days(1))
+            .await
+        {
             tracing::warn!(error = %err, "could not prune rate limits");
+        }
+        if let Err(err) = store.prune_outbox(now - chrono::Duration::days(7)).await {
+            tracing::warn!(error = %err, "could not prune the outbox");
         }
     }
 }

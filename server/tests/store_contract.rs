@@ -438,6 +438,12 @@ async fn the_outbox_leases_retries_and_dead_letters() {
             (taken[0].id, "<m3@test>")
         );
         assert!(s.outbox_message(9999).await.unwrap().is_none());
+
+        // Sent mail is pruned after a while; dead letters stay for inspection.
+        assert_eq!(s.prune_outbox(now - Duration::seconds(1)).await.unwrap(), 0);
+        assert_eq!(s.prune_outbox(now + Duration::seconds(1)).await.unwrap(), 1);
+        assert!(s.outbox_message(first[0].id).await.unwrap().is_none());
+        assert!(s.outbox_message(second[0].id).await.unwrap().is_some());
     })
     .await;
 }

@@ -8,7 +8,7 @@ pub fn Home() -> impl IntoView {
         <section class="hero">
             <h1>"Ferrodesk"</h1>
             <p class="lead">
-                "Raise a request and follow it to resolution. Our team answers in the agent workspace; admins shape how work flows."
+                "The service desk of this organisation: customers use the portal, our team works in the agent workspace, admins manage people and roles."
             </p>
         </section>
         <ul class="link-list">
@@ -16,13 +16,13 @@ pub fn Home() -> impl IntoView {
                 <h2>
                     <a href="/portal">"Customer portal"</a>
                 </h2>
-                <p>"Sign in to raise and follow your requests."</p>
+                <p>"Create an account or sign in."</p>
             </li>
             <li class="card">
                 <h2>
                     <a href="/agent">"Agent workspace"</a>
                 </h2>
-                <p>"For agents: queues, tickets and replies."</p>
+                <p>"For agents and admins."</p>
             </li>
             <li class="card">
                 <h2>

@@ -25,6 +25,12 @@ pub enum MailTransport {
 
 impl MailTransport {
     pub fn from_config(config: &Config) -> Result<Self, TransportError> {
+        config.mail_from.parse::<Mailbox>().map_err(|e| {
+            TransportError::Permanent(format!(
+                "FERRODESK_MAIL_FROM {:?} is not an address: {e}",
+                config.mail_from
+            ))
+        })?;
         match &config.smtp_url {
             Some(url) => Self::smtp(url),
             None => {

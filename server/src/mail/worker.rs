@@ -11,7 +11,8 @@ use std::sync::Arc;
 use tokio::sync::{watch, Notify};
 
 const BATCH: i64 = 20;
-const MAX_ATTEMPTS: i64 = 8;
+/// With the backoff below, about two hours of retries before the dead letter.
+const MAX_ATTEMPTS: i64 = 12;
 const LEASE_SECS: i64 = 120;
 
 /// What one pass did.

@@ -476,6 +476,14 @@ macro_rules! impl_store {
                 row.map(TryInto::try_into).transpose()
             }
 
+            async fn prune_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+                let done = sqlx::query("delete from outbox where status = 'sent' and sent_at < $1")
+                    .bind(millis(before))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
             async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
                 let rows: Vec<AuditRow> = sqlx::query_as(
                     "select actor_id, action, subject, created_at from audit_log order by id desc limit $1",

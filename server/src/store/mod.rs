@@ -168,6 +168,8 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
     async fn outbox_message(&self, id: i64) -> Result<Option<OutboxMessage>, StoreError>;
+    /// Deletes messages sent before `before` (their bodies hold one-time links).
+    async fn prune_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
 
     // Audit
     async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;

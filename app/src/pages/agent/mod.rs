@@ -1,7 +1,7 @@
 //! The agent workspace.
 
 use crate::components::{auth::use_auth, guard::Guarded};
-use crate::domain::Action;
+use crate::domain::{Action, Role};
 use leptos::prelude::*;
 
 #[component]
@@ -23,17 +23,25 @@ pub fn AgentHome() -> impl IntoView {
                             .get()
                             .and_then(|me| me.ok().flatten())
                             .map(|actor| {
+                                let admin = actor.role == Role::Admin;
                                 view! {
-                                    <p class="lead">
-                                        {format!("Signed in as {} ({}).", actor.name, actor.role.label())}
-                                    </p>
+                                    <p class="lead">{format!("Signed in as {}.", actor.name)}</p>
+                                    <section class="panel" aria-labelledby="account-title">
+                                        <h2 class="panel-title" id="account-title">"Your account"</h2>
+                                        <dl class="facts">
+                                            <dt>"Email"</dt>
+                                            <dd>{actor.email.clone()}</dd>
+                                            <dt>"Role"</dt>
+                                            <dd>{actor.role.label()}</dd>
+                                        </dl>
+                                        <p>
+                                            <a href="/portal/profile">"Edit your profile"</a>
+                                            {admin.then(|| view! { " · " <a href="/admin">"Manage users"</a> })}
+                                        </p>
+                                    </section>
                                 }
                             })
                     }}
-                    <section class="panel">
-                        <h2 class="panel-title">"Your queues"</h2>
-                        <div class="empty-state">"No tickets are waiting for you."</div>
-                    </section>
                 </div>
             </div>
         </Guarded>
