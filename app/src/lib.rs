@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Ferrodesk's Leptos application: the pure domain rules, the wire types and
 //! server functions shared by browser and server, and the pages of the three
 //! surfaces (customer portal, agent workspace, admin console).

@@ -7,6 +7,7 @@ pub mod password;
 pub mod person;
 pub mod policy;
 pub mod role;
+pub mod ticket;
 pub mod timezone;
 
 pub use email::EmailAddress;
@@ -14,4 +15,8 @@ pub use password::Password;
 pub use person::DisplayName;
 pub use policy::{authorize, Action, Actor, Denied};
 pub use role::Role;
+pub use ticket::{
+    check_transition, status_after_reply, MessageBody, Priority, Status, Subject, Tag,
+    TransitionError,
+};
 pub use timezone::TimezoneName;

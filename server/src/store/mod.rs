@@ -6,10 +6,14 @@ mod common;
 mod postgres;
 mod records;
 mod sqlite;
+mod ticket_sql;
+mod ticket_store;
+mod tickets;
 
 pub use postgres::PgStore;
 pub use records::*;
 pub use sqlite::SqliteStore;
+pub use ticket_store::*;
 
 use app::domain::{DisplayName, EmailAddress, Role, TimezoneName};
 use async_trait::async_trait;
@@ -24,6 +28,9 @@ pub enum StoreError {
     Conflict(&'static str),
     #[error("not found")]
     NotFound,
+    /// A versioned edit lost the race: the row changed since it was read.
+    #[error("stale version")]
+    Stale,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration: {0}")]
@@ -51,7 +58,7 @@ impl Backend {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: TicketStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> Result<(), StoreError>;
 

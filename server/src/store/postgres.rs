@@ -1,6 +1,7 @@
 //! The multi-instance backend: PostgreSQL.
 
 use super::common::*;
+use super::ticket_sql::*;
 use super::*;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres};
@@ -37,3 +38,5 @@ impl PgStore {
 }
 
 impl_store!(PgStore, Postgres, Backend::Postgres);
+
+impl_ticket_store!(PgStore, Postgres);

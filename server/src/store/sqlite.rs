@@ -1,6 +1,7 @@
 //! The embedded backend: one SQLite file in the data directory.
 
 use super::common::*;
+use super::ticket_sql::*;
 use super::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool};
@@ -48,3 +49,5 @@ impl SqliteStore {
 }
 
 impl_store!(SqliteStore, Sqlite, Backend::Sqlite);
+
+impl_ticket_store!(SqliteStore, Sqlite);

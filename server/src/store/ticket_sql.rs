@@ -1,0 +1,385 @@
+//! The SQL of [`super::TicketStore`], shared by both backends, and the
+//! macro that implements the trait for each.
+
+use super::{AssigneeFilter, TicketScope};
+use super::{EventRecord, MessageRecord, StoreError, TicketQuery, TicketRecord};
+use app::domain::{Priority, Role, Status};
+use sqlx::{Database, Encode, QueryBuilder, Type};
+
+pub(super) const TICKET_SELECT: &str = "select t.id, t.subject, t.description, t.requester_id, \
+     r.name as requester_name, r.email as requester_email, t.assignee_id, a.name as assignee_name, \
+     a.email as assignee_email, t.priority, t.status, t.version, t.created_at, t.updated_at \
+     from tickets t join users r on r.id = t.requester_id left join users a on a.id = t.assignee_id";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct TicketRow {
+    id: i64,
+    subject: String,
+    description: String,
+    requester_id: i64,
+    requester_name: String,
+    requester_email: String,
+    assignee_id: Option<i64>,
+    assignee_name: Option<String>,
+    assignee_email: Option<String>,
+    priority: String,
+    status: String,
+    version: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<TicketRow> for TicketRecord {
+    type Error = StoreError;
+
+    fn try_from(row: TicketRow) -> Result<Self, StoreError> {
+        Ok(TicketRecord {
+            id: row.id,
+            subject: row.subject,
+            description: row.description,
+            requester_id: row.requester_id,
+            requester_name: row.requester_name,
+            requester_email: row.requester_email,
+            assignee_id: row.assignee_id,
+            assignee_name: row.assignee_name,
+            assignee_email: row.assignee_email,
+            priority: Priority::parse(&row.priority)
+                .map_err(|_| corrupt("priority", &row.priority))?,
+            status: Status::parse(&row.status).map_err(|_| corrupt("status", &row.status))?,
+            version: row.version,
+            created_at: super::common::from_millis(row.created_at)?,
+            updated_at: super::common::from_millis(row.updated_at)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct MessageRow {
+    id: i64,
+    ticket_id: i64,
+    author_id: i64,
+    author_name: String,
+    author_role: String,
+    body: String,
+    internal: bool,
+    created_at: i64,
+}
+
+impl TryFrom<MessageRow> for MessageRecord {
+    type Error = StoreError;
+
+    fn try_from(row: MessageRow) -> Result<Self, StoreError> {
+        Ok(MessageRecord {
+            id: row.id,
+            ticket_id: row.ticket_id,
+            author_id: row.author_id,
+            author_name: row.author_name,
+            author_role: Role::parse(&row.author_role)
+                .map_err(|_| corrupt("role", &row.author_role))?,
+            body: row.body,
+            internal: row.internal,
+            created_at: super::common::from_millis(row.created_at)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct EventRow {
+    id: i64,
+    actor_name: Option<String>,
+    kind: String,
+    detail: String,
+    internal: bool,
+    created_at: i64,
+}
+
+impl TryFrom<EventRow> for EventRecord {
+    type Error = StoreError;
+
+    fn try_from(row: EventRow) -> Result<Self, StoreError> {
+        Ok(EventRecord {
+            id: row.id,
+            actor_name: row.actor_name,
+            kind: row.kind,
+            detail: row.detail,
+            internal: row.internal,
+            created_at: super::common::from_millis(row.created_at)?,
+        })
+    }
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} {value:?}"))
+}
+
+/// Appends the `where` clause of a ticket list (table alias `t`).
+pub(super) fn push_filters<'a, DB>(
+    qb: &mut QueryBuilder<'a, DB>,
+    query: &TicketQuery,
+    with_cursor: bool,
+) where
+    DB: Database,
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    qb.push(" where 1 = 1");
+    if let TicketScope::RequestedBy(id) = query.scope {
+        qb.push(" and t.requester_id = ").push_bind(id);
+    }
+    if query.active_only {
+        qb.push(" and t.status not in ('resolved', 'closed')");
+    }
+    match query.assignee {
+        AssigneeFilter::Any => {}
+        AssigneeFilter::Unassigned => {
+            qb.push(" and t.assignee_id is null");
+        }
+        AssigneeFilter::User(id) => {
+            qb.push(" and t.assignee_id = ").push_bind(id);
+        }
+    }
+    if let (true, Some(after)) = (with_cursor, query.after) {
+        let at = after.updated_at.timestamp_millis();
+        qb.push(" and (t.updated_at < ").push_bind(at);
+        qb.push(" or (t.updated_at = ")
+            .push_bind(at)
+            .push(" and t.id < ")
+            .push_bind(after.id)
+            .push("))");
+    }
+}
+
+/// Implements [`super::TicketStore`] for a backend with a `pool` field and
+/// `begin_write`, in a module where the backend's `enqueue` helper exists.
+macro_rules! impl_ticket_store {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::TicketStore for $store {
+            async fn create_ticket(
+                &self,
+                ticket: NewTicket,
+                notify: Notify,
+                now: DateTime<Utc>,
+            ) -> Result<(TicketRecord, bool), StoreError> {
+                if let Some(existing) = self.ticket_by_key(&ticket).await? {
+                    return Ok((existing, false));
+                }
+                let mut tx = self.begin_write().await?;
+                let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
+                    "insert into tickets (subject, description, requester_id, priority, status, version, \
+                     idempotency_key, created_at, updated_at) values ($1, $2, $3, $4, 'new', 1, $5, $6, $6) returning id",
+                )
+                .bind(ticket.subject.as_str())
+                .bind(ticket.description.as_str())
+                .bind(ticket.requester_id)
+                .bind(ticket.priority.as_str())
+                .bind(ticket.idempotency_key.as_deref())
+                .bind(millis(now))
+                .fetch_one(&mut *tx)
+                .await;
+                let id = match inserted {
+                    Ok(id) => id,
+                    // A concurrent submit with the same key won the race.
+                    Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                        drop(tx);
+                        let existing = self.ticket_by_key(&ticket).await?.ok_or(StoreError::NotFound)?;
+                        return Ok((existing, false));
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                ticket_event(&mut tx, id, Some(ticket.requester_id), "created", ticket.subject.as_str(), false, now).await?;
+                let record = ticket_in(&mut tx, id).await?;
+                for mail in notify(&record) {
+                    enqueue(&mut tx, &mail, now).await?;
+                }
+                tx.commit().await?;
+                Ok((record, true))
+            }
+
+            async fn ticket(&self, id: i64, scope: TicketScope) -> Result<Option<TicketRecord>, StoreError> {
+                let mut qb = sqlx::QueryBuilder::<$db>::new(TICKET_SELECT);
+                qb.push(" where t.id = ").push_bind(id);
+                if let TicketScope::RequestedBy(requester) = scope {
+                    qb.push(" and t.requester_id = ").push_bind(requester);
+                }
+                let row: Option<TicketRow> = qb.build_query_as().fetch_optional(&self.pool).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn list_tickets(&self, query: TicketQuery) -> Result<Vec<TicketRecord>, StoreError> {
+                let mut qb = sqlx::QueryBuilder::<$db>::new(TICKET_SELECT);
+                push_filters(&mut qb, &query, true);
+                qb.push(" order by t.updated_at desc, t.id desc limit ").push_bind(query.limit.clamp(1, 100));
+                let rows: Vec<TicketRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn count_tickets(&self, query: TicketQuery) -> Result<i64, StoreError> {
+                let mut qb = sqlx::QueryBuilder::<$db>::new("select count(*) from tickets t");
+                push_filters(&mut qb, &query, false);
+                Ok(qb.build_query_scalar().fetch_one(&self.pool).await?)
+            }
+
+            async fn ticket_messages(&self, ticket_id: i64, include_internal: bool) -> Result<Vec<MessageRecord>, StoreError> {
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "select m.id, m.ticket_id, m.author_id, u.name as author_name, u.role as author_role, m.body, \
+                     m.internal, m.created_at from ticket_messages m join users u on u.id = m.author_id \
+                     where m.ticket_id = ",
+                );
+                qb.push_bind(ticket_id);
+                if !include_internal {
+                    qb.push(" and not m.internal");
+                }
+                qb.push(" order by m.id");
+                let rows: Vec<MessageRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn ticket_events(&self, ticket_id: i64, include_internal: bool) -> Result<Vec<EventRecord>, StoreError> {
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "select e.id, u.name as actor_name, e.kind, e.detail, e.internal, e.created_at \
+                     from ticket_events e left join users u on u.id = e.actor_id where e.ticket_id = ",
+                );
+                qb.push_bind(ticket_id);
+                if !include_internal {
+                    qb.push(" and not e.internal");
+                }
+                qb.push(" order by e.id");
+                let rows: Vec<EventRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn add_message(
+                &self,
+                message: NewMessage,
+                notify: Notify,
+                now: DateTime<Utc>,
+            ) -> Result<TicketRecord, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let before = ticket_in(&mut tx, message.ticket_id).await?;
+                let status = message.new_status.unwrap_or(before.status);
+                sqlx::query("update tickets set status = $2, version = version + 1, updated_at = $3 where id = $1")
+                    .bind(message.ticket_id)
+                    .bind(status.as_str())
+                    .bind(millis(now))
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "insert into ticket_messages (ticket_id, author_id, body, internal, created_at, updated_at) \
+                     values ($1, $2, $3, $4, $5, $5)",
+                )
+                .bind(message.ticket_id)
+                .bind(message.author_id)
+                .bind(message.body.as_str())
+                .bind(message.internal)
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
+                let kind = if message.internal { "note" } else { "reply" };
+                ticket_event(&mut tx, message.ticket_id, Some(message.author_id), kind, "", message.internal, now).await?;
+                if status != before.status {
+                    let detail = format!("{} → {}", before.status.label(), status.label());
+                    ticket_event(&mut tx, message.ticket_id, Some(message.author_id), "status", &detail, false, now).await?;
+                }
+                let record = ticket_in(&mut tx, message.ticket_id).await?;
+                for mail in notify(&record) {
+                    enqueue(&mut tx, &mail, now).await?;
+                }
+                tx.commit().await?;
+                Ok(record)
+            }
+
+            async fn change_status(
+                &self,
+                ticket_id: i64,
+                actor_id: i64,
+                to: app::domain::Status,
+                expected_version: i64,
+                now: DateTime<Utc>,
+            ) -> Result<TicketRecord, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let before = ticket_in(&mut tx, ticket_id).await?;
+                let done = sqlx::query(
+                    "update tickets set status = $2, version = version + 1, updated_at = $4 where id = $1 and version = $3",
+                )
+                .bind(ticket_id)
+                .bind(to.as_str())
+                .bind(expected_version)
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Stale);
+                }
+                let detail = format!("{} → {}", before.status.label(), to.label());
+                ticket_event(&mut tx, ticket_id, Some(actor_id), "status", &detail, false, now).await?;
+                let record = ticket_in(&mut tx, ticket_id).await?;
+                tx.commit().await?;
+                Ok(record)
+            }
+
+            async fn claim_ticket(&self, ticket_id: i64, agent_id: i64, now: DateTime<Utc>) -> Result<ClaimOutcome, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "update tickets set assignee_id = $2, version = version + 1, updated_at = $3 \
+                     where id = $1 and assignee_id is null",
+                )
+                .bind(ticket_id)
+                .bind(agent_id)
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
+                let record = ticket_in(&mut tx, ticket_id).await?;
+                if done.rows_affected() == 0 {
+                    let assignee_name = record.assignee_name.unwrap_or_else(|| "someone else".into());
+                    return Ok(ClaimOutcome::Taken { assignee_name });
+                }
+                let detail = format!("Claimed by {}", record.assignee_name.as_deref().unwrap_or("an agent"));
+                ticket_event(&mut tx, ticket_id, Some(agent_id), "assigned", &detail, false, now).await?;
+                tx.commit().await?;
+                Ok(ClaimOutcome::Claimed(record))
+            }
+        }
+
+        impl $store {
+            async fn ticket_by_key(&self, ticket: &NewTicket) -> Result<Option<TicketRecord>, StoreError> {
+                let Some(key) = ticket.idempotency_key.as_deref() else { return Ok(None) };
+                let sql = format!("{TICKET_SELECT} where t.requester_id = $1 and t.idempotency_key = $2");
+                let row: Option<TicketRow> =
+                    sqlx::query_as(&sql).bind(ticket.requester_id).bind(key).fetch_optional(&self.pool).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+        }
+
+        async fn ticket_in(tx: &mut sqlx::Transaction<'_, $db>, id: i64) -> Result<TicketRecord, StoreError> {
+            let sql = format!("{TICKET_SELECT} where t.id = $1");
+            let row: Option<TicketRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut **tx).await?;
+            row.ok_or(StoreError::NotFound)?.try_into()
+        }
+
+        async fn ticket_event(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            ticket_id: i64,
+            actor_id: Option<i64>,
+            kind: &str,
+            detail: &str,
+            internal: bool,
+            now: DateTime<Utc>,
+        ) -> Result<(), StoreError> {
+            sqlx::query(
+                "insert into ticket_events (ticket_id, actor_id, kind, detail, internal, created_at, updated_at) \
+                 values ($1, $2, $3, $4, $5, $6, $6)",
+            )
+            .bind(ticket_id)
+            .bind(actor_id)
+            .bind(kind)
+            .bind(detail)
+            .bind(internal)
+            .bind(millis(now))
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+    };
+}
+
+pub(super) use impl_ticket_store;

@@ -1,0 +1,82 @@
+//! The ticket half of the store: one trait, implemented for both backends
+//! by the macro below (the SQL is shared; SQLite accepts `$n` placeholders).
+
+pub use super::tickets::*;
+use super::{NewEmail, StoreError};
+use app::domain::Status;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+/// Emails to queue with a change, built once the ticket is known (a new
+/// ticket's id only exists inside the transaction).
+pub type Notify = Box<dyn FnOnce(&TicketRecord) -> Vec<NewEmail> + Send>;
+
+/// Which tickets a list shows, newest update first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketQuery {
+    pub scope: TicketScope,
+    /// Only tickets that are not resolved or closed.
+    pub active_only: bool,
+    pub assignee: AssigneeFilter,
+    pub after: Option<TicketCursor>,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    Any,
+    Unassigned,
+    User(i64),
+}
+
+#[async_trait]
+pub trait TicketStore: Send + Sync {
+    /// Creates the ticket, its first history event and its emails in one
+    /// transaction. With an idempotency key already used by this requester,
+    /// returns the existing ticket and `false`.
+    async fn create_ticket(
+        &self,
+        ticket: NewTicket,
+        notify: Notify,
+        now: DateTime<Utc>,
+    ) -> Result<(TicketRecord, bool), StoreError>;
+    async fn ticket(&self, id: i64, scope: TicketScope)
+        -> Result<Option<TicketRecord>, StoreError>;
+    async fn list_tickets(&self, query: TicketQuery) -> Result<Vec<TicketRecord>, StoreError>;
+    async fn count_tickets(&self, query: TicketQuery) -> Result<i64, StoreError>;
+    async fn ticket_messages(
+        &self,
+        ticket_id: i64,
+        include_internal: bool,
+    ) -> Result<Vec<MessageRecord>, StoreError>;
+    async fn ticket_events(
+        &self,
+        ticket_id: i64,
+        include_internal: bool,
+    ) -> Result<Vec<EventRecord>, StoreError>;
+    /// Adds a reply or note (and its status change) as one versioned edit.
+    async fn add_message(
+        &self,
+        message: NewMessage,
+        notify: Notify,
+        now: DateTime<Utc>,
+    ) -> Result<TicketRecord, StoreError>;
+    /// Moves the ticket to `to` if it is still at `expected_version`;
+    /// otherwise `StoreError::Stale`.
+    async fn change_status(
+        &self,
+        ticket_id: i64,
+        actor_id: i64,
+        to: Status,
+        expected_version: i64,
+        now: DateTime<Utc>,
+    ) -> Result<TicketRecord, StoreError>;
+    /// Assigns an unassigned ticket to `agent_id`; of concurrent claims
+    /// exactly one wins.
+    async fn claim_ticket(
+        &self,
+        ticket_id: i64,
+        agent_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<ClaimOutcome, StoreError>;
+}

@@ -1,0 +1,89 @@
+//! What goes in and comes out of the store for tickets.
+
+use app::domain::{MessageBody, Priority, Role, Status, Subject};
+use chrono::{DateTime, Utc};
+
+pub struct NewTicket {
+    pub requester_id: i64,
+    pub subject: Subject,
+    pub description: MessageBody,
+    pub priority: Priority,
+    /// Set by the form; a second submit with the same key returns the
+    /// ticket the first one created.
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketRecord {
+    pub id: i64,
+    pub subject: String,
+    pub description: String,
+    pub requester_id: i64,
+    pub requester_name: String,
+    pub requester_email: String,
+    pub assignee_id: Option<i64>,
+    pub assignee_name: Option<String>,
+    pub assignee_email: Option<String>,
+    pub priority: Priority,
+    pub status: Status,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Whose tickets a query may see. Decided by the authorization policy and
+/// applied inside the query, never by filtering afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketScope {
+    All,
+    RequestedBy(i64),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRecord {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub author_id: i64,
+    pub author_name: String,
+    pub author_role: Role,
+    pub body: String,
+    pub internal: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    pub id: i64,
+    pub actor_name: Option<String>,
+    pub kind: String,
+    pub detail: String,
+    pub internal: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A message to add, with what it does to the ticket.
+pub struct NewMessage {
+    pub ticket_id: i64,
+    pub author_id: i64,
+    pub body: MessageBody,
+    pub internal: bool,
+    /// The status the ticket moves to with this message, if any.
+    pub new_status: Option<Status>,
+}
+
+/// The outcome of a claim: exactly one of several concurrent claims wins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimOutcome {
+    Claimed(TicketRecord),
+    /// Someone else holds it.
+    Taken {
+        assignee_name: String,
+    },
+}
+
+/// Keyset position in a list ordered by last update, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketCursor {
+    pub updated_at: DateTime<Utc>,
+    pub id: i64,
+}
