@@ -70,6 +70,7 @@ pub struct RateLimits {
     pub signup_per_ip: i64,
     pub reset_per_ip: i64,
     pub reset_per_account: i64,
+    pub tickets_per_account: i64,
 }
 
 impl Default for RateLimits {
@@ -81,6 +82,7 @@ impl Default for RateLimits {
             signup_per_ip: 20,
             reset_per_ip: 20,
             reset_per_account: 5,
+            tickets_per_account: 60,
         }
     }
 }
@@ -226,6 +228,11 @@ impl Config {
             &env,
             "FERRODESK_RESET_LIMIT_PER_ACCOUNT",
             &mut rate_limits.reset_per_account,
+        )?;
+        override_limit(
+            &env,
+            "FERRODESK_TICKET_LIMIT_PER_ACCOUNT",
+            &mut rate_limits.tickets_per_account,
         )?;
         for (name, value) in [
             ("rate_limits.window_secs", rate_limits.window_secs),

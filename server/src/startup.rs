@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::http::{router, HttpState};
 use crate::mail::{MailTransport, OutboxWorker, TransportError};
 use crate::store::{self, SharedStore, StoreError};
+use crate::tickets::Tickets;
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -50,6 +51,12 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         clock.clone(),
         mail_wake.clone(),
     ));
+    let tickets = Arc::new(Tickets::new(
+        store.clone(),
+        config.clone(),
+        clock.clone(),
+        mail_wake.clone(),
+    ));
 
     let leptos = LeptosOptions::builder()
         .output_name("ferrodesk")
@@ -62,6 +69,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         config: config.clone(),
         store: store.clone(),
         desk: accounts,
+        tickets,
         sessions: database.sessions.clone(),
     });
 

@@ -135,3 +135,31 @@ pub async fn start_session(user: SessionUser) -> Result<(), AppError> {
 pub async fn end_session() -> Result<(), AppError> {
     session().await?.flush().await.map_err(internal)
 }
+
+/// Ticket services, implemented by the server over its store. Every method
+/// scopes what it reads by the actor (see `domain::ticket_access`).
+#[async_trait]
+pub trait TicketDesk: Send + Sync + 'static {
+    /// Returns the new (or, for a repeated idempotency key, existing) ticket id.
+    async fn raise(&self, actor: &Actor, input: NewTicketInput) -> Result<i64, AppError>;
+    async fn list(
+        &self,
+        actor: &Actor,
+        view: QueueView,
+        after: Option<String>,
+    ) -> Result<TicketPage, AppError>;
+    async fn queue_counts(&self, actor: &Actor) -> Result<Vec<QueueCount>, AppError>;
+    async fn detail(&self, actor: &Actor, id: i64) -> Result<TicketDetail, AppError>;
+    async fn reply(&self, actor: &Actor, input: ReplyInput) -> Result<(), AppError>;
+    async fn set_status(&self, actor: &Actor, input: StatusInput) -> Result<(), AppError>;
+    async fn claim(&self, actor: &Actor, input: ClaimInput) -> Result<(), AppError>;
+}
+
+#[derive(Clone)]
+pub struct TicketDeskHandle(pub Arc<dyn TicketDesk>);
+
+pub fn ticket_desk() -> Result<Arc<dyn TicketDesk>, AppError> {
+    use_context::<TicketDeskHandle>()
+        .map(|handle| handle.0)
+        .ok_or_else(|| internal("ticket services missing from context"))
+}

@@ -7,4 +7,5 @@ pub mod admin;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod tickets;
 pub mod types;

@@ -123,3 +123,150 @@ mod tests {
         assert!(!format!("{reset:?}").contains("tok-123"));
     }
 }
+
+/// The ticket lists: one for customers, the queues for agents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueView {
+    /// A customer's own tickets.
+    Mine,
+    MyOpen,
+    Unassigned,
+    AllOpen,
+    RecentlyUpdated,
+}
+
+impl QueueView {
+    pub const AGENT_VIEWS: [QueueView; 4] = [
+        QueueView::MyOpen,
+        QueueView::Unassigned,
+        QueueView::AllOpen,
+        QueueView::RecentlyUpdated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueView::Mine => "mine",
+            QueueView::MyOpen => "my_open",
+            QueueView::Unassigned => "unassigned",
+            QueueView::AllOpen => "all_open",
+            QueueView::RecentlyUpdated => "recent",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            QueueView::Mine => "My tickets",
+            QueueView::MyOpen => "My open",
+            QueueView::Unassigned => "Unassigned",
+            QueueView::AllOpen => "All open",
+            QueueView::RecentlyUpdated => "Recently updated",
+        }
+    }
+
+    pub fn parse(input: &str) -> Result<Self, &'static str> {
+        [
+            QueueView::Mine,
+            QueueView::MyOpen,
+            QueueView::Unassigned,
+            QueueView::AllOpen,
+            QueueView::RecentlyUpdated,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == input)
+        .ok_or("Unknown queue.")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketSummary {
+    pub id: i64,
+    pub subject: String,
+    pub status: crate::domain::Status,
+    pub priority: crate::domain::Priority,
+    pub requester_name: String,
+    pub assignee_name: Option<String>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// One page of a list, with an opaque cursor for the next one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketPage {
+    pub items: Vec<TicketSummary>,
+    pub next: Option<String>,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueCount {
+    pub view: QueueView,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub id: i64,
+    pub author_name: String,
+    pub from_staff: bool,
+    /// Markdown rendered and sanitized on the server.
+    pub body_html: String,
+    pub internal: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub actor_name: Option<String>,
+    pub kind: String,
+    pub detail: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A ticket as one reader may see it: for customers, internal notes and
+/// their history entries are never in here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketDetail {
+    pub id: i64,
+    pub subject: String,
+    pub description_html: String,
+    pub status: crate::domain::Status,
+    pub priority: crate::domain::Priority,
+    pub version: i64,
+    pub requester_name: String,
+    pub assignee_name: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub messages: Vec<MessageView>,
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewTicketInput {
+    pub subject: String,
+    pub description: String,
+    pub urgency: String,
+    /// Generated when the form is rendered; a double submit reuses it.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReplyInput {
+    pub ticket_id: i64,
+    pub body: String,
+    /// A checkbox: present ("on") for an internal note.
+    #[serde(default)]
+    pub internal: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StatusInput {
+    pub ticket_id: i64,
+    pub status: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClaimInput {
+    pub ticket_id: i64,
+}

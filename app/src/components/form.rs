@@ -113,3 +113,39 @@ where
         <input type="hidden" name="input[token]" prop:value=value value=value />
     }
 }
+
+/// A labelled multi-line field with its error message.
+#[component]
+pub fn TextArea(
+    label: &'static str,
+    name: &'static str,
+    id: &'static str,
+    field: &'static str,
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = 6)] rows: u32,
+) -> impl IntoView {
+    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(field)));
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = hint.map(|_| hint_id.clone());
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <textarea
+                id=id
+                name=name
+                rows=rows
+                required=true
+                aria-invalid=move || message.get().map(|_| "true")
+                aria-describedby=described_by
+            ></textarea>
+            {hint.map(|text| view! { <p class="hint" id=hint_id.clone()>{text}</p> })}
+            {move || {
+                message
+                    .get()
+                    .map(|text| view! { <p class="field-error" id=error_id.clone() role="alert">{text}</p> })
+            }}
+        </div>
+    }
+}

@@ -13,7 +13,7 @@ pub mod timezone;
 pub use email::EmailAddress;
 pub use password::Password;
 pub use person::DisplayName;
-pub use policy::{authorize, Action, Actor, Denied};
+pub use policy::{authorize, ticket_access, Action, Actor, Denied, TicketAccess};
 pub use role::Role;
 pub use ticket::{
     check_transition, status_after_reply, MessageBody, Priority, Status, Subject, Tag,

@@ -28,6 +28,28 @@ pub enum Action {
     /// Change the given user (role, deactivation). Admins may not change
     /// themselves, so an installation cannot lose its last admin by accident.
     ChangeUser { target_id: i64 },
+    /// Raise a ticket, list and read tickets within one's [`TicketAccess`],
+    /// reply publicly, close and reopen.
+    UseTickets,
+    /// Work tickets: queues, internal notes, claims, every status.
+    WorkTickets,
+}
+
+/// Which tickets an actor may see. Customers see only what they requested
+/// (anything else is "not found"); agents and admins see every ticket
+/// until groups narrow that down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketAccess {
+    All,
+    RequestedBy(i64),
+}
+
+pub fn ticket_access(actor: &Actor) -> TicketAccess {
+    if actor.role.is_staff() {
+        TicketAccess::All
+    } else {
+        TicketAccess::RequestedBy(actor.id)
+    }
 }
 
 /// Why a request was refused.
@@ -42,7 +64,8 @@ pub enum Denied {
 pub fn authorize(actor: Option<&Actor>, action: Action) -> Result<(), Denied> {
     let actor = actor.ok_or(Denied::Unauthenticated)?;
     let allowed = match action {
-        Action::ManageOwnAccount => true,
+        Action::ManageOwnAccount | Action::UseTickets => true,
+        Action::WorkTickets => actor.role.is_staff(),
         Action::UseAgentWorkspace => actor.role.is_staff(),
         Action::UseAdminConsole | Action::ManageUsers => actor.role == Role::Admin,
         Action::ChangeUser { target_id } => actor.role == Role::Admin && target_id != actor.id,
@@ -108,6 +131,25 @@ mod tests {
         assert_eq!(
             authorize(Some(&a), Action::ChangeUser { target_id: 1 }),
             Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn everyone_signed_in_uses_tickets_but_only_staff_work_them() {
+        let c = actor(Role::Customer);
+        assert_eq!(authorize(Some(&c), Action::UseTickets), Ok(()));
+        assert_eq!(
+            authorize(Some(&c), Action::WorkTickets),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(ticket_access(&c), TicketAccess::RequestedBy(7));
+        for role in [Role::Agent, Role::Admin] {
+            assert_eq!(authorize(Some(&actor(role)), Action::WorkTickets), Ok(()));
+            assert_eq!(ticket_access(&actor(role)), TicketAccess::All);
+        }
+        assert_eq!(
+            authorize(None, Action::UseTickets),
+            Err(Denied::Unauthenticated)
         );
     }
 

@@ -2,12 +2,12 @@
 //! user administration. Server functions call these through the app's
 //! [`Desk`] trait after the policy has admitted the actor.
 
-mod limits;
 pub mod passwords;
 pub mod tokens;
 
 use crate::clock::SharedClock;
 use crate::config::Config;
+use crate::limits::Limiter;
 use crate::mail::templates;
 use crate::store::{NewInvitation, NewToken, NewUser, SharedStore, StoreError, UserRecord};
 use app::api::backend::{internal, Desk, SessionUser};
@@ -16,7 +16,6 @@ use app::domain::{Actor, DisplayName, EmailAddress, Password, Role, TimezoneName
 use app::error::{AppError, FieldErrors};
 use async_trait::async_trait;
 use chrono::Duration;
-use limits::Limiter;
 use std::net::IpAddr;
 use std::sync::Arc;
 use tokio::sync::Notify;

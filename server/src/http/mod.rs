@@ -12,7 +12,7 @@ mod server_fns;
 use crate::config::Config;
 use crate::sessions::AnySessionStore;
 use crate::store::SharedStore;
-use app::api::backend::{Desk, DeskHandle};
+use app::api::backend::{Desk, DeskHandle, TicketDesk, TicketDeskHandle};
 use app::{shell, App};
 use axum::routing::get;
 use axum::Router;
@@ -33,12 +33,16 @@ pub struct HttpState {
     pub config: Arc<Config>,
     pub store: SharedStore,
     pub desk: Arc<dyn Desk>,
+    pub tickets: Arc<dyn TicketDesk>,
     pub sessions: AnySessionStore,
 }
 
 pub fn router(state: HttpState) -> Router {
-    let desk = state.desk.clone();
-    let context = move || provide_context(DeskHandle(desk.clone()));
+    let (desk, tickets) = (state.desk.clone(), state.tickets.clone());
+    let context = move || {
+        provide_context(DeskHandle(desk.clone()));
+        provide_context(TicketDeskHandle(tickets.clone()));
+    };
     let routes = generate_route_list(App);
     let pages = Router::new()
         .leptos_routes_with_context(&state.leptos, routes, context.clone(), {

@@ -50,3 +50,50 @@ fn email(config: &Config, to: EmailAddress, subject: &str, body_text: String) ->
         message_id: format!("<{}@{host}>", uuid::Uuid::new_v4().simple()),
     }
 }
+
+/// To the requester, when their ticket is created.
+pub fn ticket_created(config: &Config, to: EmailAddress, id: i64, subject: &str) -> NewEmail {
+    let link = config.link(&format!("/portal/tickets/{id}"));
+    email(
+        config,
+        to,
+        &format!("[#{id}] We received your request: {subject}"),
+        format!("Thank you. Your request #{id} \"{subject}\" is with our team.\n\nFollow it here:\n\n{link}\n"),
+    )
+}
+
+/// To the requester, when an agent replies publicly.
+pub fn agent_replied(
+    config: &Config,
+    to: EmailAddress,
+    id: i64,
+    subject: &str,
+    author: &str,
+    body: &str,
+) -> NewEmail {
+    let link = config.link(&format!("/portal/tickets/{id}"));
+    email(
+        config,
+        to,
+        &format!("[#{id}] New reply: {subject}"),
+        format!("{author} replied to your request #{id}:\n\n{body}\n\nReply or follow the request here:\n\n{link}\n"),
+    )
+}
+
+/// To the assignee, when the customer replies.
+pub fn customer_replied(
+    config: &Config,
+    to: EmailAddress,
+    id: i64,
+    subject: &str,
+    author: &str,
+    body: &str,
+) -> NewEmail {
+    let link = config.link(&format!("/agent/tickets/{id}"));
+    email(
+        config,
+        to,
+        &format!("[#{id}] Customer reply: {subject}"),
+        format!("{author} replied on ticket #{id}:\n\n{body}\n\nOpen the ticket:\n\n{link}\n"),
+    )
+}

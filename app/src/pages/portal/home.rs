@@ -21,6 +21,18 @@ pub fn PortalHome() -> impl IntoView {
                             <ul class="link-list">
                                 <li class="card">
                                     <h2>
+                                        <a href="/portal/tickets/new">"Raise a request"</a>
+                                    </h2>
+                                    <p>"Tell us what you need."</p>
+                                </li>
+                                <li class="card">
+                                    <h2>
+                                        <a href="/portal/tickets">"My tickets"</a>
+                                    </h2>
+                                    <p>"Follow your requests and reply."</p>
+                                </li>
+                                <li class="card">
+                                    <h2>
                                         <a href="/portal/profile">"Your profile"</a>
                                     </h2>
                                     <p>"Your name, timezone and password."</p>

@@ -5,3 +5,4 @@ pub mod profile;
 pub mod reset;
 pub mod sign_in;
 pub mod sign_up;
+pub mod tickets;

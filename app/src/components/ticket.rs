@@ -1,0 +1,148 @@
+//! Pieces of ticket pages shared by the portal and the agent workspace.
+
+use crate::api::types::{HistoryEntry, MessageView, TicketSummary};
+use crate::domain::{Priority, Status};
+use leptos::prelude::*;
+
+#[component]
+pub fn StatusBadge(status: Status) -> impl IntoView {
+    view! { <span class=format!("badge badge-status-{}", status.as_str())>{status.label()}</span> }
+}
+
+#[component]
+pub fn PriorityBadge(priority: Priority) -> impl IntoView {
+    view! { <span class=format!("badge badge-priority-{}", priority.as_str())>{priority.label()}</span> }
+}
+
+pub fn when(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// The description and the messages, oldest first. Bodies were rendered
+/// from Markdown and sanitized on the server.
+#[component]
+pub fn Conversation(
+    requester: String,
+    created: String,
+    description_html: String,
+    messages: Vec<MessageView>,
+) -> impl IntoView {
+    view! {
+        <ol class="conversation">
+            <li class="message">
+                <p class="message-meta">
+                    <strong>{requester}</strong>
+                    " · "
+                    {created}
+                </p>
+                <div class="message-body" inner_html=description_html></div>
+            </li>
+            {messages
+                .into_iter()
+                .map(|m| {
+                    let class = if m.internal {
+                        "message message-internal"
+                    } else if m.from_staff {
+                        "message message-staff"
+                    } else {
+                        "message"
+                    };
+                    view! {
+                        <li class=class>
+                            <p class="message-meta">
+                                <strong>{m.author_name}</strong>
+                                {m.internal.then(|| view! { " · " <span class="badge badge-internal">"Internal note"</span> })}
+                                " · "
+                                {when(m.created_at)}
+                            </p>
+                            <div class="message-body" inner_html=m.body_html></div>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+pub fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
+    view! {
+        <ol class="history">
+            {entries
+                .into_iter()
+                .map(|e| {
+                    let who = e.actor_name.unwrap_or_else(|| "Ferrodesk".into());
+                    let what = match e.kind.as_str() {
+                        "created" => format!("raised the ticket: {}", e.detail),
+                        "reply" => "replied".to_owned(),
+                        "note" => "added an internal note".to_owned(),
+                        "status" => format!("changed the status: {}", e.detail),
+                        "assigned" => e.detail.to_lowercase(),
+                        _ => e.detail,
+                    };
+                    view! {
+                        <li>
+                            <span class="muted">{when(e.created_at)}</span>
+                            " "
+                            <strong>{who}</strong>
+                            " "
+                            {what}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+/// A table of tickets; `base` is where a row links to.
+#[component]
+pub fn TicketTable(items: Vec<TicketSummary>, base: &'static str, staff: bool) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="table ticket-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"#"</th>
+                        <th scope="col">"Subject"</th>
+                        {staff.then(|| view! { <th scope="col">"Requester"</th> })}
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Priority"</th>
+                        {staff.then(|| view! { <th scope="col">"Assignee"</th> })}
+                        <th scope="col">"Last update"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {items
+                        .into_iter()
+                        .map(|t| {
+                            let href = format!("{base}/{}", t.id);
+                            view! {
+                                <tr>
+                                    <td>{format!("#{}", t.id)}</td>
+                                    <td>
+                                        <a href=href>{t.subject}</a>
+                                    </td>
+                                    {staff.then(|| view! { <td>{t.requester_name.clone()}</td> })}
+                                    <td>
+                                        <StatusBadge status=t.status />
+                                    </td>
+                                    <td>
+                                        <PriorityBadge priority=t.priority />
+                                    </td>
+                                    {staff
+                                        .then(|| {
+                                            view! {
+                                                <td>{t.assignee_name.clone().unwrap_or_else(|| "—".into())}</td>
+                                            }
+                                        })}
+                                    <td>{when(t.updated_at)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,200 @@
+//! A customer's tickets: the list, raising one, and one ticket's page.
+
+use crate::api::tickets::{
+    get_ticket, my_tickets, new_form_key, ChangeTicketStatus, RaiseTicket, ReplyToTicket,
+};
+use crate::api::types::TicketDetail;
+use crate::components::form::{action_error, FormMessage, TextArea, TextField};
+use crate::components::guard::Guarded;
+use crate::components::ticket::{when, Conversation, PriorityBadge, StatusBadge, TicketTable};
+use crate::domain::{Action, Status};
+use crate::error::AppError;
+use crate::pages::query_param;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn MyTickets() -> impl IntoView {
+    let after = query_param("after");
+    let page = Resource::new(move || after.get(), my_tickets);
+    view! {
+        <Guarded action=Action::UseTickets refusal="">
+            <section class="hero">
+                <h1>"My tickets"</h1>
+                <p class="lead">"Everything you asked us, newest activity first."</p>
+                <a class="btn btn-primary" href="/portal/tickets/new">"Raise a request"</a>
+            </section>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || {
+                    page.get()
+                        .map(|result| match result {
+                            Ok(page) if page.items.is_empty() => {
+                                view! { <div class="empty-state">"You have not raised any requests yet."</div> }.into_any()
+                            }
+                            Ok(page) => {
+                                view! {
+                                    <p class="muted">{format!("{} in total", page.total)}</p>
+                                    <TicketTable items=page.items base="/portal/tickets" staff=false />
+                                    {page.next.map(|next| view! {
+                                        <p><a href=format!("/portal/tickets?after={next}")>"Older tickets"</a></p>
+                                    })}
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => view! { <div class="form-error" role="alert">{e.to_string()}</div> }.into_any(),
+                        })
+                }}
+            </Suspense>
+        </Guarded>
+    }
+}
+
+#[component]
+pub fn NewTicket() -> impl IntoView {
+    let action = ServerAction::<RaiseTicket>::new();
+    let error = action_error(action);
+    let key = Resource::new(|| (), |_| new_form_key());
+    view! {
+        <Guarded action=Action::UseTickets refusal="">
+            <div class="page-narrow page-wide-form">
+                <div class="card">
+                    <h1 class="page-title">"Raise a request"</h1>
+                    <p class="lead">"Tell us what you need; we will answer by email and here."</p>
+                    <ActionForm action attr:class="form">
+                        <FormMessage error />
+                        <Suspense fallback=|| ()>
+                            {move || {
+                                key.get()
+                                    .and_then(|k| k.ok())
+                                    .map(|k| view! { <input type="hidden" name="input[idempotency_key]" value=k /> })
+                            }}
+                        </Suspense>
+                        <TextField label="Subject" name="input[subject]" id="ticket-subject" field="subject" error />
+                        <TextArea
+                            label="Description"
+                            name="input[description]"
+                            id="ticket-description"
+                            field="description"
+                            error
+                            hint="Markdown works: **bold**, lists, `code`, links."
+                        />
+                        <div class="field">
+                            <label for="ticket-urgency">"Urgency"</label>
+                            <select id="ticket-urgency" name="input[urgency]">
+                                <option value="low">"Low"</option>
+                                <option value="normal" selected=true>"Normal"</option>
+                                <option value="high">"High"</option>
+                            </select>
+                            {move || error.get().and_then(|e| e.field_message("urgency")).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                        </div>
+                        <div class="form-actions">
+                            <button type="submit" class="btn btn-primary">"Submit request"</button>
+                        </div>
+                    </ActionForm>
+                </div>
+            </div>
+        </Guarded>
+    }
+}
+
+#[component]
+pub fn PortalTicket() -> impl IntoView {
+    let params = use_params_map();
+    let id =
+        Signal::derive(move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    let reply = ServerAction::<ReplyToTicket>::new();
+    let status = ServerAction::<ChangeTicketStatus>::new();
+    let ticket = Resource::new(
+        move || (id.get(), reply.version().get(), status.version().get()),
+        |(id, _, _)| async move {
+            match id {
+                Some(id) => get_ticket(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Guarded action=Action::UseTickets refusal="">
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || {
+                    ticket.get()
+                        .map(|result| match result {
+                            Ok(t) => view! { <CustomerTicket t reply status /> }.into_any(),
+                            Err(AppError::NotFound) => {
+                                crate::components::guard::set_status(404);
+                                view! {
+                                    <section class="refusal">
+                                        <h1>"Ticket not found"</h1>
+                                        <p>"There is no ticket with this number among yours."</p>
+                                        <p><a href="/portal/tickets">"Back to my tickets"</a></p>
+                                    </section>
+                                }
+                                    .into_any()
+                            }
+                            Err(e) => view! { <div class="form-error" role="alert">{e.to_string()}</div> }.into_any(),
+                        })
+                }}
+            </Suspense>
+        </Guarded>
+    }
+}
+
+#[component]
+fn CustomerTicket(
+    t: TicketDetail,
+    reply: ServerAction<ReplyToTicket>,
+    status: ServerAction<ChangeTicketStatus>,
+) -> impl IntoView {
+    let reply_error = action_error(reply);
+    let status_error = action_error(status);
+    let (reply_id, status_id, version) =
+        (t.id.to_string(), t.id.to_string(), t.version.to_string());
+    let (next_status, button) = if t.status == Status::Closed || t.status == Status::Resolved {
+        (Status::Open, "Reopen ticket")
+    } else {
+        (Status::Closed, "Close ticket")
+    };
+    view! {
+        <section class="hero">
+            <p class="muted">
+                <a href="/portal/tickets">"My tickets"</a>
+                {format!(" / #{}", t.id)}
+            </p>
+            <h1>{t.subject.clone()}</h1>
+            <p class="ticket-facts">
+                <StatusBadge status=t.status />
+                " "
+                <PriorityBadge priority=t.priority />
+                <span class="muted">
+                    {format!(" Opened {} · ", when(t.created_at))}
+                    {t.assignee_name.clone().map(|a| format!("Handled by {a}")).unwrap_or_else(|| "Waiting for an agent".into())}
+                </span>
+            </p>
+        </section>
+        <Conversation
+            requester=t.requester_name.clone()
+            created=when(t.created_at)
+            description_html=t.description_html.clone()
+            messages=t.messages.clone()
+        />
+        <section class="panel" aria-labelledby="reply-title">
+            <h2 class="panel-title" id="reply-title">"Reply"</h2>
+            <ActionForm action=reply attr:class="form">
+                <FormMessage error=reply_error />
+                <input type="hidden" name="input[ticket_id]" value=reply_id />
+                <TextArea label="Your reply" name="input[body]" id="reply-body" field="body" error=reply_error rows=4 />
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary">"Send reply"</button>
+                </div>
+            </ActionForm>
+        </section>
+        <ActionForm action=status attr:class="inline-form ticket-status-form">
+            <FormMessage error=status_error />
+            <input type="hidden" name="input[ticket_id]" value=status_id />
+            <input type="hidden" name="input[version]" value=version />
+            <input type="hidden" name="input[status]" value=next_status.as_str() />
+            <button type="submit" class="btn btn-secondary">{button}</button>
+        </ActionForm>
+    }
+}

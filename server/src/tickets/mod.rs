@@ -1,0 +1,447 @@
+//! Ticket services behind the app's [`TicketDesk`]: every read is scoped by
+//! the actor's [`ticket_access`], every change goes through the domain's
+//! state machine and the store's versioned, transactional writes.
+
+pub mod markdown;
+
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::limits::Limiter;
+use crate::mail::templates;
+use crate::store::{
+    AssigneeFilter, ClaimOutcome, EventRecord, NewMessage, NewTicket, Notify, SharedStore,
+    StoreError, TicketCursor, TicketQuery, TicketRecord, TicketScope,
+};
+use app::api::backend::{internal, TicketDesk};
+use app::api::types::*;
+use app::domain::{
+    authorize, check_transition, status_after_reply, ticket_access, Action, Actor, EmailAddress,
+    MessageBody, Priority, Status, Subject, TicketAccess,
+};
+use app::error::{AppError, FieldErrors};
+use async_trait::async_trait;
+use std::sync::Arc;
+use tokio::sync::Notify as Wake;
+
+const PAGE_SIZE: i64 = 25;
+
+pub struct Tickets {
+    store: SharedStore,
+    config: Arc<Config>,
+    clock: SharedClock,
+    limiter: Limiter,
+    mail_wake: Arc<Wake>,
+}
+
+impl Tickets {
+    pub fn new(
+        store: SharedStore,
+        config: Arc<Config>,
+        clock: SharedClock,
+        mail_wake: Arc<Wake>,
+    ) -> Self {
+        let limiter = Limiter::new(store.clone(), config.rate_limits.window_secs);
+        Self {
+            store,
+            config,
+            clock,
+            limiter,
+            mail_wake,
+        }
+    }
+
+    /// The ticket if this actor may see it; "not found" otherwise, exactly
+    /// as for a ticket that does not exist.
+    async fn visible(&self, actor: &Actor, id: i64) -> Result<TicketRecord, AppError> {
+        self.store
+            .ticket(id, scope(actor))
+            .await
+            .map_err(store_err)?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// What a stale edit is told: who changed what, and where things stand.
+    async fn stale(&self, ticket_id: i64) -> AppError {
+        let current = self
+            .store
+            .ticket(ticket_id, TicketScope::All)
+            .await
+            .ok()
+            .flatten();
+        let last: Option<EventRecord> = self
+            .store
+            .ticket_events(ticket_id, true)
+            .await
+            .ok()
+            .and_then(|mut events| events.pop());
+        let mut message = String::from("This ticket changed while you were looking at it");
+        if let Some(event) = last {
+            let who = event.actor_name.unwrap_or_else(|| "Someone".into());
+            let what = describe(&event.kind, &event.detail);
+            message.push_str(&format!(": {who} {what}"));
+        }
+        if let Some(ticket) = current {
+            message.push_str(&format!(
+                ". It is now {}",
+                ticket.status.label().to_lowercase()
+            ));
+            if let Some(assignee) = ticket.assignee_name {
+                message.push_str(&format!(", assigned to {assignee}"));
+            }
+        }
+        message.push_str(". Reload to see the latest.");
+        AppError::Conflict(message)
+    }
+}
+
+fn describe(kind: &str, detail: &str) -> String {
+    match kind {
+        "status" => format!("changed the status ({detail})"),
+        "assigned" => format!("changed the assignee ({detail})"),
+        "reply" => "replied".into(),
+        "note" => "added a note".into(),
+        other => format!("made a change ({other})"),
+    }
+}
+
+fn scope(actor: &Actor) -> TicketScope {
+    match ticket_access(actor) {
+        TicketAccess::All => TicketScope::All,
+        TicketAccess::RequestedBy(id) => TicketScope::RequestedBy(id),
+    }
+}
+
+fn store_err(err: StoreError) -> AppError {
+    match err {
+        StoreError::NotFound => AppError::NotFound,
+        other => internal(other),
+    }
+}
+
+fn require(actor: &Actor, action: Action) -> Result<(), AppError> {
+    authorize(Some(actor), action).map_err(|_| AppError::Forbidden)
+}
+
+fn summary(t: TicketRecord) -> TicketSummary {
+    TicketSummary {
+        id: t.id,
+        subject: t.subject,
+        status: t.status,
+        priority: t.priority,
+        requester_name: t.requester_name,
+        assignee_name: t.assignee_name,
+        updated_at: t.updated_at,
+    }
+}
+
+fn encode_cursor(t: &TicketRecord) -> String {
+    format!("{}.{}", t.updated_at.timestamp_millis(), t.id)
+}
+
+fn decode_cursor(text: &str) -> Result<TicketCursor, AppError> {
+    let invalid = || AppError::BadRequest("The page link is not valid.".into());
+    let (ms, id) = text.split_once('.').ok_or_else(invalid)?;
+    let updated_at = ms
+        .parse()
+        .ok()
+        .and_then(chrono::DateTime::from_timestamp_millis)
+        .ok_or_else(invalid)?;
+    Ok(TicketCursor {
+        updated_at,
+        id: id.parse().map_err(|_| invalid())?,
+    })
+}
+
+/// Idempotency keys come from our own forms; anything else is ignored.
+fn clean_key(key: Option<String>) -> Option<String> {
+    key.filter(|k| {
+        !k.is_empty() && k.len() <= 64 && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    })
+}
+
+fn address(text: &str) -> Option<EmailAddress> {
+    EmailAddress::parse(text).ok()
+}
+
+#[async_trait]
+impl TicketDesk for Tickets {
+    async fn raise(&self, actor: &Actor, input: NewTicketInput) -> Result<i64, AppError> {
+        require(actor, Action::UseTickets)?;
+        let limit = self.config.rate_limits.tickets_per_account;
+        self.limiter
+            .hit(
+                &format!("ticket:account:{}", actor.id),
+                limit,
+                self.clock.now(),
+            )
+            .await?;
+        let mut errors = FieldErrors::default();
+        let subject = errors.check("subject", Subject::parse(&input.subject));
+        let description = errors.check("description", MessageBody::parse(&input.description));
+        let priority = errors.check(
+            "urgency",
+            if actor.role.is_staff() {
+                Priority::parse(&input.urgency)
+            } else {
+                Priority::parse_urgency(&input.urgency)
+            },
+        );
+        errors.into_result()?;
+        let (Some(subject), Some(description), Some(priority)) = (subject, description, priority)
+        else {
+            return Err(AppError::form("Please correct the highlighted fields."));
+        };
+        let ticket = NewTicket {
+            requester_id: actor.id,
+            subject,
+            description,
+            priority,
+            idempotency_key: clean_key(input.idempotency_key),
+        };
+        let config = self.config.clone();
+        let notify: Notify = Box::new(move |t| {
+            address(&t.requester_email)
+                .map(|to| templates::ticket_created(&config, to, t.id, &t.subject))
+                .into_iter()
+                .collect()
+        });
+        let (record, created) = self
+            .store
+            .create_ticket(ticket, notify, self.clock.now())
+            .await
+            .map_err(store_err)?;
+        if created {
+            self.mail_wake.notify_one();
+            tracing::info!(ticket_id = record.id, actor_id = actor.id, "ticket raised");
+        }
+        Ok(record.id)
+    }
+
+    async fn list(
+        &self,
+        actor: &Actor,
+        view: QueueView,
+        after: Option<String>,
+    ) -> Result<TicketPage, AppError> {
+        let (scope, active_only, assignee) = match view {
+            QueueView::Mine => (
+                TicketScope::RequestedBy(actor.id),
+                false,
+                AssigneeFilter::Any,
+            ),
+            agent_view => {
+                require(actor, Action::WorkTickets)?;
+                match agent_view {
+                    QueueView::MyOpen => (TicketScope::All, true, AssigneeFilter::User(actor.id)),
+                    QueueView::Unassigned => (TicketScope::All, true, AssigneeFilter::Unassigned),
+                    QueueView::AllOpen => (TicketScope::All, true, AssigneeFilter::Any),
+                    _ => (TicketScope::All, false, AssigneeFilter::Any),
+                }
+            }
+        };
+        let after = after
+            .filter(|a| !a.is_empty())
+            .map(|a| decode_cursor(&a))
+            .transpose()?;
+        let query = TicketQuery {
+            scope,
+            active_only,
+            assignee,
+            after,
+            limit: PAGE_SIZE,
+        };
+        let items = self.store.list_tickets(query).await.map_err(store_err)?;
+        let total = self
+            .store
+            .count_tickets(TicketQuery {
+                after: None,
+                ..query
+            })
+            .await
+            .map_err(store_err)?;
+        let next = (items.len() as i64 == PAGE_SIZE)
+            .then(|| items.last().map(encode_cursor))
+            .flatten();
+        Ok(TicketPage {
+            items: items.into_iter().map(summary).collect(),
+            next,
+            total,
+        })
+    }
+
+    async fn queue_counts(&self, actor: &Actor) -> Result<Vec<QueueCount>, AppError> {
+        require(actor, Action::WorkTickets)?;
+        let mut counts = Vec::new();
+        for view in QueueView::AGENT_VIEWS {
+            let (active_only, assignee) = match view {
+                QueueView::MyOpen => (true, AssigneeFilter::User(actor.id)),
+                QueueView::Unassigned => (true, AssigneeFilter::Unassigned),
+                QueueView::AllOpen => (true, AssigneeFilter::Any),
+                _ => (false, AssigneeFilter::Any),
+            };
+            let query = TicketQuery {
+                scope: TicketScope::All,
+                active_only,
+                assignee,
+                after: None,
+                limit: 1,
+            };
+            counts.push(QueueCount {
+                view,
+                count: self.store.count_tickets(query).await.map_err(store_err)?,
+            });
+        }
+        Ok(counts)
+    }
+
+    async fn detail(&self, actor: &Actor, id: i64) -> Result<TicketDetail, AppError> {
+        let ticket = self.visible(actor, id).await?;
+        let staff = actor.role.is_staff();
+        let messages = self
+            .store
+            .ticket_messages(id, staff)
+            .await
+            .map_err(store_err)?;
+        let events = self
+            .store
+            .ticket_events(id, staff)
+            .await
+            .map_err(store_err)?;
+        Ok(TicketDetail {
+            id: ticket.id,
+            description_html: markdown::render(&ticket.description),
+            subject: ticket.subject,
+            status: ticket.status,
+            priority: ticket.priority,
+            version: ticket.version,
+            requester_name: ticket.requester_name,
+            assignee_name: ticket.assignee_name,
+            created_at: ticket.created_at,
+            updated_at: ticket.updated_at,
+            messages: messages
+                .into_iter()
+                .map(|m| MessageView {
+                    id: m.id,
+                    author_name: m.author_name,
+                    from_staff: m.author_role.is_staff(),
+                    body_html: markdown::render(&m.body),
+                    internal: m.internal,
+                    created_at: m.created_at,
+                })
+                .collect(),
+            history: events
+                .into_iter()
+                .map(|e| HistoryEntry {
+                    actor_name: e.actor_name,
+                    kind: e.kind,
+                    detail: e.detail,
+                    created_at: e.created_at,
+                })
+                .collect(),
+        })
+    }
+
+    async fn reply(&self, actor: &Actor, input: ReplyInput) -> Result<(), AppError> {
+        let ticket = self.visible(actor, input.ticket_id).await?;
+        let internal = input.internal.is_some();
+        if internal {
+            require(actor, Action::WorkTickets)?;
+        }
+        let body = MessageBody::parse(&input.body).map_err(|m| AppError::field("body", m))?;
+        let new_status = status_after_reply(ticket.status, actor.role, !internal);
+        let (config, author, text) = (
+            self.config.clone(),
+            actor.name.clone(),
+            body.as_str().to_owned(),
+        );
+        let from_staff = actor.role.is_staff();
+        let notify: Notify = Box::new(move |t| {
+            let mail = match (internal, from_staff) {
+                (true, _) => None,
+                (false, true) => address(&t.requester_email).map(|to| {
+                    templates::agent_replied(&config, to, t.id, &t.subject, &author, &text)
+                }),
+                (false, false) => t.assignee_email.as_deref().and_then(address).map(|to| {
+                    templates::customer_replied(&config, to, t.id, &t.subject, &author, &text)
+                }),
+            };
+            mail.into_iter().collect()
+        });
+        let message = NewMessage {
+            ticket_id: ticket.id,
+            author_id: actor.id,
+            body,
+            internal,
+            new_status,
+        };
+        self.store
+            .add_message(message, notify, self.clock.now())
+            .await
+            .map_err(store_err)?;
+        self.mail_wake.notify_one();
+        Ok(())
+    }
+
+    async fn set_status(&self, actor: &Actor, input: StatusInput) -> Result<(), AppError> {
+        let ticket = self.visible(actor, input.ticket_id).await?;
+        let to = Status::parse(&input.status).map_err(|m| AppError::field("status", m))?;
+        if input.version != ticket.version {
+            return Err(self.stale(ticket.id).await);
+        }
+        check_transition(ticket.status, to, actor.role)
+            .map_err(|e| AppError::form(&e.to_string()))?;
+        match self
+            .store
+            .change_status(ticket.id, actor.id, to, input.version, self.clock.now())
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(StoreError::Stale) => Err(self.stale(ticket.id).await),
+            Err(other) => Err(store_err(other)),
+        }
+    }
+
+    async fn claim(&self, actor: &Actor, input: ClaimInput) -> Result<(), AppError> {
+        require(actor, Action::WorkTickets)?;
+        let ticket = self.visible(actor, input.ticket_id).await?;
+        if ticket.assignee_id == Some(actor.id) {
+            return Ok(());
+        }
+        match self
+            .store
+            .claim_ticket(ticket.id, actor.id, self.clock.now())
+            .await
+            .map_err(store_err)?
+        {
+            ClaimOutcome::Claimed(_) => Ok(()),
+            ClaimOutcome::Taken { assignee_name } => Err(AppError::Conflict(format!(
+                "{assignee_name} already has this ticket."
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let at = chrono::DateTime::from_timestamp_millis(1_800_000_000_123).unwrap();
+        let cursor = decode_cursor("1800000000123.42").unwrap();
+        assert_eq!((cursor.updated_at, cursor.id), (at, 42));
+        for bad in ["", "x.1", "1.y", "12345"] {
+            assert!(decode_cursor(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_our_own_idempotency_keys_are_kept() {
+        assert_eq!(
+            clean_key(Some("3f2a-91bc".into())).as_deref(),
+            Some("3f2a-91bc")
+        );
+        assert_eq!(clean_key(Some("x'; drop".into())), None);
+        assert_eq!(clean_key(Some("a".repeat(65))), None);
+    }
+}

@@ -1,0 +1,382 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
+//! Tickets over HTTP on every backend: who sees what, and what each role may do.
+
+mod support;
+
+use app::domain::Role;
+use support::{backends, spawn_app, Client, TestApp};
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn signed_in(app: &TestApp, email: &str, role: Role) -> Client {
+    app.create_user(email, email.split('@').next().unwrap(), role, PASSWORD)
+        .await;
+    let client = app.client();
+    assert_eq!(client.sign_in(email, PASSWORD).await.status, 200);
+    client
+}
+
+async fn raise(client: &Client, subject: &str, description: &str, key: &str) -> i64 {
+    let reply = client
+        .call(
+            "tickets/raise",
+            &[
+                ("subject", subject),
+                ("description", description),
+                ("urgency", "high"),
+                ("idempotency_key", key),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let mine = client.get("/api/tickets/mine").await.json();
+    mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["subject"] == subject)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn customers_see_only_their_own_tickets_and_never_internal_notes() {
+    for db in backends().await {
+        let app = spawn_app(db).await;
+        let ann = signed_in(&app, "ann@example.com", Role::Customer).await;
+        let bob = signed_in(&app, "bob@example.com", Role::Customer).await;
+        let agent = signed_in(&app, "agent@example.com", Role::Agent).await;
+
+        let id = raise(
+            &ann,
+            "VPN down",
+            "It **fails** <script>alert(1)</script>",
+            "k-1",
+        )
+        .await;
+        let mail = app
+            .smtp
+            .wait_for(
+                "ann@example.com",
+                &format!("[#{id}] We received your request"),
+            )
+            .await;
+        assert!(mail
+            .body()
+            .contains(&format!("http://desk.example.test/portal/tickets/{id}")));
+
+        let own = ann.get(&format!("/api/tickets/detail?id={id}")).await;
+        assert_eq!(own.status, 200);
+        let html = own.json()["description_html"].as_str().unwrap().to_owned();
+        assert!(
+            html.contains("<strong>fails</strong>") && !html.contains("<script"),
+            "{html}"
+        );
+
+        let other = bob.get(&format!("/api/tickets/detail?id={id}")).await;
+        let missing = bob
+            .get(&format!("/api/tickets/detail?id={}", id + 1000))
+            .await;
+        assert_eq!((other.status, missing.status), (404, 404));
+        assert_eq!(
+            other.body, missing.body,
+            "another customer's ticket looks exactly like a missing one"
+        );
+        assert_eq!(
+            bob.call(
+                "tickets/reply",
+                &[("ticket_id", &id.to_string()), ("body", "me too")]
+            )
+            .await
+            .status,
+            404
+        );
+        assert_eq!(
+            app.client()
+                .get(&format!("/api/tickets/detail?id={id}"))
+                .await
+                .status,
+            401
+        );
+        assert_eq!(
+            ann.get("/api/tickets/queue?view=all_open").await.status,
+            403
+        );
+
+        let tid = id.to_string();
+        assert_eq!(
+            agent
+                .call("tickets/claim", &[("ticket_id", &tid)])
+                .await
+                .status,
+            200
+        );
+        let note = agent
+            .call(
+                "tickets/reply",
+                &[
+                    ("ticket_id", &tid),
+                    ("body", "SECRET-NOTE"),
+                    ("internal", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(note.status, 200, "{}", note.body);
+        let reply = agent
+            .call(
+                "tickets/reply",
+                &[("ticket_id", &tid), ("body", "Restarted the gateway.")],
+            )
+            .await;
+        assert_eq!(reply.status, 200);
+        let mail = app
+            .smtp
+            .wait_for("ann@example.com", &format!("[#{id}] New reply"))
+            .await;
+        assert!(
+            mail.body().contains("Restarted the gateway.") && !mail.body().contains("SECRET-NOTE")
+        );
+
+        let seen = ann.get(&format!("/api/tickets/detail?id={id}")).await;
+        assert!(seen.body.contains("Restarted the gateway."));
+        assert!(
+            !seen.body.contains("SECRET-NOTE"),
+            "internal notes never reach the customer"
+        );
+        assert!(
+            !seen.body.contains("\"note\""),
+            "nor does their history entry"
+        );
+        let page = ann.get(&format!("/portal/tickets/{id}")).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Restarted the gateway.") && !page.body.contains("SECRET-NOTE"));
+        let form = ann.get("/portal/tickets/new").await;
+        assert_eq!(form.status, 200);
+        assert!(form.body.contains("Raise a request") && form.body.contains("input[idempotency_key]"));
+        let list = ann.get("/portal/tickets").await;
+        assert!(list.body.contains("VPN down"));
+        assert_eq!(bob.get(&format!("/portal/tickets/{id}")).await.status, 404);
+        let queue = agent.get("/agent?view=my_open").await;
+        assert!(queue.body.contains("VPN down"), "the claimed ticket is in My open");
+        let agent_page = agent.get(&format!("/agent/tickets/{id}")).await;
+        assert!(agent_page.body.contains("SECRET-NOTE") && agent_page.body.contains("Internal note"));
+        assert_eq!(ann.get(&format!("/agent/tickets/{id}")).await.status, 403);
+        let staff_view = agent.get(&format!("/api/tickets/detail?id={id}")).await;
+        assert!(staff_view.body.contains("SECRET-NOTE"));
+        assert_eq!(
+            staff_view.json()["status"],
+            "open",
+            "the first public reply opens the ticket"
+        );
+
+        let sneaky = ann
+            .call(
+                "tickets/reply",
+                &[("ticket_id", &tid), ("body", "x"), ("internal", "on")],
+            )
+            .await;
+        assert_eq!(sneaky.status, 403);
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_state_machine_and_versions_guard_status_changes() {
+    for db in backends().await {
+        let app = spawn_app(db).await;
+        let ann = signed_in(&app, "ann@example.com", Role::Customer).await;
+        let agent = signed_in(&app, "agent@example.com", Role::Agent).await;
+        let id = raise(&ann, "Laptop", "Broken hinge", "k-2").await;
+        let tid = id.to_string();
+        let version = |c: &Client| {
+            let c = c.http.clone();
+            let url = format!("{}?id={id}", agent.url("/api/tickets/detail"));
+            async move {
+                c.get(url)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json::<serde_json::Value>()
+                    .await
+                    .unwrap()["version"]
+                    .as_i64()
+                    .unwrap()
+            }
+        };
+
+        let v = version(&ann).await.to_string();
+        let refused = ann
+            .call(
+                "tickets/status",
+                &[("ticket_id", &tid), ("status", "resolved"), ("version", &v)],
+            )
+            .await;
+        assert_eq!(refused.status, 422);
+        assert_eq!(
+            refused.form_error().as_deref(),
+            Some("Customers can close a ticket or reopen it, nothing else.")
+        );
+
+        let v1 = version(&agent).await.to_string();
+        let ok = agent
+            .call(
+                "tickets/status",
+                &[("ticket_id", &tid), ("status", "pending"), ("version", &v1)],
+            )
+            .await;
+        assert_eq!(ok.status, 200, "{}", ok.body);
+        let stale = agent
+            .call(
+                "tickets/status",
+                &[("ticket_id", &tid), ("status", "on_hold"), ("version", &v1)],
+            )
+            .await;
+        assert_eq!(stale.status, 409);
+        let message = stale.json()["Conflict"].as_str().unwrap().to_owned();
+        assert!(
+            message.contains("changed the status (New → Pending)")
+                && message.contains("now pending"),
+            "{message}"
+        );
+
+        let v2 = version(&agent).await.to_string();
+        let illegal = agent
+            .call(
+                "tickets/status",
+                &[("ticket_id", &tid), ("status", "new"), ("version", &v2)],
+            )
+            .await;
+        assert_eq!(illegal.status, 422);
+        assert_eq!(
+            illegal.form_error().as_deref(),
+            Some("A ticket that is pending cannot become new.")
+        );
+
+        // A customer reply brings a pending ticket back; the customer can close and reopen.
+        assert_eq!(
+            ann.call(
+                "tickets/reply",
+                &[("ticket_id", &tid), ("body", "Here are the photos.")]
+            )
+            .await
+            .status,
+            200
+        );
+        let v3 = version(&ann).await.to_string();
+        assert_eq!(
+            ann.call(
+                "tickets/status",
+                &[("ticket_id", &tid), ("status", "closed"), ("version", &v3)]
+            )
+            .await
+            .status,
+            200
+        );
+        let v4 = version(&ann).await.to_string();
+        assert_eq!(
+            ann.call(
+                "tickets/status",
+                &[("ticket_id", &tid), ("status", "open"), ("version", &v4)]
+            )
+            .await
+            .status,
+            200
+        );
+        let history = agent
+            .get(&format!("/api/tickets/detail?id={id}"))
+            .await
+            .json()["history"]
+            .clone();
+        let kinds: Vec<&str> = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            ["created", "status", "reply", "status", "status", "status"]
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn claims_double_submits_and_queues() {
+    for db in backends().await {
+        let app = spawn_app(db).await;
+        let ann = signed_in(&app, "ann@example.com", Role::Customer).await;
+        let first = signed_in(&app, "first@example.com", Role::Agent).await;
+        let second = signed_in(&app, "second@example.com", Role::Agent).await;
+        let id = raise(&ann, "Printer", "Jammed", "same-key").await;
+        let again = raise(&ann, "Printer", "Jammed", "same-key").await;
+        assert_eq!(id, again);
+        assert_eq!(
+            ann.get("/api/tickets/mine").await.json()["total"],
+            1,
+            "a double submit creates one ticket"
+        );
+
+        let counts = first.get("/api/tickets/queue_counts").await.json();
+        let count = |view: &str| {
+            counts
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["view"] == view)
+                .unwrap()["count"]
+                .as_i64()
+                .unwrap()
+        };
+        assert_eq!(
+            (count("unassigned"), count("my_open"), count("all_open")),
+            (1, 0, 1)
+        );
+
+        let tid = id.to_string();
+        assert_eq!(
+            first
+                .call("tickets/claim", &[("ticket_id", &tid)])
+                .await
+                .status,
+            200
+        );
+        let lost = second.call("tickets/claim", &[("ticket_id", &tid)]).await;
+        assert_eq!(lost.status, 409);
+        assert_eq!(lost.json()["Conflict"], "first already has this ticket.");
+        let mine = first.get("/api/tickets/queue?view=my_open").await.json();
+        assert_eq!(mine["items"][0]["id"], id);
+        assert_eq!(
+            second
+                .get("/api/tickets/queue?view=unassigned")
+                .await
+                .json()["total"],
+            0
+        );
+        assert_eq!(first.get("/api/tickets/queue?view=bogus").await.status, 400);
+        assert_eq!(
+            first
+                .get("/api/tickets/queue?view=recent&after=garbage")
+                .await
+                .status,
+            400
+        );
+
+        let bad = ann
+            .call(
+                "tickets/raise",
+                &[
+                    ("subject", " "),
+                    ("description", ""),
+                    ("urgency", "critical"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, 422);
+        for field in ["subject", "description", "urgency"] {
+            assert!(bad.field_error(field).is_some(), "{field}: {}", bad.body);
+        }
+        app.stop().await;
+    }
+}
