@@ -1,0 +1,67 @@
+import {
+  adminCredentials, expect, expectUrl, goto, heading, signIn, signOut, signUp, test, uniqueEmail, uniquePassword,
+  waitForMail,
+} from './support';
+
+test('a customer raises a ticket, an agent claims and replies, the customer reads it and closes the ticket', async ({ page }) => {
+  const email = uniqueEmail('ticket');
+  const password = uniquePassword();
+  const subject = `Printer jam ${Math.random().toString(36).slice(2, 8)}`;
+  const reply = `Cleared the tray for ${subject}.`;
+
+  await signUp(page, 'Tess Customer', email, password);
+  await goto(page, '/portal/tickets/new');
+  await expect(heading(page, 'Raise a request')).toBeVisible();
+  await page.getByLabel('Subject', { exact: true }).fill(subject);
+  await page.getByLabel('Description', { exact: true }).fill('The printer on **floor 2** is jammed.');
+  await page.getByLabel('Urgency', { exact: true }).selectOption({ label: 'High' });
+  await page.getByRole('button', { name: 'Submit request', exact: true }).click();
+  await expect(heading(page, subject)).toBeVisible();
+  const id = new URL(page.url()).pathname.split('/').pop();
+  expect(id).toMatch(/^\d+$/);
+  await expect(page.getByText('floor 2', { exact: true })).toBeVisible();
+  await expect(page.getByText('Waiting for an agent')).toBeVisible();
+  await waitForMail(email, `[#${id}] We received your request`);
+  await signOut(page);
+
+  const admin = adminCredentials();
+  await signIn(page, admin.email, admin.password, '/agent');
+  await goto(page, '/agent?view=unassigned');
+  await page.getByRole('link', { name: subject, exact: true }).click();
+  await expectUrl(page, `/agent/tickets/${id}`);
+  await expect(heading(page, subject)).toBeVisible();
+  await page.getByRole('button', { name: 'Claim', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Claim', exact: true })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Assignee' }).getByText('E2E Admin', { exact: true })).toBeVisible();
+  await page.getByLabel('Message', { exact: true }).fill(reply);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.getByText(reply, { exact: true })).toBeVisible();
+  await waitForMail(email, `[#${id}] New reply`);
+  await signOut(page);
+
+  await signIn(page, email, password);
+  await goto(page, `/portal/tickets/${id}`);
+  await expect(page.getByText(reply, { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Close ticket', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Reopen ticket', exact: true })).toBeVisible();
+  await expect(page.getByText('Closed', { exact: true })).toBeVisible();
+});
+
+test("another customer's ticket is not found", async ({ page }) => {
+  const owner = uniqueEmail('owner');
+  const password = uniquePassword();
+  const subject = `Private ${Math.random().toString(36).slice(2, 8)}`;
+  await signUp(page, 'Olive Owner', owner, password);
+  await goto(page, '/portal/tickets/new');
+  await page.getByLabel('Subject', { exact: true }).fill(subject);
+  await page.getByLabel('Description', { exact: true }).fill('Only for me.');
+  await page.getByRole('button', { name: 'Submit request', exact: true }).click();
+  await expect(heading(page, subject)).toBeVisible();
+  const path = new URL(page.url()).pathname;
+  await signOut(page);
+
+  await signUp(page, 'Nosy Neighbour', uniqueEmail('nosy'), uniquePassword());
+  await goto(page, path);
+  await expect(heading(page, 'Ticket not found')).toBeVisible();
+  await expect(page.getByText(subject)).toHaveCount(0);
+});
