@@ -153,14 +153,21 @@ async fn customers_see_only_their_own_tickets_and_never_internal_notes() {
         assert!(page.body.contains("Restarted the gateway.") && !page.body.contains("SECRET-NOTE"));
         let form = ann.get("/portal/tickets/new").await;
         assert_eq!(form.status, 200);
-        assert!(form.body.contains("Raise a request") && form.body.contains("input[idempotency_key]"));
+        assert!(
+            form.body.contains("Raise a request") && form.body.contains("input[idempotency_key]")
+        );
         let list = ann.get("/portal/tickets").await;
         assert!(list.body.contains("VPN down"));
         assert_eq!(bob.get(&format!("/portal/tickets/{id}")).await.status, 404);
         let queue = agent.get("/agent?view=my_open").await;
-        assert!(queue.body.contains("VPN down"), "the claimed ticket is in My open");
+        assert!(
+            queue.body.contains("VPN down"),
+            "the claimed ticket is in My open"
+        );
         let agent_page = agent.get(&format!("/agent/tickets/{id}")).await;
-        assert!(agent_page.body.contains("SECRET-NOTE") && agent_page.body.contains("Internal note"));
+        assert!(
+            agent_page.body.contains("SECRET-NOTE") && agent_page.body.contains("Internal note")
+        );
         assert_eq!(ann.get(&format!("/agent/tickets/{id}")).await.status, 403);
         let staff_view = agent.get(&format!("/api/tickets/detail?id={id}")).await;
         assert!(staff_view.body.contains("SECRET-NOTE"));
@@ -377,6 +384,166 @@ async fn claims_double_submits_and_queues() {
         for field in ["subject", "description", "urgency"] {
             assert!(bad.field_error(field).is_some(), "{field}: {}", bad.body);
         }
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn agents_edit_priority_assignee_tags_and_watch() {
+    for db in backends().await {
+        let app = spawn_app(db).await;
+        let ann = signed_in(&app, "ann@example.com", Role::Customer).await;
+        let first = signed_in(&app, "first@example.com", Role::Agent).await;
+        let _second = signed_in(&app, "second@example.com", Role::Agent).await;
+        let id = raise(&ann, "Mailbox full", "Cannot receive", "k-9").await;
+        let tid = id.to_string();
+        let detail = |c: &Client| {
+            let http = c.http.clone();
+            let url = format!("{}?id={id}", c.url("/api/tickets/detail"));
+            async move {
+                http.get(url)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json::<serde_json::Value>()
+                    .await
+                    .unwrap()
+            }
+        };
+        let agents = first.get("/api/tickets/agents").await.json();
+        let second_id = agents
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == "second")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let customer_id = ann.get("/api/auth/current_user").await.json()["id"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(ann.get("/api/tickets/agents").await.status, 403);
+
+        let v = detail(&first).await["version"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let bad = first
+            .call(
+                "tickets/update",
+                &[
+                    ("ticket_id", &tid),
+                    ("version", &v),
+                    ("priority", "urgent"),
+                    ("assignee_id", &customer_id.to_string()),
+                    ("tags", "ok, n/a"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, 422);
+        for field in ["priority", "assignee_id", "tags"] {
+            assert!(bad.field_error(field).is_some(), "{field}: {}", bad.body);
+        }
+        let ok = first
+            .call(
+                "tickets/update",
+                &[
+                    ("ticket_id", &tid),
+                    ("version", &v),
+                    ("priority", "critical"),
+                    ("assignee_id", &second_id.to_string()),
+                    ("tags", "email, quota"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, 200, "{}", ok.body);
+        app.smtp
+            .wait_for("second@example.com", &format!("[#{id}] Assigned to you"))
+            .await;
+        let stale = first
+            .call(
+                "tickets/update",
+                &[
+                    ("ticket_id", &tid),
+                    ("version", &v),
+                    ("priority", "low"),
+                    ("assignee_id", ""),
+                ],
+            )
+            .await;
+        assert_eq!(stale.status, 409);
+        assert!(
+            stale.json()["Conflict"]
+                .as_str()
+                .unwrap()
+                .contains("changed the tags (email, quota)"),
+            "{}",
+            stale.body
+        );
+
+        let staff = detail(&first).await;
+        assert_eq!(
+            (staff["priority"].as_str(), staff["assignee_name"].as_str()),
+            (Some("critical"), Some("second"))
+        );
+        assert_eq!(staff["tags"], serde_json::json!(["email", "quota"]));
+        let customer = detail(&ann).await;
+        assert_eq!(
+            customer["tags"],
+            serde_json::json!([]),
+            "tags are agent-only"
+        );
+        assert_eq!(customer["assignee_id"], serde_json::Value::Null);
+        assert!(!customer.to_string().contains("quota"));
+
+        assert_eq!(
+            first
+                .call(
+                    "tickets/watch",
+                    &[("ticket_id", &tid), ("watching", "true")]
+                )
+                .await
+                .status,
+            200
+        );
+        let watched = detail(&first).await;
+        assert_eq!(
+            (watched["watching"].as_bool(), watched["watchers"].clone()),
+            (Some(true), serde_json::json!(["first"]))
+        );
+        assert_eq!(
+            ann.call(
+                "tickets/watch",
+                &[("ticket_id", &tid), ("watching", "true")]
+            )
+            .await
+            .status,
+            403
+        );
+
+        let v = detail(&first).await["version"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let release = first
+            .call(
+                "tickets/update",
+                &[
+                    ("ticket_id", &tid),
+                    ("version", &v),
+                    ("priority", "critical"),
+                    ("assignee_id", ""),
+                    ("tags", "email quota"),
+                ],
+            )
+            .await;
+        assert_eq!(release.status, 200);
+        assert_eq!(
+            detail(&first).await["assignee_name"],
+            serde_json::Value::Null
+        );
+        let page = first.get(&format!("/agent/tickets/{id}")).await;
+        assert!(page.body.contains("Save changes") && page.body.contains("Stop watching"));
         app.stop().await;
     }
 }

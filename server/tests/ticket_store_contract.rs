@@ -435,3 +435,101 @@ async fn of_many_concurrent_claims_exactly_one_wins() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn field_edits_tags_and_watchers() {
+    use app::domain::Tag;
+    use ferrodesk::store::TicketChanges;
+    on_every_backend(|s| async move {
+        let ann = user(&s, "ann@example.com", Role::Customer).await;
+        let agent = user(&s, "agent@example.com", Role::Agent).await;
+        let now = Utc::now();
+        let (t, _) = s
+            .create_ticket(ticket(ann, "Edit me", None), no_mail(), now)
+            .await
+            .unwrap();
+        let changes = TicketChanges {
+            priority: Some(Priority::High),
+            assignee: Some(Some(agent)),
+            tags: Some(vec![
+                Tag::parse("b").unwrap(),
+                Tag::parse("a").unwrap(),
+                Tag::parse("a").unwrap(),
+            ]),
+        };
+        let after = s
+            .update_ticket(
+                t.id,
+                agent,
+                t.version,
+                changes.clone(),
+                mail_to_requester(),
+                now,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (after.priority, after.assignee_id, after.version),
+            (Priority::High, Some(agent), 2)
+        );
+        assert_eq!(s.ticket_tags(t.id).await.unwrap(), ["a", "b"]);
+        let stale = s
+            .update_ticket(t.id, agent, t.version, changes, no_mail(), now)
+            .await;
+        assert!(matches!(stale, Err(StoreError::Stale)));
+        let kinds: Vec<String> = s
+            .ticket_events(t.id, true)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(kinds, ["created", "priority", "assigned", "tags"]);
+        let public: Vec<String> = s
+            .ticket_events(t.id, false)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(
+            public,
+            ["created", "priority", "assigned"],
+            "tag edits are agent-only history"
+        );
+        assert_eq!(
+            s.claim_outbox(now, now + Duration::minutes(1), 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+
+        let release = TicketChanges {
+            assignee: Some(None),
+            tags: Some(Vec::new()),
+            ..TicketChanges::default()
+        };
+        let after = s
+            .update_ticket(t.id, agent, 2, release, no_mail(), now)
+            .await
+            .unwrap();
+        assert_eq!(after.assignee_id, None);
+        assert!(s.ticket_tags(t.id).await.unwrap().is_empty());
+
+        s.set_watching(t.id, agent, true, now).await.unwrap();
+        s.set_watching(t.id, agent, true, now).await.unwrap();
+        assert_eq!(
+            s.ticket_watchers(t.id).await.unwrap().len(),
+            1,
+            "watching twice is watching once"
+        );
+        s.set_watching(t.id, agent, false, now).await.unwrap();
+        assert!(s.ticket_watchers(t.id).await.unwrap().is_empty());
+        assert!(matches!(
+            s.set_watching(t.id + 99, agent, true, now).await,
+            Err(StoreError::NotFound)
+        ));
+    })
+    .await;
+}

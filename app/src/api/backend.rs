@@ -153,6 +153,9 @@ pub trait TicketDesk: Send + Sync + 'static {
     async fn reply(&self, actor: &Actor, input: ReplyInput) -> Result<(), AppError>;
     async fn set_status(&self, actor: &Actor, input: StatusInput) -> Result<(), AppError>;
     async fn claim(&self, actor: &Actor, input: ClaimInput) -> Result<(), AppError>;
+    async fn update_fields(&self, actor: &Actor, input: TicketFieldsInput) -> Result<(), AppError>;
+    async fn watch(&self, actor: &Actor, input: WatchInput) -> Result<(), AppError>;
+    async fn agents(&self, actor: &Actor) -> Result<Vec<AgentOption>, AppError>;
 }
 
 #[derive(Clone)]

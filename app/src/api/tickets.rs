@@ -72,3 +72,22 @@ pub async fn new_form_key() -> Result<String, AppError> {
     backend::authorized(Action::UseTickets).await?;
     Ok(uuid::Uuid::new_v4().to_string())
 }
+
+#[server(endpoint = "tickets/update")]
+pub async fn update_ticket(input: TicketFieldsInput) -> Result<(), AppError> {
+    let actor = backend::authorized(Action::WorkTickets).await?;
+    backend::ticket_desk()?.update_fields(&actor, input).await
+}
+
+#[server(endpoint = "tickets/watch")]
+pub async fn watch_ticket(input: WatchInput) -> Result<(), AppError> {
+    let actor = backend::authorized(Action::WorkTickets).await?;
+    backend::ticket_desk()?.watch(&actor, input).await
+}
+
+/// Agents and admins a ticket can be assigned to.
+#[server(endpoint = "tickets/agents", input = server_fn::codec::GetUrl)]
+pub async fn assignable_agents() -> Result<Vec<AgentOption>, AppError> {
+    let actor = backend::authorized(Action::WorkTickets).await?;
+    backend::ticket_desk()?.agents(&actor).await
+}

@@ -238,6 +238,12 @@ pub struct TicketDetail {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub messages: Vec<MessageView>,
     pub history: Vec<HistoryEntry>,
+    /// Agent-only fields: empty for customers.
+    pub assignee_id: Option<i64>,
+    pub tags: Vec<String>,
+    pub watchers: Vec<String>,
+    /// Whether the reader watches the ticket.
+    pub watching: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -269,4 +275,30 @@ pub struct StatusInput {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClaimInput {
     pub ticket_id: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TicketFieldsInput {
+    pub ticket_id: i64,
+    pub version: i64,
+    pub priority: String,
+    /// An agent's id, or empty to release the ticket.
+    pub assignee_id: String,
+    /// Comma- or space-separated.
+    #[serde(default)]
+    pub tags: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WatchInput {
+    pub ticket_id: i64,
+    /// "true" to watch, "false" to stop.
+    pub watching: String,
+}
+
+/// Someone a ticket can be assigned to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentOption {
+    pub id: i64,
+    pub name: String,
 }

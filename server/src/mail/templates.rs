@@ -97,3 +97,20 @@ pub fn customer_replied(
         format!("{author} replied on ticket #{id}:\n\n{body}\n\nOpen the ticket:\n\n{link}\n"),
     )
 }
+
+/// To an agent, when someone else assigns them a ticket.
+pub fn assigned_to_you(
+    config: &Config,
+    to: EmailAddress,
+    id: i64,
+    subject: &str,
+    by: &str,
+) -> NewEmail {
+    let link = config.link(&format!("/agent/tickets/{id}"));
+    email(
+        config,
+        to,
+        &format!("[#{id}] Assigned to you: {subject}"),
+        format!("{by} assigned ticket #{id} \"{subject}\" to you.\n\nOpen the ticket:\n\n{link}\n"),
+    )
+}

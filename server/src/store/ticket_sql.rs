@@ -317,6 +317,110 @@ macro_rules! impl_ticket_store {
                 Ok(record)
             }
 
+            async fn update_ticket(
+                &self,
+                ticket_id: i64,
+                actor_id: i64,
+                expected_version: i64,
+                changes: TicketChanges,
+                notify: Notify,
+                now: DateTime<Utc>,
+            ) -> Result<TicketRecord, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let before = ticket_in(&mut tx, ticket_id).await?;
+                let done = sqlx::query(
+                    "update tickets set priority = $2, assignee_id = $3, version = version + 1, updated_at = $5 \
+                     where id = $1 and version = $4",
+                )
+                .bind(ticket_id)
+                .bind(changes.priority.unwrap_or(before.priority).as_str())
+                .bind(changes.assignee.unwrap_or(before.assignee_id))
+                .bind(expected_version)
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Stale);
+                }
+                let after = ticket_in(&mut tx, ticket_id).await?;
+                if after.priority != before.priority {
+                    let detail = format!("{} → {}", before.priority.label(), after.priority.label());
+                    ticket_event(&mut tx, ticket_id, Some(actor_id), "priority", &detail, false, now).await?;
+                }
+                if after.assignee_id != before.assignee_id {
+                    let detail = match &after.assignee_name {
+                        Some(name) => format!("Assigned to {name}"),
+                        None => "Released".to_owned(),
+                    };
+                    ticket_event(&mut tx, ticket_id, Some(actor_id), "assigned", &detail, false, now).await?;
+                }
+                if let Some(tags) = changes.tags {
+                    let old: Vec<String> = sqlx::query_scalar("select tag from ticket_tags where ticket_id = $1 order by tag")
+                        .bind(ticket_id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    let mut new: Vec<String> = tags.iter().map(|t| t.as_str().to_owned()).collect();
+                    new.sort();
+                    new.dedup();
+                    if new != old {
+                        sqlx::query("delete from ticket_tags where ticket_id = $1").bind(ticket_id).execute(&mut *tx).await?;
+                        for tag in &new {
+                            sqlx::query("insert into ticket_tags (ticket_id, tag) values ($1, $2)")
+                                .bind(ticket_id)
+                                .bind(tag)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        let detail = if new.is_empty() { "none".to_owned() } else { new.join(", ") };
+                        ticket_event(&mut tx, ticket_id, Some(actor_id), "tags", &detail, true, now).await?;
+                    }
+                }
+                for mail in notify(&after) {
+                    enqueue(&mut tx, &mail, now).await?;
+                }
+                tx.commit().await?;
+                Ok(after)
+            }
+
+            async fn ticket_tags(&self, ticket_id: i64) -> Result<Vec<String>, StoreError> {
+                Ok(sqlx::query_scalar("select tag from ticket_tags where ticket_id = $1 order by tag")
+                    .bind(ticket_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn ticket_watchers(&self, ticket_id: i64) -> Result<Vec<Watcher>, StoreError> {
+                let rows: Vec<(i64, String)> = sqlx::query_as(
+                    "select u.id, u.name from ticket_watchers w join users u on u.id = w.user_id \
+                     where w.ticket_id = $1 order by lower(u.name), u.id",
+                )
+                .bind(ticket_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(|(user_id, name)| Watcher { user_id, name }).collect())
+            }
+
+            async fn set_watching(&self, ticket_id: i64, user_id: i64, watching: bool, now: DateTime<Utc>) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                ticket_in(&mut tx, ticket_id).await?;
+                let changed = if watching {
+                    sqlx::query("insert into ticket_watchers (ticket_id, user_id) values ($1, $2) on conflict do nothing")
+                } else {
+                    sqlx::query("delete from ticket_watchers where ticket_id = $1 and user_id = $2")
+                }
+                .bind(ticket_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if changed > 0 {
+                    let kind = if watching { "watching" } else { "unwatching" };
+                    ticket_event(&mut tx, ticket_id, Some(user_id), kind, "", true, now).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn claim_ticket(&self, ticket_id: i64, agent_id: i64, now: DateTime<Utc>) -> Result<ClaimOutcome, StoreError> {
                 let mut tx = self.begin_write().await?;
                 let done = sqlx::query(

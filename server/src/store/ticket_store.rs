@@ -71,6 +71,28 @@ pub trait TicketStore: Send + Sync {
         expected_version: i64,
         now: DateTime<Utc>,
     ) -> Result<TicketRecord, StoreError>;
+    /// Applies agent edits if the ticket is still at `expected_version`
+    /// (otherwise `StoreError::Stale`), with one history event per changed
+    /// field and the emails `notify` builds, in one transaction.
+    async fn update_ticket(
+        &self,
+        ticket_id: i64,
+        actor_id: i64,
+        expected_version: i64,
+        changes: TicketChanges,
+        notify: Notify,
+        now: DateTime<Utc>,
+    ) -> Result<TicketRecord, StoreError>;
+    async fn ticket_tags(&self, ticket_id: i64) -> Result<Vec<String>, StoreError>;
+    async fn ticket_watchers(&self, ticket_id: i64) -> Result<Vec<Watcher>, StoreError>;
+    /// Adds or removes a watcher; idempotent.
+    async fn set_watching(
+        &self,
+        ticket_id: i64,
+        user_id: i64,
+        watching: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Assigns an unassigned ticket to `agent_id`; of concurrent claims
     /// exactly one wins.
     async fn claim_ticket(

@@ -87,3 +87,19 @@ pub struct TicketCursor {
     pub updated_at: DateTime<Utc>,
     pub id: i64,
 }
+
+/// Agent edits of a ticket's fields; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketChanges {
+    pub priority: Option<Priority>,
+    /// `Some(None)` releases the ticket.
+    pub assignee: Option<Option<i64>>,
+    /// The full new set of tags.
+    pub tags: Option<Vec<app::domain::Tag>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watcher {
+    pub user_id: i64,
+    pub name: String,
+}

@@ -10,13 +10,13 @@ use crate::limits::Limiter;
 use crate::mail::templates;
 use crate::store::{
     AssigneeFilter, ClaimOutcome, EventRecord, NewMessage, NewTicket, Notify, SharedStore,
-    StoreError, TicketCursor, TicketQuery, TicketRecord, TicketScope,
+    StoreError, TicketChanges, TicketCursor, TicketQuery, TicketRecord, TicketScope,
 };
 use app::api::backend::{internal, TicketDesk};
 use app::api::types::*;
 use app::domain::{
     authorize, check_transition, status_after_reply, ticket_access, Action, Actor, EmailAddress,
-    MessageBody, Priority, Status, Subject, TicketAccess,
+    MessageBody, Priority, Status, Subject, Tag, TicketAccess,
 };
 use app::error::{AppError, FieldErrors};
 use async_trait::async_trait;
@@ -99,6 +99,8 @@ fn describe(kind: &str, detail: &str) -> String {
         "status" => format!("changed the status ({detail})"),
         "assigned" => format!("changed the assignee ({detail})"),
         "reply" => "replied".into(),
+        "priority" => format!("changed the priority ({detail})"),
+        "tags" => format!("changed the tags ({detail})"),
         "note" => "added a note".into(),
         other => format!("made a change ({other})"),
     }
@@ -307,6 +309,14 @@ impl TicketDesk for Tickets {
             .ticket_events(id, staff)
             .await
             .map_err(store_err)?;
+        let (tags, watchers) = if staff {
+            let tags = self.store.ticket_tags(id).await.map_err(store_err)?;
+            let watchers = self.store.ticket_watchers(id).await.map_err(store_err)?;
+            (tags, watchers)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let watching = watchers.iter().any(|w| w.user_id == actor.id);
         Ok(TicketDetail {
             id: ticket.id,
             description_html: markdown::render(&ticket.description),
@@ -329,6 +339,10 @@ impl TicketDesk for Tickets {
                     created_at: m.created_at,
                 })
                 .collect(),
+            assignee_id: if staff { ticket.assignee_id } else { None },
+            tags,
+            watchers: watchers.into_iter().map(|w| w.name).collect(),
+            watching,
             history: events
                 .into_iter()
                 .map(|e| HistoryEntry {
@@ -401,6 +415,101 @@ impl TicketDesk for Tickets {
         }
     }
 
+    async fn update_fields(&self, actor: &Actor, input: TicketFieldsInput) -> Result<(), AppError> {
+        require(actor, Action::WorkTickets)?;
+        let ticket = self.visible(actor, input.ticket_id).await?;
+        if input.version != ticket.version {
+            return Err(self.stale(ticket.id).await);
+        }
+        let mut errors = FieldErrors::default();
+        let priority = errors.check("priority", Priority::parse(&input.priority));
+        let tags = errors.check("tags", parse_tags(&input.tags));
+        let assignee = match input.assignee_id.trim() {
+            "" => Some(None),
+            text => {
+                let agent = match text.parse::<i64>() {
+                    Ok(id) => self.store.user_by_id(id).await.map_err(store_err)?,
+                    Err(_) => None,
+                };
+                errors.check(
+                    "assignee_id",
+                    agent
+                        .filter(|u| u.active && u.role.is_staff())
+                        .map(|u| Some(u.id))
+                        .ok_or("Choose an active agent."),
+                )
+            }
+        };
+        errors.into_result()?;
+        let current_tags = self.store.ticket_tags(ticket.id).await.map_err(store_err)?;
+        let changes = TicketChanges {
+            priority: priority.filter(|p| *p != ticket.priority),
+            assignee: assignee.filter(|a| *a != ticket.assignee_id),
+            tags: tags.filter(|t| {
+                let mut new: Vec<&str> = t.iter().map(Tag::as_str).collect();
+                new.sort_unstable();
+                new.dedup();
+                new != current_tags.iter().map(String::as_str).collect::<Vec<_>>()
+            }),
+        };
+        if changes == TicketChanges::default() {
+            return Ok(());
+        }
+        let (config, by, actor_id) = (self.config.clone(), actor.name.clone(), actor.id);
+        let reassigned = changes.assignee.is_some();
+        let notify: Notify = Box::new(move |t| {
+            let to_other = reassigned && t.assignee_id.is_some_and(|id| id != actor_id);
+            to_other
+                .then(|| t.assignee_email.as_deref().and_then(address))
+                .flatten()
+                .map(|to| templates::assigned_to_you(&config, to, t.id, &t.subject, &by))
+                .into_iter()
+                .collect()
+        });
+        match self
+            .store
+            .update_ticket(
+                ticket.id,
+                actor.id,
+                input.version,
+                changes,
+                notify,
+                self.clock.now(),
+            )
+            .await
+        {
+            Ok(_) => {
+                self.mail_wake.notify_one();
+                Ok(())
+            }
+            Err(StoreError::Stale) => Err(self.stale(ticket.id).await),
+            Err(other) => Err(store_err(other)),
+        }
+    }
+
+    async fn watch(&self, actor: &Actor, input: WatchInput) -> Result<(), AppError> {
+        require(actor, Action::WorkTickets)?;
+        let ticket = self.visible(actor, input.ticket_id).await?;
+        let watching = input.watching == "true";
+        self.store
+            .set_watching(ticket.id, actor.id, watching, self.clock.now())
+            .await
+            .map_err(store_err)
+    }
+
+    async fn agents(&self, actor: &Actor) -> Result<Vec<AgentOption>, AppError> {
+        require(actor, Action::WorkTickets)?;
+        let users = self.store.list_users().await.map_err(store_err)?;
+        Ok(users
+            .into_iter()
+            .filter(|u| u.active && u.role.is_staff())
+            .map(|u| AgentOption {
+                id: u.id,
+                name: u.name,
+            })
+            .collect())
+    }
+
     async fn claim(&self, actor: &Actor, input: ClaimInput) -> Result<(), AppError> {
         require(actor, Action::WorkTickets)?;
         let ticket = self.visible(actor, input.ticket_id).await?;
@@ -421,6 +530,19 @@ impl TicketDesk for Tickets {
     }
 }
 
+/// Tags as typed: separated by commas or spaces, at most 20.
+fn parse_tags(text: &str) -> Result<Vec<Tag>, &'static str> {
+    let tags: Vec<Tag> = text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .map(Tag::parse)
+        .collect::<Result<_, _>>()?;
+    if tags.len() > 20 {
+        return Err("Use at most 20 tags.");
+    }
+    Ok(tags)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,6 +555,24 @@ mod tests {
         for bad in ["", "x.1", "1.y", "12345"] {
             assert!(decode_cursor(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn tags_are_split_on_commas_and_spaces() {
+        let tags: Vec<String> = parse_tags("vpn, Urgent  billing,")
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().to_owned())
+            .collect();
+        assert_eq!(tags, ["vpn", "urgent", "billing"]);
+        assert!(parse_tags("ok, n/a").is_err());
+        assert!(parse_tags(
+            &(0..21)
+                .map(|i| format!("t{i}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+        .is_err());
     }
 
     #[test]

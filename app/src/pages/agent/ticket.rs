@@ -1,12 +1,15 @@
 //! One ticket in the agent workspace: conversation with notes, reply or
 //! note, status, claim, and the full history.
 
-use crate::api::tickets::{get_ticket, ChangeTicketStatus, ClaimTicket, ReplyToTicket};
-use crate::api::types::TicketDetail;
+use crate::api::tickets::{
+    assignable_agents, get_ticket, ChangeTicketStatus, ClaimTicket, ReplyToTicket, UpdateTicket,
+    WatchTicket,
+};
+use crate::api::types::{AgentOption, TicketDetail};
 use crate::components::form::{action_error, FormMessage, TextArea};
 use crate::components::guard::{set_status, Guarded};
 use crate::components::ticket::{when, Conversation, History, PriorityBadge, StatusBadge};
-use crate::domain::{Action, Status};
+use crate::domain::{Action, Priority, Status};
 use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -20,16 +23,21 @@ pub fn AgentTicket() -> impl IntoView {
     let reply = ServerAction::<ReplyToTicket>::new();
     let status = ServerAction::<ChangeTicketStatus>::new();
     let claim = ServerAction::<ClaimTicket>::new();
+    let update = ServerAction::<UpdateTicket>::new();
+    let watch = ServerAction::<WatchTicket>::new();
+    let agents = Resource::new(|| (), |_| assignable_agents());
+    let versions = move || {
+        [
+            reply.version().get(),
+            status.version().get(),
+            claim.version().get(),
+            update.version().get(),
+            watch.version().get(),
+        ]
+    };
     let ticket = Resource::new(
-        move || {
-            (
-                id.get(),
-                reply.version().get(),
-                status.version().get(),
-                claim.version().get(),
-            )
-        },
-        |(id, ..)| async move {
+        move || (id.get(), versions()),
+        |(id, _)| async move {
             match id {
                 Some(id) => get_ticket(id).await,
                 None => Err(AppError::NotFound),
@@ -42,7 +50,11 @@ pub fn AgentTicket() -> impl IntoView {
                 {move || {
                     ticket.get()
                         .map(|result| match result {
-                            Ok(t) => view! { <StaffTicket t reply status claim /> }.into_any(),
+                            Ok(t) => {
+                                let agents = agents.get().and_then(|a| a.ok()).unwrap_or_default();
+                                view! { <StaffTicket t agents actions=TicketActions { reply, status, claim, update, watch } /> }
+                                    .into_any()
+                            }
                             Err(AppError::NotFound) => {
                                 set_status(404);
                                 view! {
@@ -61,13 +73,25 @@ pub fn AgentTicket() -> impl IntoView {
     }
 }
 
-#[component]
-fn StaffTicket(
-    t: TicketDetail,
+/// The actions of the ticket page, created once per page.
+#[derive(Clone, Copy)]
+struct TicketActions {
     reply: ServerAction<ReplyToTicket>,
     status: ServerAction<ChangeTicketStatus>,
     claim: ServerAction<ClaimTicket>,
-) -> impl IntoView {
+    update: ServerAction<UpdateTicket>,
+    watch: ServerAction<WatchTicket>,
+}
+
+#[component]
+fn StaffTicket(t: TicketDetail, agents: Vec<AgentOption>, actions: TicketActions) -> impl IntoView {
+    let TicketActions {
+        reply,
+        status,
+        claim,
+        update,
+        watch,
+    } = actions;
     let reply_error = action_error(reply);
     let status_error = action_error(status);
     let claim_error = action_error(claim);
@@ -150,11 +174,87 @@ fn StaffTicket(
                         </div>
                     </ActionForm>
                 </section>
+                <TicketFields t=t.clone() agents update />
+                <section class="panel" aria-labelledby="watchers-title">
+                    <h2 class="panel-title" id="watchers-title">"Watchers"</h2>
+                    <p>
+                        {if t.watchers.is_empty() { "Nobody yet.".to_owned() } else { t.watchers.join(", ") }}
+                    </p>
+                    <ActionForm action=watch attr:class="inline-form">
+                        <input type="hidden" name="input[ticket_id]" value=t.id.to_string() />
+                        <input type="hidden" name="input[watching]" value=(!t.watching).to_string() />
+                        <button type="submit" class="btn btn-secondary btn-small">
+                            {if t.watching { "Stop watching" } else { "Watch" }}
+                        </button>
+                    </ActionForm>
+                </section>
                 <section class="panel" aria-labelledby="history-title">
                     <h2 class="panel-title" id="history-title">"History"</h2>
                     <History entries=t.history.clone() />
                 </section>
             </aside>
         </div>
+    }
+}
+
+/// Priority, assignee and tags, saved together as one versioned edit.
+#[component]
+fn TicketFields(
+    t: TicketDetail,
+    agents: Vec<AgentOption>,
+    update: ServerAction<UpdateTicket>,
+) -> impl IntoView {
+    let error = action_error(update);
+    let field_error = move |name: &'static str| {
+        move || {
+            error
+                .get()
+                .and_then(|e| e.field_message(name))
+                .map(|m| view! { <p class="field-error" role="alert">{m}</p> })
+        }
+    };
+    let (priority, assignee) = (t.priority, t.assignee_id);
+    view! {
+        <section class="panel" aria-labelledby="fields-title">
+            <h2 class="panel-title" id="fields-title">"Details"</h2>
+            <ActionForm action=update attr:class="form">
+                <FormMessage error />
+                <input type="hidden" name="input[ticket_id]" value=t.id.to_string() />
+                <input type="hidden" name="input[version]" value=t.version.to_string() />
+                <div class="field">
+                    <label for="ticket-priority">"Priority"</label>
+                    <select id="ticket-priority" name="input[priority]">
+                        {Priority::ALL
+                            .into_iter()
+                            .map(|p| view! { <option value=p.as_str() selected=p == priority>{p.label()}</option> })
+                            .collect_view()}
+                    </select>
+                    {field_error("priority")}
+                </div>
+                <div class="field">
+                    <label for="ticket-assignee">"Assignee"</label>
+                    <select id="ticket-assignee" name="input[assignee_id]">
+                        <option value="" selected=assignee.is_none()>"Unassigned"</option>
+                        {agents
+                            .into_iter()
+                            .map(|a| {
+                                let selected = assignee == Some(a.id);
+                                view! { <option value=a.id.to_string() selected=selected>{a.name}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                    {field_error("assignee_id")}
+                </div>
+                <div class="field">
+                    <label for="ticket-tags">"Tags"</label>
+                    <input id="ticket-tags" name="input[tags]" type="text" value=t.tags.join(", ") aria-describedby="ticket-tags-hint" />
+                    <p class="hint" id="ticket-tags-hint">"Separated by commas. Agents only."</p>
+                    {field_error("tags")}
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-secondary">"Save changes"</button>
+                </div>
+            </ActionForm>
+        </section>
     }
 }
