@@ -100,7 +100,9 @@ async fn customers_see_only_their_own_tickets_and_never_internal_notes() {
             401
         );
         assert_eq!(
-            ann.get("/api/tickets/queue?view=all_open").await.status,
+            ann.get("/api/tickets/queue?params[view]=all_open")
+                .await
+                .status,
             403
         );
 
@@ -352,19 +354,28 @@ async fn claims_double_submits_and_queues() {
         let lost = second.call("tickets/claim", &[("ticket_id", &tid)]).await;
         assert_eq!(lost.status, 409);
         assert_eq!(lost.json()["Conflict"], "first already has this ticket.");
-        let mine = first.get("/api/tickets/queue?view=my_open").await.json();
+        let mine = first
+            .get("/api/tickets/queue?params[view]=my_open")
+            .await
+            .json();
         assert_eq!(mine["items"][0]["id"], id);
         assert_eq!(
             second
-                .get("/api/tickets/queue?view=unassigned")
+                .get("/api/tickets/queue?params[view]=unassigned")
                 .await
                 .json()["total"],
             0
         );
-        assert_eq!(first.get("/api/tickets/queue?view=bogus").await.status, 400);
         assert_eq!(
             first
-                .get("/api/tickets/queue?view=recent&after=garbage")
+                .get("/api/tickets/queue?params[view]=bogus")
+                .await
+                .status,
+            400
+        );
+        assert_eq!(
+            first
+                .get("/api/tickets/queue?params[view]=recent&params[after]=garbage")
                 .await
                 .status,
             400
@@ -544,6 +555,116 @@ async fn agents_edit_priority_assignee_tags_and_watch() {
         );
         let page = first.get(&format!("/agent/tickets/{id}")).await;
         assert!(page.body.contains("Save changes") && page.body.contains("Stop watching"));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn agents_filter_and_search_the_queues() {
+    for db in backends().await {
+        let app = spawn_app(db).await;
+        let ann = signed_in(&app, "ann@example.com", Role::Customer).await;
+        let bob = signed_in(&app, "bob@example.com", Role::Customer).await;
+        let agent = signed_in(&app, "agent@example.com", Role::Agent).await;
+        let printer = raise(
+            &ann,
+            "Printer offline",
+            "The café printer shows error E42.",
+            "s-1",
+        )
+        .await;
+        let vpn = raise(&bob, "VPN refuses login", "Since this morning.", "s-2").await;
+        let _other = raise(&bob, "New laptop", "Please order one.", "s-3").await;
+        let note = agent
+            .call(
+                "tickets/reply",
+                &[
+                    ("ticket_id", &vpn.to_string()),
+                    ("body", "Token expired, rotating zebrakey"),
+                    ("internal", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(note.status, 200);
+
+        let ids = |reply: support::Reply| -> Vec<i64> {
+            reply.json()["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["id"].as_i64().unwrap())
+                .collect()
+        };
+        let queue = |query: &str| {
+            let url = format!("/api/tickets/queue?params[view]=recent&{query}");
+            let agent = &agent;
+            async move { agent.get(&url).await }
+        };
+        assert_eq!(ids(queue("params[q]=printer").await), [printer]);
+        assert_eq!(
+            ids(queue("params[q]=E42").await),
+            [printer],
+            "words in descriptions count"
+        );
+        assert_eq!(
+            ids(queue("params[q]=zebrakey").await),
+            [vpn],
+            "agents find words in messages and notes"
+        );
+        assert_eq!(
+            ids(queue("params[q]=printer%20zebrakey").await),
+            Vec::<i64>::new(),
+            "all words must occur"
+        );
+        assert_eq!(
+            ids(queue("params[q]=%22OR%20*").await),
+            Vec::<i64>::new(),
+            "query syntax is just text"
+        );
+        assert_eq!(
+            ids(queue("params[requester]=ann@example.com").await),
+            [printer]
+        );
+        assert_eq!(
+            ids(queue("params[requester]=nobody@example.com").await),
+            Vec::<i64>::new()
+        );
+        assert_eq!(
+            ids(queue("params[priority]=high&params[sort]=created").await).len(),
+            3
+        );
+        assert_eq!(queue("params[status]=bogus").await.status, 400);
+        assert_eq!(queue("params[sort]=sideways").await.status, 400);
+
+        let v = agent
+            .get(&format!("/api/tickets/detail?id={vpn}"))
+            .await
+            .json()["version"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let tagged = agent
+            .call(
+                "tickets/update",
+                &[
+                    ("ticket_id", &vpn.to_string()),
+                    ("version", &v),
+                    ("priority", "critical"),
+                    ("assignee_id", ""),
+                    ("tags", "network"),
+                ],
+            )
+            .await;
+        assert_eq!(tagged.status, 200);
+        assert_eq!(ids(queue("params[tag]=network").await), [vpn]);
+        assert_eq!(ids(queue("params[priority]=critical").await), [vpn]);
+        assert_eq!(ids(queue("params[status]=new").await).len(), 3);
+
+        // Customers have no search: their list ignores every filter.
+        let mine = ann.get("/api/tickets/mine").await.json();
+        assert_eq!(mine["total"], 1);
+        let page = agent.get("/agent?view=recent&q=printer").await;
+        assert!(page.body.contains("Printer offline") && !page.body.contains("VPN refuses login"));
         app.stop().await;
     }
 }

@@ -146,7 +146,7 @@ pub trait TicketDesk: Send + Sync + 'static {
         &self,
         actor: &Actor,
         view: QueueView,
-        after: Option<String>,
+        params: QueueParams,
     ) -> Result<TicketPage, AppError>;
     async fn queue_counts(&self, actor: &Actor) -> Result<Vec<QueueCount>, AppError>;
     async fn detail(&self, actor: &Actor, id: i64) -> Result<TicketDetail, AppError>;

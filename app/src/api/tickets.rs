@@ -23,16 +23,20 @@ pub async fn raise_ticket(input: NewTicketInput) -> Result<(), AppError> {
 #[server(endpoint = "tickets/mine", input = server_fn::codec::GetUrl)]
 pub async fn my_tickets(after: Option<String>) -> Result<TicketPage, AppError> {
     let actor = backend::authorized(Action::UseTickets).await?;
+    let params = QueueParams {
+        after,
+        ..QueueParams::default()
+    };
     backend::ticket_desk()?
-        .list(&actor, QueueView::Mine, after)
+        .list(&actor, QueueView::Mine, params)
         .await
 }
 
 #[server(endpoint = "tickets/queue", input = server_fn::codec::GetUrl)]
-pub async fn ticket_queue(view: String, after: Option<String>) -> Result<TicketPage, AppError> {
+pub async fn ticket_queue(params: QueueParams) -> Result<TicketPage, AppError> {
     let actor = backend::authorized(Action::WorkTickets).await?;
-    let view = QueueView::parse(&view).map_err(|m| AppError::BadRequest(m.to_owned()))?;
-    backend::ticket_desk()?.list(&actor, view, after).await
+    let view = QueueView::parse(&params.view).map_err(|m| AppError::BadRequest(m.to_owned()))?;
+    backend::ticket_desk()?.list(&actor, view, params).await
 }
 
 #[server(endpoint = "tickets/queue_counts", input = server_fn::codec::GetUrl)]

@@ -302,3 +302,27 @@ pub struct AgentOption {
     pub id: i64,
     pub name: String,
 }
+
+/// A queue with optional filters and order, as in the agent's filter form
+/// (every field a string so the form can be a plain GET form).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueParams {
+    pub view: String,
+    #[serde(default)]
+    pub after: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub priority: Option<String>,
+    /// The requester's email address.
+    #[serde(default)]
+    pub requester: Option<String>,
+    #[serde(default)]
+    pub tag: Option<String>,
+    /// Words to search for.
+    #[serde(default)]
+    pub q: Option<String>,
+    /// "updated" (default) or "created".
+    #[serde(default)]
+    pub sort: Option<String>,
+}

@@ -30,6 +30,13 @@ impl PgStore {
         Ok(self.pool.begin().await?)
     }
 
+    /// Matches are capped so a common word stays cheap; the newest texts win.
+    const SEARCH: SearchDialect = SearchDialect {
+        prefix: " and t.id in (select ticket_id from ticket_search where document @@ plainto_tsquery('simple', ",
+        suffix: ") order by id desc limit 2000)",
+        term: pg_term,
+    };
+
     /// `skip locked` lets several instances drain the outbox side by side.
     const CLAIM_OUTBOX_SQL: &'static str = "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
          where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1 \
@@ -40,3 +47,13 @@ impl PgStore {
 impl_store!(PgStore, Postgres, Backend::Postgres);
 
 impl_ticket_store!(PgStore, Postgres);
+
+/// plainto_tsquery reads plain words, so the text is passed as typed.
+fn pg_term(text: &str) -> Option<String> {
+    let text: String = text
+        .split_whitespace()
+        .take(12)
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!text.is_empty()).then_some(text)
+}

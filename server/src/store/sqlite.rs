@@ -41,6 +41,13 @@ impl SqliteStore {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// Matches are capped so a common word stays cheap; the newest texts win.
+    const SEARCH: SearchDialect = SearchDialect {
+        prefix: " and t.id in (select ticket_id from ticket_search where ticket_search match ",
+        suffix: " order by rowid desc limit 2000)",
+        term: fts5_term,
+    };
+
     const CLAIM_OUTBOX_SQL: &'static str =
         "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
          where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1 \
@@ -51,3 +58,26 @@ impl SqliteStore {
 impl_store!(SqliteStore, Sqlite, Backend::Sqlite);
 
 impl_ticket_store!(SqliteStore, Sqlite);
+
+/// Each word becomes a quoted FTS5 string (quotes doubled), so nothing a
+/// person types is read as query syntax; all words must occur.
+fn fts5_term(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .take(12)
+        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn search_terms_are_quoted_words() {
+        assert_eq!(
+            super::fts5_term("vpn  \"down\" OR x*").as_deref(),
+            Some("\"vpn\" \"\"\"down\"\"\" \"OR\" \"x*\"")
+        );
+        assert_eq!(super::fts5_term("   "), None);
+    }
+}

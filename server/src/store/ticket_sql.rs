@@ -1,7 +1,7 @@
 //! The SQL of [`super::TicketStore`], shared by both backends, and the
 //! macro that implements the trait for each.
 
-use super::{AssigneeFilter, TicketScope};
+use super::{AssigneeFilter, TicketScope, TicketSort};
 use super::{EventRecord, MessageRecord, StoreError, TicketQuery, TicketRecord};
 use app::domain::{Priority, Role, Status};
 use sqlx::{Database, Encode, QueryBuilder, Type};
@@ -112,14 +112,24 @@ fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("{what} {value:?}"))
 }
 
+/// How a backend searches text: the clause around the bound term, and
+/// the term made from what the person typed.
+pub(super) struct SearchDialect {
+    pub prefix: &'static str,
+    pub suffix: &'static str,
+    pub term: fn(&str) -> Option<String>,
+}
+
 /// Appends the `where` clause of a ticket list (table alias `t`).
 pub(super) fn push_filters<'a, DB>(
     qb: &mut QueryBuilder<'a, DB>,
     query: &TicketQuery,
+    search: &SearchDialect,
     with_cursor: bool,
 ) where
     DB: Database,
     i64: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
 {
     qb.push(" where 1 = 1");
     if let TicketScope::RequestedBy(id) = query.scope {
@@ -137,14 +147,49 @@ pub(super) fn push_filters<'a, DB>(
             qb.push(" and t.assignee_id = ").push_bind(id);
         }
     }
+    let filters = &query.filters;
+    if let Some(status) = filters.status {
+        qb.push(" and t.status = ")
+            .push_bind(status.as_str().to_owned());
+    }
+    if let Some(priority) = filters.priority {
+        qb.push(" and t.priority = ")
+            .push_bind(priority.as_str().to_owned());
+    }
+    if let Some(requester) = filters.requester_id {
+        qb.push(" and t.requester_id = ").push_bind(requester);
+    }
+    if let Some(tag) = &filters.tag {
+        qb.push(" and t.id in (select ticket_id from ticket_tags where tag = ")
+            .push_bind(tag.clone())
+            .push(")");
+    }
+    if let Some(term) = filters.text.as_deref().and_then(search.term) {
+        qb.push(search.prefix).push_bind(term).push(search.suffix);
+    }
     if let (true, Some(after)) = (with_cursor, query.after) {
-        let at = after.updated_at.timestamp_millis();
-        qb.push(" and (t.updated_at < ").push_bind(at);
-        qb.push(" or (t.updated_at = ")
-            .push_bind(at)
-            .push(" and t.id < ")
-            .push_bind(after.id)
-            .push("))");
+        match query.sort {
+            TicketSort::Updated => {
+                let at = after.updated_at.timestamp_millis();
+                qb.push(" and (t.updated_at < ").push_bind(at);
+                qb.push(" or (t.updated_at = ")
+                    .push_bind(at)
+                    .push(" and t.id < ")
+                    .push_bind(after.id)
+                    .push("))");
+            }
+            TicketSort::Created => {
+                qb.push(" and t.id < ").push_bind(after.id);
+            }
+        }
+    }
+}
+
+pub(super) fn order_by(sort: TicketSort) -> &'static str {
+    match sort {
+        TicketSort::Updated => " order by t.updated_at desc, t.id desc",
+        // Ids grow with creation time.
+        TicketSort::Created => " order by t.id desc",
     }
 }
 
@@ -207,15 +252,15 @@ macro_rules! impl_ticket_store {
 
             async fn list_tickets(&self, query: TicketQuery) -> Result<Vec<TicketRecord>, StoreError> {
                 let mut qb = sqlx::QueryBuilder::<$db>::new(TICKET_SELECT);
-                push_filters(&mut qb, &query, true);
-                qb.push(" order by t.updated_at desc, t.id desc limit ").push_bind(query.limit.clamp(1, 100));
+                push_filters(&mut qb, &query, &Self::SEARCH, true);
+                qb.push(order_by(query.sort)).push(" limit ").push_bind(query.limit.clamp(1, 100));
                 let rows: Vec<TicketRow> = qb.build_query_as().fetch_all(&self.pool).await?;
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 
             async fn count_tickets(&self, query: TicketQuery) -> Result<i64, StoreError> {
                 let mut qb = sqlx::QueryBuilder::<$db>::new("select count(*) from tickets t");
-                push_filters(&mut qb, &query, false);
+                push_filters(&mut qb, &query, &Self::SEARCH, false);
                 Ok(qb.build_query_scalar().fetch_one(&self.pool).await?)
             }
 

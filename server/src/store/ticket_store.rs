@@ -11,15 +11,49 @@ use chrono::{DateTime, Utc};
 /// ticket's id only exists inside the transaction).
 pub type Notify = Box<dyn FnOnce(&TicketRecord) -> Vec<NewEmail> + Send>;
 
-/// Which tickets a list shows, newest update first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which tickets a list shows, and in which order.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketQuery {
     pub scope: TicketScope,
     /// Only tickets that are not resolved or closed.
     pub active_only: bool,
     pub assignee: AssigneeFilter,
+    pub filters: TicketFilters,
+    pub sort: TicketSort,
     pub after: Option<TicketCursor>,
     pub limit: i64,
+}
+
+impl TicketQuery {
+    pub fn new(scope: TicketScope, active_only: bool, assignee: AssigneeFilter) -> Self {
+        Self {
+            scope,
+            active_only,
+            assignee,
+            filters: TicketFilters::default(),
+            sort: TicketSort::Updated,
+            after: None,
+            limit: 25,
+        }
+    }
+}
+
+/// Agent filters on top of a queue; every value is bound, never spliced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketFilters {
+    pub status: Option<Status>,
+    pub priority: Option<app::domain::Priority>,
+    pub requester_id: Option<i64>,
+    pub tag: Option<String>,
+    /// Words to find in subjects, descriptions and messages (all must occur).
+    pub text: Option<String>,
+}
+
+/// List orders, newest first; ties broken by id so pages never overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketSort {
+    Updated,
+    Created,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,8 @@ use crate::limits::Limiter;
 use crate::mail::templates;
 use crate::store::{
     AssigneeFilter, ClaimOutcome, EventRecord, NewMessage, NewTicket, Notify, SharedStore,
-    StoreError, TicketChanges, TicketCursor, TicketQuery, TicketRecord, TicketScope,
+    StoreError, TicketChanges, TicketCursor, TicketFilters, TicketQuery, TicketRecord, TicketScope,
+    TicketSort,
 };
 use app::api::backend::{internal, TicketDesk};
 use app::api::types::*;
@@ -34,6 +35,51 @@ pub struct Tickets {
 }
 
 impl Tickets {
+    /// The filters and order of an agent queue; `None` when they cannot
+    /// match anything (an unknown requester).
+    async fn filters(
+        &self,
+        params: &QueueParams,
+    ) -> Result<Option<(TicketFilters, TicketSort)>, AppError> {
+        let bad = |what: &str| AppError::BadRequest(format!("Unknown {what} filter."));
+        let status = present(params.status.clone())
+            .map(|s| Status::parse(&s).map_err(|_| bad("status")))
+            .transpose()?;
+        let priority = present(params.priority.clone())
+            .map(|p| Priority::parse(&p).map_err(|_| bad("priority")))
+            .transpose()?;
+        let tag = present(params.tag.clone())
+            .map(|t| Tag::parse(&t).map_err(|_| bad("tag")))
+            .transpose()?;
+        let sort = match present(params.sort.clone()).as_deref() {
+            None | Some("updated") => TicketSort::Updated,
+            Some("created") => TicketSort::Created,
+            Some(_) => return Err(bad("sort")),
+        };
+        let requester_id = match present(params.requester.clone()) {
+            None => None,
+            Some(text) => {
+                let found = match EmailAddress::parse(&text) {
+                    Ok(email) => self.store.user_by_email(&email).await.map_err(store_err)?,
+                    Err(_) => None,
+                };
+                match found {
+                    Some(user) => Some(user.id),
+                    None => return Ok(None),
+                }
+            }
+        };
+        let text = present(params.q.clone()).map(|q| q.chars().take(200).collect());
+        let filters = TicketFilters {
+            status,
+            priority,
+            requester_id,
+            tag: tag.map(|t| t.as_str().to_owned()),
+            text,
+        };
+        Ok(Some((filters, sort)))
+    }
+
     pub fn new(
         store: SharedStore,
         config: Arc<Config>,
@@ -154,6 +200,11 @@ fn decode_cursor(text: &str) -> Result<TicketCursor, AppError> {
     })
 }
 
+/// A form value that was actually filled in.
+fn present(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
 /// Idempotency keys come from our own forms; anything else is ignored.
 fn clean_key(key: Option<String>) -> Option<String> {
     key.filter(|k| {
@@ -223,7 +274,7 @@ impl TicketDesk for Tickets {
         &self,
         actor: &Actor,
         view: QueueView,
-        after: Option<String>,
+        params: QueueParams,
     ) -> Result<TicketPage, AppError> {
         let (scope, active_only, assignee) = match view {
             QueueView::Mine => (
@@ -231,28 +282,41 @@ impl TicketDesk for Tickets {
                 false,
                 AssigneeFilter::Any,
             ),
-            agent_view => {
-                require(actor, Action::WorkTickets)?;
-                match agent_view {
-                    QueueView::MyOpen => (TicketScope::All, true, AssigneeFilter::User(actor.id)),
-                    QueueView::Unassigned => (TicketScope::All, true, AssigneeFilter::Unassigned),
-                    QueueView::AllOpen => (TicketScope::All, true, AssigneeFilter::Any),
-                    _ => (TicketScope::All, false, AssigneeFilter::Any),
-                }
-            }
+            QueueView::MyOpen => (TicketScope::All, true, AssigneeFilter::User(actor.id)),
+            QueueView::Unassigned => (TicketScope::All, true, AssigneeFilter::Unassigned),
+            QueueView::AllOpen => (TicketScope::All, true, AssigneeFilter::Any),
+            QueueView::RecentlyUpdated => (TicketScope::All, false, AssigneeFilter::Any),
         };
-        let after = after
-            .filter(|a| !a.is_empty())
+        if view != QueueView::Mine {
+            require(actor, Action::WorkTickets)?;
+        }
+        let mut query = TicketQuery::new(scope, active_only, assignee);
+        query.limit = PAGE_SIZE;
+        query.after = present(params.after.clone())
             .map(|a| decode_cursor(&a))
             .transpose()?;
-        let query = TicketQuery {
-            scope,
-            active_only,
-            assignee,
-            after,
-            limit: PAGE_SIZE,
-        };
-        let items = self.store.list_tickets(query).await.map_err(store_err)?;
+        // Filters belong to the agent queues: a customer's own list has none,
+        // so text search can never reveal what internal notes contain.
+        if view != QueueView::Mine {
+            match self.filters(&params).await? {
+                Some((filters, sort)) => {
+                    query.filters = filters;
+                    query.sort = sort;
+                }
+                None => {
+                    return Ok(TicketPage {
+                        items: Vec::new(),
+                        next: None,
+                        total: 0,
+                    })
+                }
+            }
+        }
+        let items = self
+            .store
+            .list_tickets(query.clone())
+            .await
+            .map_err(store_err)?;
         let total = self
             .store
             .count_tickets(TicketQuery {
@@ -281,13 +345,7 @@ impl TicketDesk for Tickets {
                 QueueView::AllOpen => (true, AssigneeFilter::Any),
                 _ => (false, AssigneeFilter::Any),
             };
-            let query = TicketQuery {
-                scope: TicketScope::All,
-                active_only,
-                assignee,
-                after: None,
-                limit: 1,
-            };
+            let query = TicketQuery::new(TicketScope::All, active_only, assignee);
             counts.push(QueueCount {
                 view,
                 count: self.store.count_tickets(query).await.map_err(store_err)?,

@@ -5,10 +5,11 @@ mod ticket;
 pub use ticket::AgentTicket;
 
 use crate::api::tickets::{queue_counts, ticket_queue};
-use crate::api::types::QueueView;
+use crate::api::types::{QueueParams, QueueView};
 use crate::components::guard::Guarded;
 use crate::components::ticket::TicketTable;
 use crate::domain::Action;
+use crate::domain::{Priority, Status};
 use crate::pages::query_param;
 use leptos::prelude::*;
 
@@ -24,9 +25,16 @@ pub fn AgentHome() -> impl IntoView {
             .unwrap_or(QueueView::MyOpen)
     });
     let counts = Resource::new(|| (), |_| queue_counts());
+    let filters = QueueFilters::from_query();
     let page = Resource::new(
-        move || (current.get(), after.get()),
-        |(view, after)| ticket_queue(view.as_str().to_owned(), after),
+        move || (current.get(), after.get(), filters.params()),
+        |(view, after, params)| {
+            ticket_queue(QueueParams {
+                view: view.as_str().to_owned(),
+                after,
+                ..params
+            })
+        },
     );
     view! {
         <Guarded action=Action::UseAgentWorkspace refusal="The agent workspace is for agents and admins.">
@@ -56,6 +64,7 @@ pub fn AgentHome() -> impl IntoView {
                 <div class="workspace-main">
                     <h1 class="page-title">"Agent workspace"</h1>
                     <h2 class="panel-title">{move || current.get().label()}</h2>
+                    <FilterForm current filters />
                     <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                         {move || {
                             page.get()
@@ -65,11 +74,12 @@ pub fn AgentHome() -> impl IntoView {
                                     }
                                     Ok(page) => {
                                         let view_name = current.get().as_str();
+                                        let carried = filters.query_string();
                                         view! {
                                             <p class="muted">{format!("{} tickets", page.total)}</p>
                                             <TicketTable items=page.items base="/agent/tickets" staff=true />
                                             {page.next.map(|next| view! {
-                                                <p><a href=format!("/agent?view={view_name}&after={next}")>"Next page"</a></p>
+                                                <p><a href=format!("/agent?view={view_name}{carried}&after={next}")>"Next page"</a></p>
                                             })}
                                         }
                                             .into_any()
@@ -81,5 +91,127 @@ pub fn AgentHome() -> impl IntoView {
                 </div>
             </div>
         </Guarded>
+    }
+}
+
+/// The filter values in the URL, as signals.
+#[derive(Clone, Copy)]
+struct QueueFilters {
+    status: Signal<Option<String>>,
+    priority: Signal<Option<String>>,
+    requester: Signal<Option<String>>,
+    tag: Signal<Option<String>>,
+    q: Signal<Option<String>>,
+    sort: Signal<Option<String>>,
+}
+
+impl QueueFilters {
+    fn from_query() -> Self {
+        Self {
+            status: query_param("status"),
+            priority: query_param("priority"),
+            requester: query_param("requester"),
+            tag: query_param("tag"),
+            q: query_param("q"),
+            sort: query_param("sort"),
+        }
+    }
+
+    fn params(&self) -> QueueParams {
+        QueueParams {
+            status: self.status.get(),
+            priority: self.priority.get(),
+            requester: self.requester.get(),
+            tag: self.tag.get(),
+            q: self.q.get(),
+            sort: self.sort.get(),
+            ..QueueParams::default()
+        }
+    }
+
+    /// `&name=value` pairs to carry the filters into the next page's link.
+    fn query_string(&self) -> String {
+        let pairs = [
+            ("status", self.status.get()),
+            ("priority", self.priority.get()),
+            ("requester", self.requester.get()),
+            ("tag", self.tag.get()),
+            ("q", self.q.get()),
+            ("sort", self.sort.get()),
+        ];
+        pairs
+            .into_iter()
+            .filter_map(|(k, v)| {
+                v.filter(|v| !v.is_empty())
+                    .map(|v| format!("&{k}={}", encode(&v)))
+            })
+            .collect()
+    }
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// A plain GET form: it works without JavaScript and leaves a shareable URL.
+#[component]
+fn FilterForm(current: Signal<QueueView>, filters: QueueFilters) -> impl IntoView {
+    let value = |s: Signal<Option<String>>| move || s.get().unwrap_or_default();
+    let selected = |s: Signal<Option<String>>, option: &'static str| {
+        move || s.get().as_deref() == Some(option)
+    };
+    view! {
+        <form method="get" action="/agent" class="filter-form" role="search" aria-label="Filter tickets">
+            <input type="hidden" name="view" value=move || current.get().as_str() />
+            <div class="field">
+                <label for="filter-q">"Search"</label>
+                <input id="filter-q" name="q" type="search" value=value(filters.q) placeholder="Words in subject or messages" />
+            </div>
+            <div class="field">
+                <label for="filter-status">"Status"</label>
+                <select id="filter-status" name="status">
+                    <option value="">"Any"</option>
+                    {Status::ALL
+                        .into_iter()
+                        .map(|s| view! { <option value=s.as_str() selected=selected(filters.status, s.as_str())>{s.label()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-priority">"Priority"</label>
+                <select id="filter-priority" name="priority">
+                    <option value="">"Any"</option>
+                    {Priority::ALL
+                        .into_iter()
+                        .map(|p| view! { <option value=p.as_str() selected=selected(filters.priority, p.as_str())>{p.label()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-tag">"Tag"</label>
+                <input id="filter-tag" name="tag" type="text" value=value(filters.tag) />
+            </div>
+            <div class="field">
+                <label for="filter-requester">"Requester email"</label>
+                <input id="filter-requester" name="requester" type="email" value=value(filters.requester) />
+            </div>
+            <div class="field">
+                <label for="filter-sort">"Order"</label>
+                <select id="filter-sort" name="sort">
+                    <option value="updated" selected=selected(filters.sort, "updated")>"Last update"</option>
+                    <option value="created" selected=selected(filters.sort, "created")>"Newest first"</option>
+                </select>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="btn btn-secondary">"Apply"</button>
+            </div>
+        </form>
     }
 }
