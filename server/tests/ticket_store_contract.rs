@@ -52,11 +52,8 @@ fn mail_to_requester() -> Notify {
 
 fn query(scope: TicketScope) -> TicketQuery {
     TicketQuery {
-        scope,
-        active_only: false,
-        assignee: AssigneeFilter::Any,
-        after: None,
         limit: 50,
+        ..TicketQuery::new(scope, false, AssigneeFilter::Any)
     }
 }
 
@@ -222,7 +219,7 @@ async fn lists_filter_and_page_by_keyset() {
             ..query(TicketScope::All)
         };
         loop {
-            let page = s.list_tickets(q).await.unwrap();
+            let page = s.list_tickets(q.clone()).await.unwrap();
             if page.is_empty() {
                 break;
             }
