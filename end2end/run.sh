@@ -39,6 +39,8 @@ run_suite() {
   export FERRODESK_SMTP_URL="smtp://127.0.0.1:$SINK_SMTP_PORT" LEPTOS_SITE_ROOT="$site"
   # The suite signs in many times from one address.
   export FERRODESK_LOGIN_LIMIT_PER_IP=10000 FERRODESK_SIGNUP_LIMIT_PER_IP=10000 FERRODESK_RESET_LIMIT_PER_IP=10000
+  # The shared admin account signs in once per test.
+  export FERRODESK_LOGIN_LIMIT_PER_ACCOUNT=10000 FERRODESK_TICKET_LIMIT_PER_ACCOUNT=10000
   FERRODESK_ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" "$bin" admin create --email "$E2E_ADMIN_EMAIL" --name "E2E Admin"
   "$bin" serve >"$logs/server-$name.log" 2>&1 &
   server_pid=$!

@@ -65,3 +65,27 @@ test("another customer's ticket is not found", async ({ page }) => {
   await expect(heading(page, 'Ticket not found')).toBeVisible();
   await expect(page.getByText(subject)).toHaveCount(0);
 });
+
+test('agents move through a queue with j/k and Enter, and start a note with n', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name === 'js-off', 'keyboard shortcuts need JavaScript');
+  const subject = `Keyboard ${Math.random().toString(36).slice(2, 8)}`;
+  await signUp(page, 'Kim Keys', uniqueEmail('keys'), uniquePassword());
+  await goto(page, '/portal/tickets/new');
+  await page.getByLabel('Subject', { exact: true }).fill(subject);
+  await page.getByLabel('Description', { exact: true }).fill('Shortcut test.');
+  await page.getByRole('button', { name: 'Submit request', exact: true }).click();
+  await expect(heading(page, subject)).toBeVisible();
+  await signOut(page);
+
+  const admin = adminCredentials();
+  await signIn(page, admin.email, admin.password, '/agent');
+  await goto(page, `/agent?view=recent&q=${encodeURIComponent(subject)}`);
+  await expect(page.getByRole('link', { name: subject, exact: true })).toBeVisible();
+  await page.keyboard.press('j');
+  await expect(page.getByRole('row', { selected: true })).toContainText(subject);
+  await page.keyboard.press('Enter');
+  await expect(heading(page, subject)).toBeVisible();
+  await page.keyboard.press('n');
+  await expect(page.getByLabel('Internal note (never shown to the customer)')).toBeChecked();
+  await expect(page.getByLabel('Message', { exact: true })).toBeFocused();
+});

@@ -4,4 +4,5 @@ pub mod auth;
 pub mod form;
 pub mod guard;
 pub mod header;
+pub mod keys;
 pub mod ticket;

@@ -97,7 +97,14 @@ pub fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
 
 /// A table of tickets; `base` is where a row links to.
 #[component]
-pub fn TicketTable(items: Vec<TicketSummary>, base: &'static str, staff: bool) -> impl IntoView {
+pub fn TicketTable(
+    items: Vec<TicketSummary>,
+    base: &'static str,
+    staff: bool,
+    /// The row chosen with the keyboard, if the page supports it.
+    #[prop(optional)]
+    selected: Option<RwSignal<Option<usize>>>,
+) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="table ticket-table">
@@ -115,10 +122,12 @@ pub fn TicketTable(items: Vec<TicketSummary>, base: &'static str, staff: bool) -
                 <tbody>
                     {items
                         .into_iter()
-                        .map(|t| {
+                        .enumerate()
+                        .map(|(index, t)| {
                             let href = format!("{base}/{}", t.id);
+                            let is_selected = move || selected.is_some_and(|s| s.get() == Some(index));
                             view! {
-                                <tr>
+                                <tr class:selected=is_selected aria-selected=move || is_selected().then_some("true")>
                                     <td>{format!("#{}", t.id)}</td>
                                     <td>
                                         <a href=href>{t.subject}</a>

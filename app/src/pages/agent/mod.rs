@@ -7,11 +7,13 @@ pub use ticket::AgentTicket;
 use crate::api::tickets::{queue_counts, ticket_queue};
 use crate::api::types::{QueueParams, QueueView};
 use crate::components::guard::Guarded;
+use crate::components::keys::{move_selection, on_shortcut, Shortcut};
 use crate::components::ticket::TicketTable;
 use crate::domain::Action;
 use crate::domain::{Priority, Status};
 use crate::pages::query_param;
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn AgentHome() -> impl IntoView {
@@ -36,6 +38,23 @@ pub fn AgentHome() -> impl IntoView {
             })
         },
     );
+    let selected = RwSignal::new(None::<usize>);
+    let navigate = use_navigate();
+    on_shortcut(move |shortcut| {
+        let ids: Vec<i64> = page
+            .get_untracked()
+            .and_then(|p| p.ok())
+            .map(|p| p.items.iter().map(|t| t.id).collect())
+            .unwrap_or_default();
+        match shortcut {
+            Shortcut::Open => {
+                if let Some(id) = selected.get_untracked().and_then(|i| ids.get(i)) {
+                    navigate(&format!("/agent/tickets/{id}"), Default::default());
+                }
+            }
+            other => selected.update(|s| *s = move_selection(*s, ids.len(), other)),
+        }
+    });
     view! {
         <Guarded action=Action::UseAgentWorkspace refusal="The agent workspace is for agents and admins.">
             <div class="workspace">
@@ -77,7 +96,8 @@ pub fn AgentHome() -> impl IntoView {
                                         let carried = filters.query_string();
                                         view! {
                                             <p class="muted">{format!("{} tickets", page.total)}</p>
-                                            <TicketTable items=page.items base="/agent/tickets" staff=true />
+                                            <TicketTable items=page.items base="/agent/tickets" staff=true selected />
+                                            <p class="hint">"Keys: j and k move, Enter opens."</p>
                                             {page.next.map(|next| view! {
                                                 <p><a href=format!("/agent?view={view_name}{carried}&after={next}")>"Next page"</a></p>
                                             })}

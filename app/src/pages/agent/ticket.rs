@@ -8,6 +8,7 @@ use crate::api::tickets::{
 use crate::api::types::{AgentOption, TicketDetail};
 use crate::components::form::{action_error, FormMessage, TextArea};
 use crate::components::guard::{set_status, Guarded};
+use crate::components::keys::{on_shortcut, start_message, Shortcut};
 use crate::components::ticket::{when, Conversation, History, PriorityBadge, StatusBadge};
 use crate::domain::{Action, Priority, Status};
 use crate::error::AppError;
@@ -26,6 +27,11 @@ pub fn AgentTicket() -> impl IntoView {
     let update = ServerAction::<UpdateTicket>::new();
     let watch = ServerAction::<WatchTicket>::new();
     let agents = Resource::new(|| (), |_| assignable_agents());
+    on_shortcut(|shortcut| match shortcut {
+        Shortcut::Reply => start_message(false),
+        Shortcut::Note => start_message(true),
+        _ => {}
+    });
     let versions = move || {
         [
             reply.version().get(),
@@ -123,6 +129,7 @@ fn StaffTicket(t: TicketDetail, agents: Vec<AgentOption>, actions: TicketActions
                 />
                 <section class="panel" aria-labelledby="reply-title">
                     <h2 class="panel-title" id="reply-title">"Reply or note"</h2>
+                    <p class="hint">"Keys: r starts a reply, n an internal note."</p>
                     <ActionForm action=reply attr:class="form">
                         <FormMessage error=reply_error />
                         <input type="hidden" name="input[ticket_id]" value=reply_id />
