@@ -102,6 +102,8 @@ pub struct Config {
     pub site_root: PathBuf,
     /// Requests in flight beyond this are shed with 503.
     pub max_concurrent_requests: usize,
+    /// The largest attachment accepted, checked while the upload streams.
+    pub max_attachment_bytes: usize,
 }
 
 /// The file format; every field optional, environment wins.
@@ -120,6 +122,7 @@ struct FileConfig {
     log_format: Option<String>,
     site_root: Option<PathBuf>,
     max_concurrent_requests: Option<i64>,
+    max_attachment_bytes: Option<i64>,
 }
 
 impl Config {
@@ -247,6 +250,10 @@ impl Config {
                 "rate_limits.reset_per_account",
                 rate_limits.reset_per_account,
             ),
+            (
+                "rate_limits.tickets_per_account",
+                rate_limits.tickets_per_account,
+            ),
         ] {
             if value <= 0 {
                 return Err(invalid(
@@ -277,6 +284,18 @@ impl Config {
                 "use a positive whole number".into(),
             ));
         }
+        let mut max_attachment_bytes = file.max_attachment_bytes.unwrap_or(10 * 1024 * 1024);
+        override_limit(
+            &env,
+            "FERRODESK_MAX_ATTACHMENT_BYTES",
+            &mut max_attachment_bytes,
+        )?;
+        if max_attachment_bytes <= 0 {
+            return Err(invalid(
+                "max_attachment_bytes",
+                "use a positive whole number".into(),
+            ));
+        }
         let site_root = env("LEPTOS_SITE_ROOT")
             .map(PathBuf::from)
             .or(file.site_root)
@@ -294,6 +313,7 @@ impl Config {
             log_json,
             site_root,
             max_concurrent_requests: usize::try_from(max_concurrent_requests).unwrap_or(1024),
+            max_attachment_bytes: usize::try_from(max_attachment_bytes).unwrap_or(10 * 1024 * 1024),
         })
     }
 

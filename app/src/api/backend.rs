@@ -100,7 +100,15 @@ pub async fn client_ip() -> Result<IpAddr, AppError> {
 /// The signed-in, active user of this request, if any. A session whose
 /// account is no longer valid is destroyed on the spot.
 pub async fn current_actor() -> Result<Option<Actor>, AppError> {
-    let session = session().await?;
+    actor_for_session(&session().await?, desk()?.as_ref()).await
+}
+
+/// The active user behind a session, for server functions and plain axum
+/// routes alike. A session whose account is no longer valid is destroyed.
+pub async fn actor_for_session(
+    session: &Session,
+    desk: &dyn Desk,
+) -> Result<Option<Actor>, AppError> {
     let Some(user) = session
         .get::<SessionUser>(SESSION_USER)
         .await
@@ -108,7 +116,7 @@ pub async fn current_actor() -> Result<Option<Actor>, AppError> {
     else {
         return Ok(None);
     };
-    let actor = desk()?.load_actor(user).await?;
+    let actor = desk.load_actor(user).await?;
     if actor.is_none() {
         session.flush().await.map_err(internal)?;
     }

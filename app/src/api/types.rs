@@ -244,6 +244,18 @@ pub struct TicketDetail {
     pub watchers: Vec<String>,
     /// Whether the reader watches the ticket.
     pub watching: bool,
+    /// Files; internal ones only for agents.
+    pub attachments: Vec<AttachmentView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub file_name: String,
+    pub size_bytes: i64,
+    pub internal: bool,
+    pub uploader_name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -155,3 +155,65 @@ pub fn TicketTable(
         </div>
     }
 }
+
+fn size_label(bytes: i64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 => format!("{:.0} KiB", b as f64 / 1024.0),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// The ticket's files and a plain upload form (it works without JavaScript:
+/// the server answers with a redirect back to the ticket).
+#[component]
+pub fn Attachments(
+    ticket_id: i64,
+    items: Vec<crate::api::types::AttachmentView>,
+    staff: bool,
+) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="files-title">
+            <h2 class="panel-title" id="files-title">"Files"</h2>
+            {if items.is_empty() {
+                view! { <p class="muted">"No files yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="file-list">
+                        {items
+                            .into_iter()
+                            .map(|a| {
+                                view! {
+                                    <li>
+                                        <a href=format!("/attachments/{}", a.id) download>{a.file_name}</a>
+                                        <span class="muted">{format!(" · {} · {}", size_label(a.size_bytes), a.uploader_name)}</span>
+                                        {a.internal.then(|| view! { " " <span class="badge badge-internal">"Internal"</span> })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+            <form method="post" enctype="multipart/form-data" action=format!("/tickets/{ticket_id}/attachments") class="form">
+                <div class="field">
+                    <label for="attachment-file">"Attach a file"</label>
+                    <input id="attachment-file" name="file" type="file" required=true />
+                </div>
+                {staff
+                    .then(|| {
+                        view! {
+                            <div class="field field-check">
+                                <input type="checkbox" id="attachment-internal" name="internal" />
+                                <label for="attachment-internal">"Internal file (agents only)"</label>
+                            </div>
+                        }
+                    })}
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-secondary">"Upload"</button>
+                </div>
+            </form>
+        </section>
+    }
+}

@@ -2,6 +2,7 @@
 //! layers every request passes (request id, tracing, security headers, the
 //! cross-site guard, client address, sessions).
 
+mod attachments;
 mod client_ip;
 mod cross_site;
 mod headers;
@@ -70,6 +71,23 @@ pub fn router(state: HttpState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::healthz))
         .with_state(state.store.clone())
+        .merge(
+            Router::new()
+                .route(
+                    "/tickets/{id}/attachments",
+                    axum::routing::post(attachments::upload).layer(
+                        axum::extract::DefaultBodyLimit::max(
+                            state.config.max_attachment_bytes + 64 * 1024,
+                        ),
+                    ),
+                )
+                .route("/attachments/{id}", get(attachments::download))
+                .with_state(attachments::AttachmentState {
+                    store: state.store.clone(),
+                    desk: state.desk.clone(),
+                    config: state.config.clone(),
+                }),
+        )
         .merge(pages)
         .layer(axum::middleware::from_fn(server_fns::error_status))
         .layer(sessions)

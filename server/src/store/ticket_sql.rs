@@ -2,7 +2,7 @@
 //! macro that implements the trait for each.
 
 use super::{AssigneeFilter, TicketScope, TicketSort};
-use super::{EventRecord, MessageRecord, StoreError, TicketQuery, TicketRecord};
+use super::{AttachmentRecord, EventRecord, MessageRecord, StoreError, TicketQuery, TicketRecord};
 use app::domain::{Priority, Role, Status};
 use sqlx::{Database, Encode, QueryBuilder, Type};
 
@@ -102,6 +102,38 @@ impl TryFrom<EventRow> for EventRecord {
             actor_name: row.actor_name,
             kind: row.kind,
             detail: row.detail,
+            internal: row.internal,
+            created_at: super::common::from_millis(row.created_at)?,
+        })
+    }
+}
+
+pub(super) const ATTACHMENT_SELECT: &str = "select a.id, a.ticket_id, u.name as uploader_name, a.file_name, \
+     a.size_bytes, a.sha256, a.internal, a.created_at from attachments a join users u on u.id = a.uploader_id";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AttachmentRow {
+    id: i64,
+    ticket_id: i64,
+    uploader_name: String,
+    file_name: String,
+    size_bytes: i64,
+    sha256: String,
+    internal: bool,
+    created_at: i64,
+}
+
+impl TryFrom<AttachmentRow> for AttachmentRecord {
+    type Error = StoreError;
+
+    fn try_from(row: AttachmentRow) -> Result<Self, StoreError> {
+        Ok(AttachmentRecord {
+            id: row.id,
+            ticket_id: row.ticket_id,
+            uploader_name: row.uploader_name,
+            file_name: row.file_name,
+            size_bytes: row.size_bytes,
+            sha256: row.sha256,
             internal: row.internal,
             created_at: super::common::from_millis(row.created_at)?,
         })
@@ -360,6 +392,60 @@ macro_rules! impl_ticket_store {
                 let record = ticket_in(&mut tx, ticket_id).await?;
                 tx.commit().await?;
                 Ok(record)
+            }
+
+            async fn add_attachment(&self, attachment: NewAttachment, now: DateTime<Utc>) -> Result<AttachmentRecord, StoreError> {
+                let mut tx = self.begin_write().await?;
+                ticket_in(&mut tx, attachment.ticket_id).await?;
+                let id: i64 = sqlx::query_scalar(
+                    "insert into attachments (ticket_id, uploader_id, file_name, size_bytes, sha256, internal, created_at, \
+                     updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7) returning id",
+                )
+                .bind(attachment.ticket_id)
+                .bind(attachment.uploader_id)
+                .bind(&attachment.file_name)
+                .bind(attachment.size_bytes)
+                .bind(&attachment.sha256)
+                .bind(attachment.internal)
+                .bind(millis(now))
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query("update tickets set version = version + 1, updated_at = $2 where id = $1")
+                    .bind(attachment.ticket_id)
+                    .bind(millis(now))
+                    .execute(&mut *tx)
+                    .await?;
+                ticket_event(
+                    &mut tx,
+                    attachment.ticket_id,
+                    Some(attachment.uploader_id),
+                    "attachment",
+                    &attachment.file_name,
+                    attachment.internal,
+                    now,
+                )
+                .await?;
+                let sql = format!("{ATTACHMENT_SELECT} where a.id = $1");
+                let row: AttachmentRow = sqlx::query_as(&sql).bind(id).fetch_one(&mut *tx).await?;
+                tx.commit().await?;
+                row.try_into()
+            }
+
+            async fn ticket_attachments(&self, ticket_id: i64, include_internal: bool) -> Result<Vec<AttachmentRecord>, StoreError> {
+                let mut qb = sqlx::QueryBuilder::<$db>::new(ATTACHMENT_SELECT);
+                qb.push(" where a.ticket_id = ").push_bind(ticket_id);
+                if !include_internal {
+                    qb.push(" and not a.internal");
+                }
+                qb.push(" order by a.id");
+                let rows: Vec<AttachmentRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn attachment(&self, id: i64) -> Result<Option<AttachmentRecord>, StoreError> {
+                let sql = format!("{ATTACHMENT_SELECT} where a.id = $1");
+                let row: Option<AttachmentRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                row.map(TryInto::try_into).transpose()
             }
 
             async fn update_ticket(

@@ -127,6 +127,18 @@ pub trait TicketStore: Send + Sync {
         watching: bool,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+    /// Records an uploaded file (already stored by hash) with its history event.
+    async fn add_attachment(
+        &self,
+        attachment: NewAttachment,
+        now: DateTime<Utc>,
+    ) -> Result<AttachmentRecord, StoreError>;
+    async fn ticket_attachments(
+        &self,
+        ticket_id: i64,
+        include_internal: bool,
+    ) -> Result<Vec<AttachmentRecord>, StoreError>;
+    async fn attachment(&self, id: i64) -> Result<Option<AttachmentRecord>, StoreError>;
     /// Assigns an unassigned ticket to `agent_id`; of concurrent claims
     /// exactly one wins.
     async fn claim_ticket(

@@ -103,3 +103,24 @@ pub struct Watcher {
     pub user_id: i64,
     pub name: String,
 }
+
+pub struct NewAttachment {
+    pub ticket_id: i64,
+    pub uploader_id: i64,
+    pub file_name: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub internal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRecord {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub uploader_name: String,
+    pub file_name: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub internal: bool,
+    pub created_at: DateTime<Utc>,
+}

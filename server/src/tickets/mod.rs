@@ -107,7 +107,7 @@ impl Tickets {
     }
 
     /// What a stale edit is told: who changed what, and where things stand.
-    async fn stale(&self, ticket_id: i64) -> AppError {
+    async fn stale(&self, actor: &Actor, ticket_id: i64) -> AppError {
         let current = self
             .store
             .ticket(ticket_id, TicketScope::All)
@@ -116,7 +116,8 @@ impl Tickets {
             .flatten();
         let last: Option<EventRecord> = self
             .store
-            .ticket_events(ticket_id, true)
+            // A customer must not learn of notes or tag edits this way.
+            .ticket_events(ticket_id, actor.role.is_staff())
             .await
             .ok()
             .and_then(|mut events| events.pop());
@@ -375,6 +376,11 @@ impl TicketDesk for Tickets {
             (Vec::new(), Vec::new())
         };
         let watching = watchers.iter().any(|w| w.user_id == actor.id);
+        let attachments = self
+            .store
+            .ticket_attachments(id, staff)
+            .await
+            .map_err(store_err)?;
         Ok(TicketDetail {
             id: ticket.id,
             description_html: markdown::render(&ticket.description),
@@ -401,6 +407,17 @@ impl TicketDesk for Tickets {
             tags,
             watchers: watchers.into_iter().map(|w| w.name).collect(),
             watching,
+            attachments: attachments
+                .into_iter()
+                .map(|a| AttachmentView {
+                    id: a.id,
+                    file_name: a.file_name,
+                    size_bytes: a.size_bytes,
+                    internal: a.internal,
+                    uploader_name: a.uploader_name,
+                    created_at: a.created_at,
+                })
+                .collect(),
             history: events
                 .into_iter()
                 .map(|e| HistoryEntry {
@@ -458,7 +475,7 @@ impl TicketDesk for Tickets {
         let ticket = self.visible(actor, input.ticket_id).await?;
         let to = Status::parse(&input.status).map_err(|m| AppError::field("status", m))?;
         if input.version != ticket.version {
-            return Err(self.stale(ticket.id).await);
+            return Err(self.stale(actor, ticket.id).await);
         }
         check_transition(ticket.status, to, actor.role)
             .map_err(|e| AppError::form(&e.to_string()))?;
@@ -468,7 +485,7 @@ impl TicketDesk for Tickets {
             .await
         {
             Ok(_) => Ok(()),
-            Err(StoreError::Stale) => Err(self.stale(ticket.id).await),
+            Err(StoreError::Stale) => Err(self.stale(actor, ticket.id).await),
             Err(other) => Err(store_err(other)),
         }
     }
@@ -477,7 +494,7 @@ impl TicketDesk for Tickets {
         require(actor, Action::WorkTickets)?;
         let ticket = self.visible(actor, input.ticket_id).await?;
         if input.version != ticket.version {
-            return Err(self.stale(ticket.id).await);
+            return Err(self.stale(actor, ticket.id).await);
         }
         let mut errors = FieldErrors::default();
         let priority = errors.check("priority", Priority::parse(&input.priority));
@@ -540,7 +557,7 @@ impl TicketDesk for Tickets {
                 self.mail_wake.notify_one();
                 Ok(())
             }
-            Err(StoreError::Stale) => Err(self.stale(ticket.id).await),
+            Err(StoreError::Stale) => Err(self.stale(actor, ticket.id).await),
             Err(other) => Err(store_err(other)),
         }
     }

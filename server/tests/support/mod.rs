@@ -161,6 +161,13 @@ impl TestApp {
         }
     }
 
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.fresh
+            .as_ref()
+            .map(|f| f.dir.path().to_owned())
+            .unwrap_or_default()
+    }
+
     pub fn client(&self) -> Client {
         Client::new(&self.base)
     }

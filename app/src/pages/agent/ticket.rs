@@ -9,7 +9,9 @@ use crate::api::types::{AgentOption, TicketDetail};
 use crate::components::form::{action_error, FormMessage, TextArea};
 use crate::components::guard::{set_status, Guarded};
 use crate::components::keys::{on_shortcut, start_message, Shortcut};
-use crate::components::ticket::{when, Conversation, History, PriorityBadge, StatusBadge};
+use crate::components::ticket::{
+    when, Attachments, Conversation, History, PriorityBadge, StatusBadge,
+};
 use crate::domain::{Action, Priority, Status};
 use crate::error::AppError;
 use leptos::form::ActionForm;
@@ -127,6 +129,7 @@ fn StaffTicket(t: TicketDetail, agents: Vec<AgentOption>, actions: TicketActions
                     description_html=t.description_html.clone()
                     messages=t.messages.clone()
                 />
+                <Attachments ticket_id=t.id items=t.attachments.clone() staff=true />
                 <section class="panel" aria-labelledby="reply-title">
                     <h2 class="panel-title" id="reply-title">"Reply or note"</h2>
                     <p class="hint">"Keys: r starts a reply, n an internal note."</p>

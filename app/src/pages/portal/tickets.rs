@@ -6,7 +6,9 @@ use crate::api::tickets::{
 use crate::api::types::TicketDetail;
 use crate::components::form::{action_error, FormMessage, TextArea, TextField};
 use crate::components::guard::Guarded;
-use crate::components::ticket::{when, Conversation, PriorityBadge, StatusBadge, TicketTable};
+use crate::components::ticket::{
+    when, Attachments, Conversation, PriorityBadge, StatusBadge, TicketTable,
+};
 use crate::domain::{Action, Status};
 use crate::error::AppError;
 use crate::pages::query_param;
@@ -178,6 +180,7 @@ fn CustomerTicket(
             description_html=t.description_html.clone()
             messages=t.messages.clone()
         />
+        <Attachments ticket_id=t.id items=t.attachments.clone() staff=false />
         <section class="panel" aria-labelledby="reply-title">
             <h2 class="panel-title" id="reply-title">"Reply"</h2>
             <ActionForm action=reply attr:class="form">
