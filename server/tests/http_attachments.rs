@@ -177,11 +177,13 @@ async fn files_are_stored_once_and_served_only_to_who_may_see_them() {
             ann.get(&format!("/attachments/{internal_id}")).await.status,
             404
         );
+        let before_sneaky = stored_files(&app);
+        let sneaky = upload(&ann, ticket, "sneaky.txt", b"sneaky bytes".to_vec(), true).await;
+        assert_eq!(sneaky.status(), 403);
         assert_eq!(
-            upload(&ann, ticket, "sneaky.txt", b"x".to_vec(), true)
-                .await
-                .status(),
-            403
+            stored_files(&app),
+            before_sneaky,
+            "a refused upload leaves nothing behind"
         );
 
         // The same bytes again are stored once; the name is per attachment.

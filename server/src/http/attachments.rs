@@ -218,7 +218,13 @@ pub async fn upload(
             "Choose a file to attach, then upload it.",
         );
     };
+    let discard = |path: Option<PathBuf>| async move {
+        if let Some(path) = path {
+            let _ = tokio::fs::remove_file(path).await;
+        }
+    };
     if internal && authorize(Some(&actor), Action::WorkTickets).is_err() {
+        discard(new_file).await;
         return page(
             StatusCode::FORBIDDEN,
             "Not allowed",
@@ -239,6 +245,7 @@ pub async fn upload(
         .await
     {
         tracing::error!(error = %err, "attachment not recorded");
+        discard(new_file).await;
         return page(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Something went wrong",
