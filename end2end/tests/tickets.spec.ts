@@ -3,7 +3,7 @@ import {
   waitForMail,
 } from './support';
 
-test('a customer raises a ticket, an agent claims and replies, the customer reads it and closes the ticket', async ({ page }) => {
+test('a customer raises a ticket with an attachment, an agent claims and replies, the customer reads it and closes the ticket', async ({ page }) => {
   const email = uniqueEmail('ticket');
   const password = uniquePassword();
   const subject = `Printer jam ${Math.random().toString(36).slice(2, 8)}`;
@@ -21,6 +21,13 @@ test('a customer raises a ticket, an agent claims and replies, the customer read
   expect(id).toMatch(/^\d+$/);
   await expect(page.getByText('floor 2', { exact: true })).toBeVisible();
   await expect(page.getByText('Waiting for an agent')).toBeVisible();
+  await page.getByLabel('Attach a file', { exact: true }).setInputFiles({
+    name: 'jam-photo.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('paper stuck in tray 2'),
+  });
+  await page.getByRole('button', { name: 'Upload', exact: true }).click();
+  await expect(page.getByRole('link', { name: 'jam-photo.txt', exact: true })).toBeVisible();
   await waitForMail(email, `[#${id}] We received your request`);
   await signOut(page);
 
@@ -30,6 +37,9 @@ test('a customer raises a ticket, an agent claims and replies, the customer read
   await page.getByRole('link', { name: subject, exact: true }).click();
   await expectUrl(page, `/agent/tickets/${id}`);
   await expect(heading(page, subject)).toBeVisible();
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'jam-photo.txt', exact: true }).click();
+  expect((await download).suggestedFilename()).toBe('jam-photo.txt');
   await page.getByRole('button', { name: 'Claim', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Claim', exact: true })).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Assignee' }).getByText('E2E Admin', { exact: true })).toBeVisible();
