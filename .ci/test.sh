@@ -11,6 +11,12 @@ export PATH="$PWD/end2end/node_modules/.bin:$PATH"
 export RUSTFLAGS="--cfg erase_components"
 # Build output outside the clone: CI's fresh clones reuse it; empty is fine.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ferrodesk/target}"
+# Build output grows with every variant; start over rather than fill the disk.
+free_kb="$(df -Pk "$HOME" | awk 'NR==2 {print $4}')"
+if [ "${free_kb:-0}" -lt $((12 * 1024 * 1024)) ] && [ -d "$CARGO_TARGET_DIR" ]; then
+  echo "==> less than 12 GiB free: clearing the build cache $CARGO_TARGET_DIR"
+  rm -rf "$CARGO_TARGET_DIR"
+fi
 export FERRODESK_TEST_PG="${FERRODESK_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
 
 if psql "$FERRODESK_TEST_PG" -qtAc "select 1" >/dev/null 2>&1; then

@@ -338,7 +338,7 @@ mod tests {
     fn downloads_are_attachments_with_an_encoded_name() {
         assert_eq!(
             content_disposition("Prüfbericht \"Q3\".pdf"),
-            "attachment; filename=\"Pr__fbericht _Q3_.pdf\"; filename*=UTF-8''Pr%C3%BCfbericht%20%22Q3%22.pdf"
+            "attachment; filename=\"Pr_fbericht _Q3_.pdf\"; filename*=UTF-8''Pr%C3%BCfbericht%20%22Q3%22.pdf"
         );
     }
 }
