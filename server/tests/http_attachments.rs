@@ -8,16 +8,6 @@ use app::domain::Role;
 use reqwest::multipart::{Form, Part};
 use support::{backends, spawn_app, spawn_app_with, Client, Db, TestApp};
 
-const PASSWORD: &str = "correct horse battery";
-
-async fn signed_in(app: &TestApp, email: &str, role: Role) -> Client {
-    app.create_user(email, email.split('@').next().unwrap(), role, PASSWORD)
-        .await;
-    let client = app.client();
-    assert_eq!(client.sign_in(email, PASSWORD).await.status, 200);
-    client
-}
-
 async fn raise(client: &Client) -> i64 {
     let reply = client
         .call(
@@ -82,9 +72,9 @@ fn walk(dir: &std::path::Path) -> usize {
 async fn files_are_stored_once_and_served_only_to_who_may_see_them() {
     for db in backends().await {
         let app = spawn_app(db).await;
-        let ann = signed_in(&app, "ann@example.com", Role::Customer).await;
-        let bob = signed_in(&app, "bob@example.com", Role::Customer).await;
-        let agent = signed_in(&app, "agent@example.com", Role::Agent).await;
+        let ann = app.signed_in("ann@example.com", Role::Customer).await;
+        let bob = app.signed_in("bob@example.com", Role::Customer).await;
+        let agent = app.signed_in("agent@example.com", Role::Agent).await;
         let ticket = raise(&ann).await;
 
         let res = upload(
@@ -222,7 +212,7 @@ async fn files_are_stored_once_and_served_only_to_who_may_see_them() {
 #[tokio::test]
 async fn oversized_uploads_get_413_and_leave_nothing_behind() {
     let app = spawn_app_with(Db::Sqlite, &[("FERRODESK_MAX_ATTACHMENT_BYTES", "1024")]).await;
-    let ann = signed_in(&app, "ann@example.com", Role::Customer).await;
+    let ann = app.signed_in("ann@example.com", Role::Customer).await;
     let ticket = raise(&ann).await;
     let res = upload(&ann, ticket, "big.bin", vec![7u8; 64 * 1024], false).await;
     assert_eq!(res.status(), 413);

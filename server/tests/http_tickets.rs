@@ -4,17 +4,7 @@
 mod support;
 
 use app::domain::Role;
-use support::{backends, spawn_app, Client, TestApp};
-
-const PASSWORD: &str = "correct horse battery";
-
-async fn signed_in(app: &TestApp, email: &str, role: Role) -> Client {
-    app.create_user(email, email.split('@').next().unwrap(), role, PASSWORD)
-        .await;
-    let client = app.client();
-    assert_eq!(client.sign_in(email, PASSWORD).await.status, 200);
-    client
-}
+use support::{backends, spawn_app, Client};
 
 async fn raise(client: &Client, subject: &str, description: &str, key: &str) -> i64 {
     let reply = client
@@ -44,9 +34,9 @@ async fn raise(client: &Client, subject: &str, description: &str, key: &str) -> 
 async fn customers_see_only_their_own_tickets_and_never_internal_notes() {
     for db in backends().await {
         let app = spawn_app(db).await;
-        let ann = signed_in(&app, "ann@example.com", Role::Customer).await;
-        let bob = signed_in(&app, "bob@example.com", Role::Customer).await;
-        let agent = signed_in(&app, "agent@example.com", Role::Agent).await;
+        let ann = app.signed_in("ann@example.com", Role::Customer).await;
+        let bob = app.signed_in("bob@example.com", Role::Customer).await;
+        let agent = app.signed_in("agent@example.com", Role::Agent).await;
 
         let id = raise(
             &ann,
@@ -194,8 +184,8 @@ async fn customers_see_only_their_own_tickets_and_never_internal_notes() {
 async fn the_state_machine_and_versions_guard_status_changes() {
     for db in backends().await {
         let app = spawn_app(db).await;
-        let ann = signed_in(&app, "ann@example.com", Role::Customer).await;
-        let agent = signed_in(&app, "agent@example.com", Role::Agent).await;
+        let ann = app.signed_in("ann@example.com", Role::Customer).await;
+        let agent = app.signed_in("agent@example.com", Role::Agent).await;
         let id = raise(&ann, "Laptop", "Broken hinge", "k-2").await;
         let tid = id.to_string();
         let version = |c: &Client| {
@@ -315,9 +305,9 @@ async fn the_state_machine_and_versions_guard_status_changes() {
 async fn claims_double_submits_and_queues() {
     for db in backends().await {
         let app = spawn_app(db).await;
-        let ann = signed_in(&app, "ann@example.com", Role::Customer).await;
-        let first = signed_in(&app, "first@example.com", Role::Agent).await;
-        let second = signed_in(&app, "second@example.com", Role::Agent).await;
+        let ann = app.signed_in("ann@example.com", Role::Customer).await;
+        let first = app.signed_in("first@example.com", Role::Agent).await;
+        let second = app.signed_in("second@example.com", Role::Agent).await;
         let id = raise(&ann, "Printer", "Jammed", "same-key").await;
         let again = raise(&ann, "Printer", "Jammed", "same-key").await;
         assert_eq!(id, again);
@@ -403,9 +393,9 @@ async fn claims_double_submits_and_queues() {
 async fn agents_edit_priority_assignee_tags_and_watch() {
     for db in backends().await {
         let app = spawn_app(db).await;
-        let ann = signed_in(&app, "ann@example.com", Role::Customer).await;
-        let first = signed_in(&app, "first@example.com", Role::Agent).await;
-        let _second = signed_in(&app, "second@example.com", Role::Agent).await;
+        let ann = app.signed_in("ann@example.com", Role::Customer).await;
+        let first = app.signed_in("first@example.com", Role::Agent).await;
+        let _second = app.signed_in("second@example.com", Role::Agent).await;
         let id = raise(&ann, "Mailbox full", "Cannot receive", "k-9").await;
         let tid = id.to_string();
         let detail = |c: &Client| {
@@ -563,9 +553,9 @@ async fn agents_edit_priority_assignee_tags_and_watch() {
 async fn agents_filter_and_search_the_queues() {
     for db in backends().await {
         let app = spawn_app(db).await;
-        let ann = signed_in(&app, "ann@example.com", Role::Customer).await;
-        let bob = signed_in(&app, "bob@example.com", Role::Customer).await;
-        let agent = signed_in(&app, "agent@example.com", Role::Agent).await;
+        let ann = app.signed_in("ann@example.com", Role::Customer).await;
+        let bob = app.signed_in("bob@example.com", Role::Customer).await;
+        let agent = app.signed_in("agent@example.com", Role::Agent).await;
         let printer = raise(
             &ann,
             "Printer offline",

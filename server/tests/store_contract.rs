@@ -7,9 +7,9 @@ mod support;
 use app::domain::{DisplayName, EmailAddress, Role, TimezoneName};
 use chrono::{Duration, TimeZone, Utc};
 use ferrodesk::store::{
-    self, NewEmail, NewInvitation, NewToken, NewUser, OutboxStatus, SharedStore, StoreError,
+    self, NewEmail, NewInvitation, NewToken, NewUser, OutboxStatus, StoreError,
 };
-use support::{backends, FreshDb};
+use support::{on_every_backend, FreshDb};
 
 fn email(text: &str) -> EmailAddress {
     EmailAddress::parse(text).unwrap()
@@ -31,20 +31,6 @@ fn mail(to: &str, id: &str) -> NewEmail {
         subject: format!("Subject {id}"),
         body_text: "Hello".into(),
         message_id: format!("<{id}@test>"),
-    }
-}
-
-/// Runs `check` against a fresh store of every backend.
-async fn on_every_backend<F, Fut>(check: F)
-where
-    F: Fn(SharedStore) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for db in backends().await {
-        let fresh = FreshDb::new(db).await;
-        let opened = store::open(&fresh.database_url()).await.unwrap();
-        check(opened.store).await;
-        fresh.cleanup().await;
     }
 }
 

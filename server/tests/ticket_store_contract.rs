@@ -8,11 +8,11 @@ use app::domain::{
 };
 use chrono::{Duration, Utc};
 use ferrodesk::store::{
-    self, AssigneeFilter, ClaimOutcome, NewEmail, NewMessage, NewTicket, NewUser, Notify,
-    SharedStore, StoreError, TicketCursor, TicketQuery, TicketScope,
+    AssigneeFilter, ClaimOutcome, NewEmail, NewMessage, NewTicket, NewUser, Notify, SharedStore,
+    StoreError, TicketCursor, TicketQuery, TicketScope,
 };
 use std::sync::Arc;
-use support::{backends, FreshDb};
+use support::on_every_backend;
 
 async fn user(s: &SharedStore, address: &str, role: Role) -> i64 {
     let new = NewUser {
@@ -54,19 +54,6 @@ fn query(scope: TicketScope) -> TicketQuery {
     TicketQuery {
         limit: 50,
         ..TicketQuery::new(scope, false, AssigneeFilter::Any)
-    }
-}
-
-async fn on_every_backend<F, Fut>(check: F)
-where
-    F: Fn(SharedStore) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for db in backends().await {
-        let fresh = FreshDb::new(db).await;
-        let opened = store::open(&fresh.database_url()).await.unwrap();
-        check(opened.store).await;
-        fresh.cleanup().await;
     }
 }
 

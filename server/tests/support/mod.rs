@@ -11,6 +11,9 @@ use ferrodesk::store::SharedStore;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// The password of users made by [`TestApp::signed_in`].
+pub const TEST_PASSWORD: &str = "correct horse battery";
+
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Db {
@@ -151,7 +154,30 @@ pub async fn spawn_app_with(db: Db, extra: &[(&str, &str)]) -> TestApp {
     }
 }
 
+/// Runs `check` against a freshly migrated store of every backend.
+pub async fn on_every_backend<F, Fut>(check: F)
+where
+    F: Fn(SharedStore) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for db in backends().await {
+        let fresh = FreshDb::new(db).await;
+        let opened = ferrodesk::store::open(&fresh.database_url()).await.unwrap();
+        check(opened.store).await;
+        fresh.cleanup().await;
+    }
+}
+
 impl TestApp {
+    /// A user of `role` created in the store and signed in on a new client.
+    pub async fn signed_in(&self, email: &str, role: app::domain::Role) -> Client {
+        self.create_user(email, email.split('@').next().unwrap(), role, TEST_PASSWORD)
+            .await;
+        let client = self.client();
+        assert_eq!(client.sign_in(email, TEST_PASSWORD).await.status, 200);
+        client
+    }
+
     pub async fn stop(mut self) {
         if let Some(running) = self.running.take() {
             running.stop().await;
