@@ -216,6 +216,10 @@ async fn oversized_uploads_get_413_and_leave_nothing_behind() {
     let ticket = raise(&ann).await;
     let res = upload(&ann, ticket, "big.bin", vec![7u8; 64 * 1024], false).await;
     assert_eq!(res.status(), 413);
+    assert!(res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("script-src 'none'"));
     assert!(res.text().await.unwrap().contains("File too large"));
     assert_eq!(stored_files(&app), 0, "no stored file, no temporary file");
     let detail = ann

@@ -29,10 +29,12 @@ fn page(status: StatusCode, title: &str, text: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
          <link rel=\"stylesheet\" href=\"/pkg/ferrodesk.css\"></head><body><main class=\"page\">\
-         <section class=\"refusal\"><h1>{title}</h1><p>{text}</p><p><a href=\"javascript:history.back()\">Go back</a></p>\
+         <section class=\"refusal\"><h1>{title}</h1><p>{text}</p><p><a href=\"/\">Back to Ferrodesk</a></p>\
          </section></main></body></html>"
     );
-    (status, Html(body)).into_response()
+    // No script at all on these pages.
+    let csp = [(header::CONTENT_SECURITY_POLICY, "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")];
+    (status, csp, Html(body)).into_response()
 }
 
 fn not_found() -> Response {
