@@ -9,7 +9,7 @@ use support::{backends, spawn_app, spawn_app_with, token_from, Db};
 
 const PASSWORD: &str = "correct horse battery";
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_reports_the_backend() {
     for db in backends().await {
         let app = spawn_app(db).await;
@@ -25,7 +25,7 @@ async fn health_reports_the_backend() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_sign_out_sign_in() {
     for db in backends().await {
         let app = spawn_app(db).await;
@@ -47,7 +47,7 @@ async fn sign_up_sign_out_sign_in() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_and_unknown_credentials_get_the_same_answer() {
     for db in backends().await {
         let app = spawn_app(db).await;
@@ -72,7 +72,7 @@ async fn wrong_and_unknown_credentials_get_the_same_answer() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_sign_up_input_gets_field_errors_and_loses_nothing() {
     for db in backends().await {
         let app = spawn_app(db).await;
@@ -121,7 +121,7 @@ async fn bad_sign_up_input_gets_field_errors_and_loses_nothing() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn password_reset_through_the_mail() {
     for db in backends().await {
         let app = spawn_app(db).await;
@@ -207,7 +207,7 @@ async fn password_reset_through_the_mail() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_reset_request_voids_the_old_link_and_links_expire() {
     for db in backends().await {
         let app = spawn_app(db).await;
@@ -258,7 +258,7 @@ async fn a_new_reset_request_voids_the_old_link_and_links_expire() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admins_invite_agents_who_then_use_the_workspace() {
     for db in backends().await {
         let app = spawn_app(db).await;
@@ -327,7 +327,7 @@ async fn admins_invite_agents_who_then_use_the_workspace() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_policy_guards_every_admin_function_and_page() {
     for db in backends().await {
         let app = spawn_app(db).await;
@@ -378,7 +378,7 @@ async fn the_policy_guards_every_admin_function_and_page() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn role_changes_apply_on_the_next_request_and_deactivation_ends_sessions() {
     for db in backends().await {
         let app = spawn_app(db).await;
@@ -435,7 +435,7 @@ async fn role_changes_apply_on_the_next_request_and_deactivation_ends_sessions()
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn profile_and_password_changes() {
     for db in backends().await {
         let app = spawn_app(db).await;
@@ -504,7 +504,7 @@ async fn profile_and_password_changes() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_posts_are_refused_and_change_nothing() {
     let app = spawn_app(Db::Sqlite).await;
     let client = app.client();
@@ -543,7 +543,7 @@ fn app_domain_email(text: &str) -> app::domain::EmailAddress {
     app::domain::EmailAddress::parse(text).unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_carry_security_headers_and_a_nonce_csp() {
     let app = spawn_app(Db::Sqlite).await;
     let page = app.client().get("/portal/sign-in").await;
@@ -595,7 +595,7 @@ async fn pages_carry_security_headers_and_a_nonce_csp() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_attempts_are_rate_limited_per_account() {
     let app = spawn_app_with(Db::Sqlite, &[("FERRODESK_LOGIN_LIMIT_PER_ACCOUNT", "3")]).await;
     app.create_user("limited@example.com", "Limited", Role::Customer, PASSWORD)
@@ -622,7 +622,7 @@ async fn login_attempts_are_rate_limited_per_account() {
     app.stop().await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forms_without_javascript_get_redirects_with_their_errors() {
     let app = spawn_app(Db::Sqlite).await;
     let client = app.client();

@@ -68,7 +68,7 @@ fn walk(dir: &std::path::Path) -> usize {
         .unwrap_or(0)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn files_are_stored_once_and_served_only_to_who_may_see_them() {
     for db in backends().await {
         let app = spawn_app(db).await;
@@ -209,7 +209,7 @@ async fn files_are_stored_once_and_served_only_to_who_may_see_them() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_uploads_get_413_and_leave_nothing_behind() {
     let app = spawn_app_with(Db::Sqlite, &[("FERRODESK_MAX_ATTACHMENT_BYTES", "1024")]).await;
     let ann = app.signed_in("ann@example.com", Role::Customer).await;

@@ -30,7 +30,7 @@ async fn raise(client: &Client, subject: &str, description: &str, key: &str) -> 
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customers_see_only_their_own_tickets_and_never_internal_notes() {
     for db in backends().await {
         let app = spawn_app(db).await;
@@ -180,7 +180,7 @@ async fn customers_see_only_their_own_tickets_and_never_internal_notes() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_state_machine_and_versions_guard_status_changes() {
     for db in backends().await {
         let app = spawn_app(db).await;
@@ -301,7 +301,7 @@ async fn the_state_machine_and_versions_guard_status_changes() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn claims_double_submits_and_queues() {
     for db in backends().await {
         let app = spawn_app(db).await;
@@ -389,7 +389,7 @@ async fn claims_double_submits_and_queues() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agents_edit_priority_assignee_tags_and_watch() {
     for db in backends().await {
         let app = spawn_app(db).await;
@@ -549,7 +549,7 @@ async fn agents_edit_priority_assignee_tags_and_watch() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agents_filter_and_search_the_queues() {
     for db in backends().await {
         let app = spawn_app(db).await;

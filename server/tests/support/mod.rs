@@ -261,6 +261,11 @@ impl Client {
         let http = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            // A stuck request fails its test instead of hanging the suite.
+            .timeout(std::time::Duration::from_secs(30))
+            // A server may close a connection after refusing a body early
+            // (413); a fresh connection per request keeps that invisible.
+            .pool_max_idle_per_host(0)
             .build()
             .unwrap();
         Self {
