@@ -217,3 +217,43 @@ pub fn Attachments(
         </section>
     }
 }
+
+/// The ticket named by the route's `:id`, fetched again whenever `changes`
+/// returns something new (the versions of the page's actions).
+pub fn route_ticket<T>(
+    changes: impl Fn() -> T + Send + Sync + 'static,
+) -> Resource<Result<crate::api::types::TicketDetail, crate::error::AppError>>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    Resource::new(
+        move || (id(), changes()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => crate::api::tickets::get_ticket(id).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    )
+}
+
+/// What a missing ticket looks like (served as 404), whatever the surface.
+#[component]
+pub fn TicketNotFound(
+    text: &'static str,
+    back_href: &'static str,
+    back_label: &'static str,
+) -> impl IntoView {
+    super::guard::set_status(404);
+    view! {
+        <section class="refusal">
+            <h1>"Ticket not found"</h1>
+            <p>{text}</p>
+            <p>
+                <a href=back_href>{back_label}</a>
+            </p>
+        </section>
+    }
+}

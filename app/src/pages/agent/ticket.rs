@@ -2,27 +2,23 @@
 //! note, status, claim, and the full history.
 
 use crate::api::tickets::{
-    assignable_agents, get_ticket, ChangeTicketStatus, ClaimTicket, ReplyToTicket, UpdateTicket,
-    WatchTicket,
+    assignable_agents, ChangeTicketStatus, ClaimTicket, ReplyToTicket, UpdateTicket, WatchTicket,
 };
 use crate::api::types::{AgentOption, TicketDetail};
 use crate::components::form::{action_error, FormMessage, TextArea};
-use crate::components::guard::{set_status, Guarded};
+use crate::components::guard::Guarded;
 use crate::components::keys::{on_shortcut, start_message, Shortcut};
 use crate::components::ticket::{
-    when, Attachments, Conversation, History, PriorityBadge, StatusBadge,
+    route_ticket, when, Attachments, Conversation, History, PriorityBadge, StatusBadge,
+    TicketNotFound,
 };
 use crate::domain::{Action, Priority, Status};
 use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn AgentTicket() -> impl IntoView {
-    let params = use_params_map();
-    let id =
-        Signal::derive(move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
     let reply = ServerAction::<ReplyToTicket>::new();
     let status = ServerAction::<ChangeTicketStatus>::new();
     let claim = ServerAction::<ClaimTicket>::new();
@@ -43,15 +39,7 @@ pub fn AgentTicket() -> impl IntoView {
             watch.version().get(),
         ]
     };
-    let ticket = Resource::new(
-        move || (id.get(), versions()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_ticket(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let ticket = route_ticket(versions);
     view! {
         <Guarded action=Action::UseAgentWorkspace refusal="The agent workspace is for agents and admins.">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -63,16 +51,10 @@ pub fn AgentTicket() -> impl IntoView {
                                 view! { <StaffTicket t agents actions=TicketActions { reply, status, claim, update, watch } /> }
                                     .into_any()
                             }
-                            Err(AppError::NotFound) => {
-                                set_status(404);
-                                view! {
-                                    <section class="refusal">
-                                        <h1>"Ticket not found"</h1>
-                                        <p><a href="/agent">"Back to the queues"</a></p>
-                                    </section>
-                                }
-                                    .into_any()
+                            Err(AppError::NotFound) => view! {
+                                <TicketNotFound text="There is no ticket with this number." back_href="/agent" back_label="Back to the queues" />
                             }
+                                .into_any(),
                             Err(e) => view! { <div class="form-error" role="alert">{e.to_string()}</div> }.into_any(),
                         })
                 }}

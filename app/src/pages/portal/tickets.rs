@@ -1,20 +1,20 @@
 //! A customer's tickets: the list, raising one, and one ticket's page.
 
 use crate::api::tickets::{
-    get_ticket, my_tickets, new_form_key, ChangeTicketStatus, RaiseTicket, ReplyToTicket,
+    my_tickets, new_form_key, ChangeTicketStatus, RaiseTicket, ReplyToTicket,
 };
 use crate::api::types::TicketDetail;
 use crate::components::form::{action_error, FormMessage, TextArea, TextField};
 use crate::components::guard::Guarded;
 use crate::components::ticket::{
-    when, Attachments, Conversation, PriorityBadge, StatusBadge, TicketTable,
+    route_ticket, when, Attachments, Conversation, PriorityBadge, StatusBadge, TicketNotFound,
+    TicketTable,
 };
 use crate::domain::{Action, Status};
 use crate::error::AppError;
 use crate::pages::query_param;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn MyTickets() -> impl IntoView {
@@ -102,20 +102,9 @@ pub fn NewTicket() -> impl IntoView {
 
 #[component]
 pub fn PortalTicket() -> impl IntoView {
-    let params = use_params_map();
-    let id =
-        Signal::derive(move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
     let reply = ServerAction::<ReplyToTicket>::new();
     let status = ServerAction::<ChangeTicketStatus>::new();
-    let ticket = Resource::new(
-        move || (id.get(), reply.version().get(), status.version().get()),
-        |(id, _, _)| async move {
-            match id {
-                Some(id) => get_ticket(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let ticket = route_ticket(move || (reply.version().get(), status.version().get()));
     view! {
         <Guarded action=Action::UseTickets refusal="">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -123,17 +112,14 @@ pub fn PortalTicket() -> impl IntoView {
                     ticket.get()
                         .map(|result| match result {
                             Ok(t) => view! { <CustomerTicket t reply status /> }.into_any(),
-                            Err(AppError::NotFound) => {
-                                crate::components::guard::set_status(404);
-                                view! {
-                                    <section class="refusal">
-                                        <h1>"Ticket not found"</h1>
-                                        <p>"There is no ticket with this number among yours."</p>
-                                        <p><a href="/portal/tickets">"Back to my tickets"</a></p>
-                                    </section>
-                                }
-                                    .into_any()
+                            Err(AppError::NotFound) => view! {
+                                <TicketNotFound
+                                    text="There is no ticket with this number among yours."
+                                    back_href="/portal/tickets"
+                                    back_label="Back to my tickets"
+                                />
                             }
+                                .into_any(),
                             Err(e) => view! { <div class="form-error" role="alert">{e.to_string()}</div> }.into_any(),
                         })
                 }}
