@@ -42,6 +42,9 @@ pub enum AppError {
     Internal { reference: String },
     #[error("The request could not be understood: {0}")]
     BadRequest(String),
+    /// An upload over the size limit; the message names the limit.
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 impl AppError {
@@ -92,6 +95,7 @@ impl AppError {
             Self::RateLimited { .. } => 429,
             Self::Internal { .. } => 500,
             Self::BadRequest(_) => 400,
+            Self::TooLarge(_) => 413,
         }
     }
 }

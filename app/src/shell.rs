@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/agent/tickets/:id") view=agent::AgentTicket ssr=SsrMode::Async />
                     <Route path=path!("/portal/tickets") view=portal::tickets::MyTickets ssr=SsrMode::Async />
                     <Route path=path!("/portal/tickets/new") view=portal::tickets::NewTicket ssr=SsrMode::Async />
+                    <Route path=path!("/portal/tickets/sent") view=portal::tickets::TicketSent ssr=SsrMode::Async />
                     <Route path=path!("/portal/tickets/:id") view=portal::tickets::PortalTicket ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=admin::AdminUsers ssr=SsrMode::Async />
                 </Routes>

@@ -32,6 +32,9 @@ fn ticket(requester_id: i64, subject: &str, key: Option<&str>) -> NewTicket {
         description: MessageBody::parse("Please help.").unwrap(),
         priority: Priority::Normal,
         idempotency_key: key.map(String::from),
+        group_id: None,
+        files: Vec::new(),
+        follow_link: None,
     }
 }
 
@@ -212,6 +215,7 @@ async fn lists_filter_and_page_by_keyset() {
             }
             let last = page.last().unwrap();
             q.after = Some(TicketCursor {
+                rank: last.priority.rank(),
                 updated_at: last.updated_at,
                 id: last.id,
             });
@@ -268,6 +272,8 @@ async fn messages_and_notes_are_versioned_edits_and_notes_stay_internal() {
             body: MessageBody::parse("On it.").unwrap(),
             internal: false,
             new_status: Some(Status::Open),
+            files: Vec::new(),
+            follow_link: None,
         };
         let after = s
             .add_message(reply, mail_to_requester(), now)
@@ -280,6 +286,8 @@ async fn messages_and_notes_are_versioned_edits_and_notes_stay_internal() {
             body: MessageBody::parse("Customer is on the old firmware.").unwrap(),
             internal: true,
             new_status: None,
+            files: Vec::new(),
+            follow_link: None,
         };
         let after = s.add_message(note, no_mail(), now).await.unwrap();
         assert_eq!((after.status, after.version), (Status::Open, 3));
@@ -317,6 +325,8 @@ async fn messages_and_notes_are_versioned_edits_and_notes_stay_internal() {
             body: MessageBody::parse("x").unwrap(),
             internal: false,
             new_status: None,
+            files: Vec::new(),
+            follow_link: None,
         };
         assert!(matches!(
             s.add_message(missing, no_mail(), now).await,
@@ -440,6 +450,7 @@ async fn field_edits_tags_and_watchers() {
                 Tag::parse("a").unwrap(),
                 Tag::parse("a").unwrap(),
             ]),
+            group: None,
         };
         let after = s
             .update_ticket(

@@ -135,7 +135,11 @@ pub async fn authorized(action: Action) -> Result<Actor, AppError> {
 
 /// Signs the user in on this session, with a fresh id (no fixation).
 pub async fn start_session(user: SessionUser) -> Result<(), AppError> {
-    let session = session().await?;
+    start_session_on(&session().await?, user).await
+}
+
+/// Signs a user in on a session outside a server function (an emailed link).
+pub async fn start_session_on(session: &Session, user: SessionUser) -> Result<(), AppError> {
     session.cycle_id().await.map_err(internal)?;
     session.insert(SESSION_USER, user).await.map_err(internal)
 }
@@ -148,8 +152,32 @@ pub async fn end_session() -> Result<(), AppError> {
 /// scopes what it reads by the actor (see `domain::ticket_access`).
 #[async_trait]
 pub trait TicketDesk: Send + Sync + 'static {
+    /// Writes one uploaded file to the staging area, refusing it once it
+    /// passes the size limit; `None` for an empty part (no file chosen).
+    async fn stage_file(
+        &self,
+        file_name: String,
+        chunks: super::uploads::ByteStream,
+    ) -> Result<Option<super::uploads::StagedFile>, AppError>;
     /// Returns the new (or, for a repeated idempotency key, existing) ticket id.
-    async fn raise(&self, actor: &Actor, input: NewTicketInput) -> Result<i64, AppError>;
+    async fn raise(
+        &self,
+        actor: &Actor,
+        input: NewTicketInput,
+        files: Vec<super::uploads::StagedFile>,
+    ) -> Result<i64, AppError>;
+    /// A ticket from someone without an account: it is filed under their
+    /// address and they get a link by email to follow it. Says the same
+    /// whether or not the address has an account.
+    async fn raise_without_account(
+        &self,
+        input: NewTicketInput,
+        files: Vec<super::uploads::StagedFile>,
+        ip: IpAddr,
+    ) -> Result<(), AppError>;
+    /// The session an emailed ticket link opens, and the ticket it is for.
+    async fn follow_link(&self, token: &str) -> Result<(SessionUser, i64), AppError>;
+    async fn groups(&self, actor: &Actor) -> Result<Vec<GroupOption>, AppError>;
     async fn list(
         &self,
         actor: &Actor,
@@ -158,7 +186,12 @@ pub trait TicketDesk: Send + Sync + 'static {
     ) -> Result<TicketPage, AppError>;
     async fn queue_counts(&self, actor: &Actor) -> Result<Vec<QueueCount>, AppError>;
     async fn detail(&self, actor: &Actor, id: i64) -> Result<TicketDetail, AppError>;
-    async fn reply(&self, actor: &Actor, input: ReplyInput) -> Result<(), AppError>;
+    async fn reply(
+        &self,
+        actor: &Actor,
+        input: ReplyInput,
+        files: Vec<super::uploads::StagedFile>,
+    ) -> Result<(), AppError>;
     async fn set_status(&self, actor: &Actor, input: StatusInput) -> Result<(), AppError>;
     async fn claim(&self, actor: &Actor, input: ClaimInput) -> Result<(), AppError>;
     async fn update_fields(&self, actor: &Actor, input: TicketFieldsInput) -> Result<(), AppError>;

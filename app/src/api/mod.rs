@@ -9,3 +9,5 @@ pub mod auth;
 pub mod backend;
 pub mod tickets;
 pub mod types;
+#[cfg(feature = "ssr")]
+pub mod uploads;

@@ -3,19 +3,47 @@
 use super::types::*;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 #[cfg(feature = "ssr")]
-use {super::backend, crate::domain::Action, leptos_axum::redirect};
+use {
+    super::{backend, uploads::UploadForm},
+    crate::domain::{authorize, Action},
+    leptos_axum::redirect,
+};
 
-#[server(endpoint = "tickets/raise")]
-pub async fn raise_ticket(input: NewTicketInput) -> Result<(), AppError> {
-    let actor = backend::authorized(Action::UseTickets).await?;
-    let id = backend::ticket_desk()?.raise(&actor, input).await?;
-    let base = if actor.role.is_staff() {
-        "/agent/tickets"
-    } else {
-        "/portal/tickets"
+/// Raises a ticket from a multipart form (fields `subject`, `description`,
+/// `urgency`, `idempotency_key`, files in `files`). Without a session it
+/// takes `email` and `name` too and mails a link to follow the ticket.
+#[server(endpoint = "tickets/raise", input = MultipartFormData)]
+pub async fn raise_ticket(data: MultipartData) -> Result<(), AppError> {
+    let actor = backend::current_actor().await?;
+    authorize(actor.as_ref(), Action::RaiseTicket).map_err(|_| AppError::Forbidden)?;
+    let desk = backend::ticket_desk()?;
+    let form = UploadForm::read(data, desk.as_ref()).await?;
+    let input = NewTicketInput {
+        subject: form.text("subject"),
+        description: form.text("description"),
+        urgency: form.text("urgency"),
+        idempotency_key: form.optional("idempotency_key"),
+        email: form.optional("email"),
+        name: form.optional("name"),
     };
-    redirect(&format!("{base}/{id}"));
+    match actor {
+        Some(actor) => {
+            let id = desk.raise(&actor, input, form.files).await?;
+            let base = if actor.role.is_staff() {
+                "/agent/tickets"
+            } else {
+                "/portal/tickets"
+            };
+            redirect(&format!("{base}/{id}"));
+        }
+        None => {
+            let ip = backend::client_ip().await?;
+            desk.raise_without_account(input, form.files, ip).await?;
+            redirect("/portal/tickets/sent");
+        }
+    }
     Ok(())
 }
 
@@ -51,10 +79,23 @@ pub async fn get_ticket(id: i64) -> Result<TicketDetail, AppError> {
     backend::ticket_desk()?.detail(&actor, id).await
 }
 
-#[server(endpoint = "tickets/reply")]
-pub async fn reply_to_ticket(input: ReplyInput) -> Result<(), AppError> {
+/// A reply or note from a multipart form (`ticket_id`, `body`, `internal`,
+/// files in `files`); a plain form post lands back on the ticket.
+#[server(endpoint = "tickets/reply", input = MultipartFormData)]
+pub async fn reply_to_ticket(data: MultipartData) -> Result<(), AppError> {
     let actor = backend::authorized(Action::UseTickets).await?;
-    backend::ticket_desk()?.reply(&actor, input).await
+    let desk = backend::ticket_desk()?;
+    let form = UploadForm::read(data, desk.as_ref()).await?;
+    let ticket_id = form
+        .text("ticket_id")
+        .parse()
+        .map_err(|_| AppError::BadRequest("The ticket number is missing.".into()))?;
+    let input = ReplyInput {
+        ticket_id,
+        body: form.text("body"),
+        internal: form.optional("internal"),
+    };
+    desk.reply(&actor, input, form.files).await
 }
 
 #[server(endpoint = "tickets/status")]
@@ -73,7 +114,8 @@ pub async fn claim_ticket(input: ClaimInput) -> Result<(), AppError> {
 /// resource so the server-rendered form and the hydrated one agree.
 #[server(endpoint = "tickets/form_key", input = server_fn::codec::GetUrl)]
 pub async fn new_form_key() -> Result<String, AppError> {
-    backend::authorized(Action::UseTickets).await?;
+    let actor = backend::current_actor().await?;
+    authorize(actor.as_ref(), Action::RaiseTicket).map_err(|_| AppError::Forbidden)?;
     Ok(uuid::Uuid::new_v4().to_string())
 }
 
@@ -94,4 +136,11 @@ pub async fn watch_ticket(input: WatchInput) -> Result<(), AppError> {
 pub async fn assignable_agents() -> Result<Vec<AgentOption>, AppError> {
     let actor = backend::authorized(Action::WorkTickets).await?;
     backend::ticket_desk()?.agents(&actor).await
+}
+
+/// Groups, for the agent's filters and the ticket's group field.
+#[server(endpoint = "tickets/groups", input = server_fn::codec::GetUrl)]
+pub async fn ticket_groups() -> Result<Vec<GroupOption>, AppError> {
+    let actor = backend::authorized(Action::WorkTickets).await?;
+    backend::ticket_desk()?.groups(&actor).await
 }

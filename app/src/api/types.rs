@@ -186,6 +186,8 @@ pub struct TicketSummary {
     pub priority: crate::domain::Priority,
     pub requester_name: String,
     pub assignee_name: Option<String>,
+    /// Agent lists only.
+    pub group_name: Option<String>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -240,6 +242,8 @@ pub struct TicketDetail {
     pub history: Vec<HistoryEntry>,
     /// Agent-only fields: empty for customers.
     pub assignee_id: Option<i64>,
+    pub group_id: Option<i64>,
+    pub group_name: Option<String>,
     pub tags: Vec<String>,
     pub watchers: Vec<String>,
     /// Whether the reader watches the ticket.
@@ -251,6 +255,8 @@ pub struct TicketDetail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachmentView {
     pub id: i64,
+    /// The reply or note it came with; `None` for the ticket's own files.
+    pub message_id: Option<i64>,
     pub file_name: String,
     pub size_bytes: i64,
     pub internal: bool,
@@ -266,6 +272,11 @@ pub struct NewTicketInput {
     /// Generated when the form is rendered; a double submit reuses it.
     #[serde(default)]
     pub idempotency_key: Option<String>,
+    /// Only without an account: where to send the link to the ticket.
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -299,6 +310,9 @@ pub struct TicketFieldsInput {
     /// Comma- or space-separated.
     #[serde(default)]
     pub tags: String,
+    /// A group id, empty for none; absent leaves the group as it is.
+    #[serde(default)]
+    pub group_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -306,6 +320,14 @@ pub struct WatchInput {
     pub ticket_id: i64,
     /// "true" to watch, "false" to stop.
     pub watching: String,
+}
+
+/// A group a ticket can belong to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupOption {
+    pub id: i64,
+    pub name: String,
+    pub archived: bool,
 }
 
 /// Someone a ticket can be assigned to.
@@ -331,10 +353,16 @@ pub struct QueueParams {
     pub requester: Option<String>,
     #[serde(default)]
     pub tag: Option<String>,
+    /// "me", "none" or an agent's id.
+    #[serde(default)]
+    pub assignee: Option<String>,
+    /// A group id.
+    #[serde(default)]
+    pub group: Option<String>,
     /// Words to search for.
     #[serde(default)]
     pub q: Option<String>,
-    /// "updated" (default) or "created".
+    /// "updated" (default), "created" or "priority".
     #[serde(default)]
     pub sort: Option<String>,
 }

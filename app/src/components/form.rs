@@ -149,3 +149,43 @@ pub fn TextArea(
         </div>
     }
 }
+
+/// The error a plain (full-page) form post to server function `S` came back
+/// with: the server puts it in the URL it redirects to.
+pub fn url_error<S>() -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError>,
+{
+    let error = use_context::<ServerActionError>()
+        .filter(|e| e.path() == S::PATH)
+        .map(|e| leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(e.err()));
+    Signal::derive(move || error.clone())
+}
+
+/// A file picker for the `files` part of a multipart form.
+#[component]
+pub fn FileField(
+    label: &'static str,
+    id: &'static str,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let message = Signal::derive(move || error.get().and_then(|e| e.field_message("files")));
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name="files"
+                type="file"
+                multiple=true
+                aria-invalid=move || message.get().map(|_| "true")
+            />
+            {move || {
+                message
+                    .get()
+                    .map(|text| view! { <p class="field-error" id=error_id.clone() role="alert">{text}</p> })
+            }}
+        </div>
+    }
+}

@@ -5,4 +5,5 @@ pub mod form;
 pub mod guard;
 pub mod header;
 pub mod keys;
+pub mod reply;
 pub mod ticket;

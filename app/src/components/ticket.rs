@@ -26,7 +26,22 @@ pub fn Conversation(
     created: String,
     description_html: String,
     messages: Vec<MessageView>,
+    /// When the ticket was raised: files from that instant came with it.
+    opened_at: chrono::DateTime<chrono::Utc>,
+    /// The ticket's files: each is shown with the message it came with.
+    files: Vec<crate::api::types::AttachmentView>,
 ) -> impl IntoView {
+    let files_of = move |message: Option<i64>| -> Vec<crate::api::types::AttachmentView> {
+        files
+            .iter()
+            .filter(|f| match message {
+                Some(id) => f.message_id == Some(id),
+                None => f.message_id.is_none() && f.created_at == opened_at,
+            })
+            .cloned()
+            .collect()
+    };
+    let request_files = files_of(None);
     view! {
         <ol class="conversation">
             <li class="message">
@@ -36,10 +51,12 @@ pub fn Conversation(
                     {created}
                 </p>
                 <div class="message-body" inner_html=description_html></div>
+                <MessageFiles files=request_files />
             </li>
             {messages
                 .into_iter()
                 .map(|m| {
+                    let message_files = files_of(Some(m.id));
                     let class = if m.internal {
                         "message message-internal"
                     } else if m.from_staff {
@@ -56,12 +73,35 @@ pub fn Conversation(
                                 {when(m.created_at)}
                             </p>
                             <div class="message-body" inner_html=m.body_html></div>
+                            <MessageFiles files=message_files />
                         </li>
                     }
                 })
                 .collect_view()}
         </ol>
     }
+}
+
+/// The files that came with one message, as download links.
+#[component]
+fn MessageFiles(files: Vec<crate::api::types::AttachmentView>) -> impl IntoView {
+    (!files.is_empty()).then(|| {
+        view! {
+            <ul class="message-files" aria-label="Attached files">
+                {files
+                    .into_iter()
+                    .map(|f| {
+                        view! {
+                            <li>
+                                <a href=format!("/attachments/{}", f.id) download>{f.file_name}</a>
+                                <span class="muted">{format!(" · {}", size_label(f.size_bytes))}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
 }
 
 #[component]

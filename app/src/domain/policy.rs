@@ -33,6 +33,9 @@ pub enum Action {
     UseTickets,
     /// Work tickets: queues, internal notes, claims, every status.
     WorkTickets,
+    /// Raise a ticket. Open to everyone: someone without an account gives
+    /// an email address and follows the ticket through an emailed link.
+    RaiseTicket,
 }
 
 /// Which tickets an actor may see. Customers see only what they requested
@@ -62,9 +65,14 @@ pub enum Denied {
 }
 
 pub fn authorize(actor: Option<&Actor>, action: Action) -> Result<(), Denied> {
-    let actor = actor.ok_or(Denied::Unauthenticated)?;
+    let Some(actor) = actor else {
+        return match action {
+            Action::RaiseTicket => Ok(()),
+            _ => Err(Denied::Unauthenticated),
+        };
+    };
     let allowed = match action {
-        Action::ManageOwnAccount | Action::UseTickets => true,
+        Action::ManageOwnAccount | Action::UseTickets | Action::RaiseTicket => true,
         Action::WorkTickets => actor.role.is_staff(),
         Action::UseAgentWorkspace => actor.role.is_staff(),
         Action::UseAdminConsole | Action::ManageUsers => actor.role == Role::Admin,
@@ -97,8 +105,18 @@ mod tests {
             Action::UseAgentWorkspace,
             Action::UseAdminConsole,
             Action::ManageUsers,
+            Action::UseTickets,
+            Action::WorkTickets,
         ] {
             assert_eq!(authorize(None, action), Err(Denied::Unauthenticated));
+        }
+    }
+
+    #[test]
+    fn anyone_may_raise_a_ticket() {
+        assert_eq!(authorize(None, Action::RaiseTicket), Ok(()));
+        for role in [Role::Customer, Role::Agent, Role::Admin] {
+            assert_eq!(authorize(Some(&actor(role)), Action::RaiseTicket), Ok(()));
         }
     }
 

@@ -32,6 +32,12 @@ impl Priority {
         }
     }
 
+    /// Higher is more urgent; the database derives the same number
+    /// (`tickets.priority_rank`) to order queues.
+    pub fn rank(self) -> i64 {
+        self as i64
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Priority::Low => "Low",

@@ -20,7 +20,10 @@ pub async fn hash(password: String) -> Result<String, HashError> {
 
 /// Verifies against the stored hash, or against a dummy hash when there is
 /// none, so unknown accounts take as long as known ones (and never match).
+/// An empty stored hash is an account without a password (a requester who
+/// raised a ticket without signing up): it never matches either.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, HashError> {
+    let stored = stored.filter(|hash| !hash.is_empty());
     tokio::task::spawn_blocking(move || match stored {
         Some(hash) => matches(&password, &hash),
         None => {
@@ -69,6 +72,12 @@ mod tests {
         assert!(!verify("wrong horse battery".into(), Some(stored))
             .await
             .unwrap());
+    }
+
+    #[tokio::test]
+    async fn accounts_without_a_password_never_verify() {
+        assert!(!verify(String::new(), Some(String::new())).await.unwrap());
+        assert!(!verify("anything".into(), Some(String::new())).await.unwrap());
     }
 
     #[tokio::test]

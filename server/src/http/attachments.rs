@@ -7,14 +7,13 @@
 use crate::config::Config;
 use crate::store::{NewAttachment, SharedStore, TicketScope};
 use app::api::backend::{actor_for_session, Desk};
-use app::domain::{authorize, person::is_bidi_control, ticket_access, Action, Actor, TicketAccess};
+use crate::tickets::files;
+use app::domain::{authorize, ticket_access, Action, Actor, TicketAccess};
+use app::error::AppError;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use sha2::{Digest, Sha256};
-use std::path::PathBuf;
 use std::sync::Arc;
-use tokio::io::AsyncWriteExt;
 use tower_sessions::Session;
 
 #[derive(Clone)]
@@ -25,7 +24,7 @@ pub struct AttachmentState {
 }
 
 /// Refusals are short HTML pages: these routes are reached by plain forms.
-fn page(status: StatusCode, title: &str, text: &str) -> Response {
+pub(super) fn page(status: StatusCode, title: &str, text: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
          <link rel=\"stylesheet\" href=\"/pkg/ferrodesk.css\"></head><body><main class=\"page\">\
@@ -68,30 +67,6 @@ async fn actor(state: &AttachmentState, session: &Session) -> Result<Actor, Resp
     }
 }
 
-/// A display name without path parts, control or bidi characters.
-pub fn clean_file_name(raw: &str) -> String {
-    let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control() && !is_bidi_control(*c))
-        .take(200)
-        .collect();
-    let trimmed = cleaned.trim().trim_start_matches('.');
-    if trimmed.is_empty() {
-        "attachment".to_owned()
-    } else {
-        trimmed.to_owned()
-    }
-}
-
-fn storage_path(config: &Config, sha256: &str) -> PathBuf {
-    config
-        .data_dir
-        .join("attachments")
-        .join(&sha256[..2])
-        .join(sha256)
-}
-
 pub async fn upload(
     State(state): State<AttachmentState>,
     session: Session,
@@ -107,138 +82,53 @@ pub async fn upload(
         return not_found();
     };
     let limit = state.config.max_attachment_bytes;
-    let too_large = || {
-        let mib = limit as f64 / (1024.0 * 1024.0);
-        page(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "File too large",
-            &format!("Attachments can be at most {mib:.1} MiB."),
-        )
-    };
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit + 64 * 1024) {
-        return too_large();
+        return refusal(files::too_large(limit));
     }
     let mut internal = false;
-    let mut stored: Option<(String, String, i64)> = None;
-    // A file this upload added, removed again if the upload is refused.
-    let mut new_file: Option<PathBuf> = None;
-    while let Ok(Some(mut field)) = multipart.next_field().await {
+    let mut staged = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
         match field.name() {
             Some("internal") => internal = true,
             Some("file") => {
-                let name = clean_file_name(field.file_name().unwrap_or(""));
-                let tmp_dir = state.config.data_dir.join("attachments").join("tmp");
-                if tokio::fs::create_dir_all(&tmp_dir).await.is_err() {
-                    return page(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "Something went wrong",
-                        "The file could not be stored.",
-                    );
+                let name = field.file_name().unwrap_or("").to_owned();
+                match files::stage(&state.config.data_dir, limit, &name, field).await {
+                    Ok(file) => staged = file.or(staged),
+                    Err(err) => return refusal(err),
                 }
-                let tmp = tmp_dir.join(uuid::Uuid::new_v4().simple().to_string());
-                let Ok(mut out) = tokio::fs::File::create(&tmp).await else {
-                    return page(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "Something went wrong",
-                        "The file could not be stored.",
-                    );
-                };
-                let (mut hasher, mut size) = (Sha256::new(), 0usize);
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) => {
-                            size += chunk.len();
-                            if size > limit {
-                                drop(out);
-                                let _ = tokio::fs::remove_file(&tmp).await;
-                                return too_large();
-                            }
-                            hasher.update(&chunk);
-                            if out.write_all(&chunk).await.is_err() {
-                                let _ = tokio::fs::remove_file(&tmp).await;
-                                return page(
-                                    StatusCode::INTERNAL_SERVER_ERROR,
-                                    "Something went wrong",
-                                    "The file could not be stored.",
-                                );
-                            }
-                        }
-                        Ok(None) => break,
-                        Err(_) => {
-                            let _ = tokio::fs::remove_file(&tmp).await;
-                            return too_large();
-                        }
-                    }
-                }
-                let _ = out.flush().await;
-                drop(out);
-                if size == 0 {
-                    let _ = tokio::fs::remove_file(&tmp).await;
-                    continue;
-                }
-                let sha256: String = hasher
-                    .finalize()
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
-                let target = storage_path(&state.config, &sha256);
-                let fresh = !tokio::fs::try_exists(&target).await.unwrap_or(false);
-                let placed = if fresh {
-                    match target.parent() {
-                        Some(dir) => {
-                            tokio::fs::create_dir_all(dir).await.is_ok()
-                                && tokio::fs::rename(&tmp, &target).await.is_ok()
-                        }
-                        None => false,
-                    }
-                } else {
-                    // The same bytes are already stored: keep one copy.
-                    tokio::fs::remove_file(&tmp).await.is_ok()
-                };
-                if !placed {
-                    let _ = tokio::fs::remove_file(&tmp).await;
-                    return page(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "Something went wrong",
-                        "The file could not be stored.",
-                    );
-                }
-                new_file = fresh.then(|| target.clone());
-                stored = Some((name, sha256, size as i64));
             }
             _ => {}
         }
     }
-    let Some((file_name, sha256, size_bytes)) = stored else {
+    let Some(staged) = staged else {
         return page(
             StatusCode::UNPROCESSABLE_ENTITY,
             "No file chosen",
             "Choose a file to attach, then upload it.",
         );
     };
-    let discard = |path: Option<PathBuf>| async move {
-        if let Some(path) = path {
-            let _ = tokio::fs::remove_file(path).await;
-        }
-    };
     if internal && authorize(Some(&actor), Action::WorkTickets).is_err() {
-        discard(new_file).await;
         return page(
             StatusCode::FORBIDDEN,
             "Not allowed",
             "Only agents can attach internal files.",
         );
     }
+    let stored = match files::place(&state.config.data_dir, vec![staged]).await {
+        Ok(mut stored) if !stored.is_empty() => stored.remove(0),
+        Ok(_) => return refusal(internal_error()),
+        Err(err) => return refusal(err),
+    };
     let attachment = NewAttachment {
         ticket_id: ticket.id,
         uploader_id: actor.id,
-        file_name,
-        size_bytes,
-        sha256,
+        file_name: stored.file_name,
+        size_bytes: stored.size_bytes,
+        sha256: stored.sha256,
         internal,
     };
     if let Err(err) = state
@@ -247,7 +137,6 @@ pub async fn upload(
         .await
     {
         tracing::error!(error = %err, "attachment not recorded");
-        discard(new_file).await;
         return page(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Something went wrong",
@@ -260,6 +149,20 @@ pub async fn upload(
         "/portal/tickets"
     };
     Redirect::to(&format!("{base}/{}", ticket.id)).into_response()
+}
+
+fn internal_error() -> AppError {
+    app::api::backend::internal("a staged attachment vanished before it was placed")
+}
+
+/// An application error as one of these plain pages.
+fn refusal(err: AppError) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let title = match err {
+        AppError::TooLarge(_) => "File too large",
+        _ => "The file could not be stored",
+    };
+    page(status, title, &err.to_string())
 }
 
 pub async fn download(
@@ -283,7 +186,8 @@ pub async fn download(
     ) {
         return not_found();
     }
-    let Ok(bytes) = tokio::fs::read(storage_path(&state.config, &record.sha256)).await else {
+    let path = files::storage_path(&state.config.data_dir, &record.sha256);
+    let Ok(bytes) = tokio::fs::read(path).await else {
         tracing::error!(attachment_id = id, "attachment file missing");
         return not_found();
     };
@@ -325,16 +229,6 @@ pub fn content_disposition(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn file_names_lose_paths_controls_and_bidi_tricks() {
-        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
-        assert_eq!(clean_file_name("C:\\Users\\eve\\report.pdf"), "report.pdf");
-        assert_eq!(clean_file_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
-        assert_eq!(clean_file_name("a\r\nb.txt"), "ab.txt");
-        assert_eq!(clean_file_name("   "), "attachment");
-        assert_eq!(clean_file_name(".htaccess"), "htaccess");
-    }
 
     #[test]
     fn downloads_are_attachments_with_an_encoded_name() {

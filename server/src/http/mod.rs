@@ -5,6 +5,7 @@
 mod attachments;
 mod client_ip;
 mod cross_site;
+mod follow;
 mod headers;
 mod health;
 mod overload;
@@ -87,6 +88,11 @@ pub fn router(state: HttpState) -> Router {
                     desk: state.desk.clone(),
                     config: state.config.clone(),
                 }),
+        )
+        .merge(
+            Router::new()
+                .route("/follow/{token}", get(follow::follow))
+                .with_state(state.tickets.clone()),
         )
         .merge(pages)
         .layer(axum::middleware::from_fn(server_fns::error_status))

@@ -52,13 +52,31 @@ fn email(config: &Config, to: EmailAddress, subject: &str, body_text: String) ->
 }
 
 /// To the requester, when their ticket is created.
-pub fn ticket_created(config: &Config, to: EmailAddress, id: i64, subject: &str) -> NewEmail {
-    let link = config.link(&format!("/portal/tickets/{id}"));
+/// Where a requester follows a ticket: the portal page, or for someone
+/// without a password the emailed link that opens it.
+fn follow_link(config: &Config, id: i64, follow_token: Option<&str>) -> String {
+    match follow_token {
+        Some(token) => format!(
+            "{}\n\nThis link opens your request without a password; do not share it.",
+            config.link(&format!("/follow/{token}"))
+        ),
+        None => config.link(&format!("/portal/tickets/{id}")),
+    }
+}
+
+pub fn ticket_created(
+    config: &Config,
+    to: EmailAddress,
+    id: i64,
+    subject: &str,
+    follow_token: Option<&str>,
+) -> NewEmail {
+    let link = follow_link(config, id, follow_token);
     email(
         config,
         to,
         &format!("[#{id}] We received your request: {subject}"),
-        format!("Thank you. Your request #{id} \"{subject}\" is with our team.\n\nFollow it here:\n\n{link}\n"),
+        format!("Thank you. Your request #{id} \"{subject}\" is with our team.\n\nFollow it and reply here:\n\n{link}\n"),
     )
 }
 
@@ -70,8 +88,9 @@ pub fn agent_replied(
     subject: &str,
     author: &str,
     body: &str,
+    follow_token: Option<&str>,
 ) -> NewEmail {
-    let link = config.link(&format!("/portal/tickets/{id}"));
+    let link = follow_link(config, id, follow_token);
     email(
         config,
         to,

@@ -3,6 +3,8 @@
 //! change and the email it causes are always written together.
 
 mod common;
+mod groups;
+mod links;
 mod postgres;
 mod records;
 mod sqlite;
@@ -10,6 +12,8 @@ mod ticket_sql;
 mod ticket_store;
 mod tickets;
 
+pub use groups::GroupStore;
+pub use links::LinkStore;
 pub use postgres::PgStore;
 pub use records::*;
 pub use sqlite::SqliteStore;
@@ -58,7 +62,7 @@ impl Backend {
 }
 
 #[async_trait]
-pub trait Store: TicketStore + Send + Sync + 'static {
+pub trait Store: TicketStore + GroupStore + LinkStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> Result<(), StoreError>;
 

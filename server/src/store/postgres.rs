@@ -1,6 +1,8 @@
 //! The multi-instance backend: PostgreSQL.
 
 use super::common::*;
+use super::groups::*;
+use super::links::impl_link_store;
 use super::ticket_sql::*;
 use super::*;
 use sqlx::postgres::PgPoolOptions;
@@ -45,6 +47,10 @@ impl PgStore {
 }
 
 impl_store!(PgStore, Postgres, Backend::Postgres);
+
+impl_group_store!(PgStore);
+
+impl_link_store!(PgStore);
 
 impl_ticket_store!(PgStore, Postgres);
 

@@ -1,6 +1,8 @@
 //! The embedded backend: one SQLite file in the data directory.
 
 use super::common::*;
+use super::groups::*;
+use super::links::impl_link_store;
 use super::ticket_sql::*;
 use super::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -56,6 +58,10 @@ impl SqliteStore {
 }
 
 impl_store!(SqliteStore, Sqlite, Backend::Sqlite);
+
+impl_group_store!(SqliteStore);
+
+impl_link_store!(SqliteStore);
 
 impl_ticket_store!(SqliteStore, Sqlite);
 

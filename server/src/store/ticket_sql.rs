@@ -8,8 +8,9 @@ use sqlx::{Database, Encode, QueryBuilder, Type};
 
 pub(super) const TICKET_SELECT: &str = "select t.id, t.subject, t.description, t.requester_id, \
      r.name as requester_name, r.email as requester_email, t.assignee_id, a.name as assignee_name, \
-     a.email as assignee_email, t.priority, t.status, t.version, t.created_at, t.updated_at \
-     from tickets t join users r on r.id = t.requester_id left join users a on a.id = t.assignee_id";
+     a.email as assignee_email, t.group_id, g.name as group_name, t.priority, t.status, t.version, \
+     t.created_at, t.updated_at from tickets t join users r on r.id = t.requester_id \
+     left join users a on a.id = t.assignee_id left join agent_groups g on g.id = t.group_id";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct TicketRow {
@@ -22,6 +23,8 @@ pub(super) struct TicketRow {
     assignee_id: Option<i64>,
     assignee_name: Option<String>,
     assignee_email: Option<String>,
+    group_id: Option<i64>,
+    group_name: Option<String>,
     priority: String,
     status: String,
     version: i64,
@@ -43,6 +46,8 @@ impl TryFrom<TicketRow> for TicketRecord {
             assignee_id: row.assignee_id,
             assignee_name: row.assignee_name,
             assignee_email: row.assignee_email,
+            group_id: row.group_id,
+            group_name: row.group_name,
             priority: Priority::parse(&row.priority)
                 .map_err(|_| corrupt("priority", &row.priority))?,
             status: Status::parse(&row.status).map_err(|_| corrupt("status", &row.status))?,
@@ -108,13 +113,14 @@ impl TryFrom<EventRow> for EventRecord {
     }
 }
 
-pub(super) const ATTACHMENT_SELECT: &str = "select a.id, a.ticket_id, u.name as uploader_name, a.file_name, \
+pub(super) const ATTACHMENT_SELECT: &str = "select a.id, a.ticket_id, a.message_id, u.name as uploader_name, a.file_name, \
      a.size_bytes, a.sha256, a.internal, a.created_at from attachments a join users u on u.id = a.uploader_id";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct AttachmentRow {
     id: i64,
     ticket_id: i64,
+    message_id: Option<i64>,
     uploader_name: String,
     file_name: String,
     size_bytes: i64,
@@ -130,6 +136,7 @@ impl TryFrom<AttachmentRow> for AttachmentRecord {
         Ok(AttachmentRecord {
             id: row.id,
             ticket_id: row.ticket_id,
+            message_id: row.message_id,
             uploader_name: row.uploader_name,
             file_name: row.file_name,
             size_bytes: row.size_bytes,
@@ -191,6 +198,18 @@ pub(super) fn push_filters<'a, DB>(
     if let Some(requester) = filters.requester_id {
         qb.push(" and t.requester_id = ").push_bind(requester);
     }
+    match filters.assignee {
+        None | Some(AssigneeFilter::Any) => {}
+        Some(AssigneeFilter::Unassigned) => {
+            qb.push(" and t.assignee_id is null");
+        }
+        Some(AssigneeFilter::User(id)) => {
+            qb.push(" and t.assignee_id = ").push_bind(id);
+        }
+    }
+    if let Some(group) = filters.group_id {
+        qb.push(" and t.group_id = ").push_bind(group);
+    }
     if let Some(tag) = &filters.tag {
         qb.push(" and t.id in (select ticket_id from ticket_tags where tag = ")
             .push_bind(tag.clone())
@@ -213,6 +232,17 @@ pub(super) fn push_filters<'a, DB>(
             TicketSort::Created => {
                 qb.push(" and t.id < ").push_bind(after.id);
             }
+            TicketSort::Priority => {
+                let at = after.updated_at.timestamp_millis();
+                qb.push(" and (t.priority_rank < ").push_bind(after.rank);
+                qb.push(" or (t.priority_rank = ").push_bind(after.rank);
+                qb.push(" and (t.updated_at < ").push_bind(at);
+                qb.push(" or (t.updated_at = ")
+                    .push_bind(at)
+                    .push(" and t.id < ")
+                    .push_bind(after.id)
+                    .push("))))");
+            }
         }
     }
 }
@@ -222,6 +252,7 @@ pub(super) fn order_by(sort: TicketSort) -> &'static str {
         TicketSort::Updated => " order by t.updated_at desc, t.id desc",
         // Ids grow with creation time.
         TicketSort::Created => " order by t.id desc",
+        TicketSort::Priority => " order by t.priority_rank desc, t.updated_at desc, t.id desc",
     }
 }
 
@@ -243,7 +274,8 @@ macro_rules! impl_ticket_store {
                 let mut tx = self.begin_write().await?;
                 let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
                     "insert into tickets (subject, description, requester_id, priority, status, version, \
-                     idempotency_key, created_at, updated_at) values ($1, $2, $3, $4, 'new', 1, $5, $6, $6) returning id",
+                     idempotency_key, group_id, created_at, updated_at) values ($1, $2, $3, $4, 'new', 1, $5, $7, $6, $6) \
+                     returning id",
                 )
                 .bind(ticket.subject.as_str())
                 .bind(ticket.description.as_str())
@@ -251,6 +283,7 @@ macro_rules! impl_ticket_store {
                 .bind(ticket.priority.as_str())
                 .bind(ticket.idempotency_key.as_deref())
                 .bind(millis(now))
+                .bind(ticket.group_id)
                 .fetch_one(&mut *tx)
                 .await;
                 let id = match inserted {
@@ -264,6 +297,10 @@ macro_rules! impl_ticket_store {
                     Err(e) => return Err(e.into()),
                 };
                 ticket_event(&mut tx, id, Some(ticket.requester_id), "created", ticket.subject.as_str(), false, now).await?;
+                insert_files(&mut tx, id, None, ticket.requester_id, &ticket.files, false, now).await?;
+                if let Some(link) = &ticket.follow_link {
+                    insert_link(&mut tx, ticket.requester_id, id, link, now).await?;
+                }
                 let record = ticket_in(&mut tx, id).await?;
                 for mail in notify(&record) {
                     enqueue(&mut tx, &mail, now).await?;
@@ -340,22 +377,35 @@ macro_rules! impl_ticket_store {
                     .bind(millis(now))
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(
+                let message_id: i64 = sqlx::query_scalar(
                     "insert into ticket_messages (ticket_id, author_id, body, internal, created_at, updated_at) \
-                     values ($1, $2, $3, $4, $5, $5)",
+                     values ($1, $2, $3, $4, $5, $5) returning id",
                 )
                 .bind(message.ticket_id)
                 .bind(message.author_id)
                 .bind(message.body.as_str())
                 .bind(message.internal)
                 .bind(millis(now))
-                .execute(&mut *tx)
+                .fetch_one(&mut *tx)
                 .await?;
                 let kind = if message.internal { "note" } else { "reply" };
                 ticket_event(&mut tx, message.ticket_id, Some(message.author_id), kind, "", message.internal, now).await?;
+                insert_files(
+                    &mut tx,
+                    message.ticket_id,
+                    Some(message_id),
+                    message.author_id,
+                    &message.files,
+                    message.internal,
+                    now,
+                )
+                .await?;
                 if status != before.status {
                     let detail = format!("{} → {}", before.status.label(), status.label());
                     ticket_event(&mut tx, message.ticket_id, Some(message.author_id), "status", &detail, false, now).await?;
+                }
+                if let Some(link) = &message.follow_link {
+                    insert_link(&mut tx, before.requester_id, message.ticket_id, link, now).await?;
                 }
                 let record = ticket_in(&mut tx, message.ticket_id).await?;
                 for mail in notify(&record) {
@@ -397,34 +447,27 @@ macro_rules! impl_ticket_store {
             async fn add_attachment(&self, attachment: NewAttachment, now: DateTime<Utc>) -> Result<AttachmentRecord, StoreError> {
                 let mut tx = self.begin_write().await?;
                 ticket_in(&mut tx, attachment.ticket_id).await?;
-                let id: i64 = sqlx::query_scalar(
-                    "insert into attachments (ticket_id, uploader_id, file_name, size_bytes, sha256, internal, created_at, \
-                     updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7) returning id",
+                let file = StoredFile {
+                    file_name: attachment.file_name,
+                    size_bytes: attachment.size_bytes,
+                    sha256: attachment.sha256,
+                };
+                let ids = insert_files(
+                    &mut tx,
+                    attachment.ticket_id,
+                    None,
+                    attachment.uploader_id,
+                    std::slice::from_ref(&file),
+                    attachment.internal,
+                    now,
                 )
-                .bind(attachment.ticket_id)
-                .bind(attachment.uploader_id)
-                .bind(&attachment.file_name)
-                .bind(attachment.size_bytes)
-                .bind(&attachment.sha256)
-                .bind(attachment.internal)
-                .bind(millis(now))
-                .fetch_one(&mut *tx)
                 .await?;
+                let id = ids.first().copied().ok_or(StoreError::NotFound)?;
                 sqlx::query("update tickets set version = version + 1, updated_at = $2 where id = $1")
                     .bind(attachment.ticket_id)
                     .bind(millis(now))
                     .execute(&mut *tx)
                     .await?;
-                ticket_event(
-                    &mut tx,
-                    attachment.ticket_id,
-                    Some(attachment.uploader_id),
-                    "attachment",
-                    &attachment.file_name,
-                    attachment.internal,
-                    now,
-                )
-                .await?;
                 let sql = format!("{ATTACHMENT_SELECT} where a.id = $1");
                 let row: AttachmentRow = sqlx::query_as(&sql).bind(id).fetch_one(&mut *tx).await?;
                 tx.commit().await?;
@@ -460,14 +503,15 @@ macro_rules! impl_ticket_store {
                 let mut tx = self.begin_write().await?;
                 let before = ticket_in(&mut tx, ticket_id).await?;
                 let done = sqlx::query(
-                    "update tickets set priority = $2, assignee_id = $3, version = version + 1, updated_at = $5 \
-                     where id = $1 and version = $4",
+                    "update tickets set priority = $2, assignee_id = $3, group_id = $6, version = version + 1, \
+                     updated_at = $5 where id = $1 and version = $4",
                 )
                 .bind(ticket_id)
                 .bind(changes.priority.unwrap_or(before.priority).as_str())
                 .bind(changes.assignee.unwrap_or(before.assignee_id))
                 .bind(expected_version)
                 .bind(millis(now))
+                .bind(changes.group.unwrap_or(before.group_id))
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 0 {
@@ -484,6 +528,13 @@ macro_rules! impl_ticket_store {
                         None => "Released".to_owned(),
                     };
                     ticket_event(&mut tx, ticket_id, Some(actor_id), "assigned", &detail, false, now).await?;
+                }
+                if after.group_id != before.group_id {
+                    let detail = match &after.group_name {
+                        Some(name) => format!("Moved to {name}"),
+                        None => "Removed from its group".to_owned(),
+                    };
+                    ticket_event(&mut tx, ticket_id, Some(actor_id), "group", &detail, false, now).await?;
                 }
                 if let Some(tags) = changes.tags {
                     let old: Vec<String> = sqlx::query_scalar("select tag from ticket_tags where ticket_id = $1 order by tag")
@@ -589,6 +640,60 @@ macro_rules! impl_ticket_store {
             let sql = format!("{TICKET_SELECT} where t.id = $1");
             let row: Option<TicketRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut **tx).await?;
             row.ok_or(StoreError::NotFound)?.try_into()
+        }
+
+        /// Records stored files on a ticket (and message), each with its
+        /// history event; returns their ids in order.
+        async fn insert_files(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            ticket_id: i64,
+            message_id: Option<i64>,
+            uploader_id: i64,
+            files: &[StoredFile],
+            internal: bool,
+            now: DateTime<Utc>,
+        ) -> Result<Vec<i64>, StoreError> {
+            let mut ids = Vec::with_capacity(files.len());
+            for file in files {
+                let id: i64 = sqlx::query_scalar(
+                    "insert into attachments (ticket_id, message_id, uploader_id, file_name, size_bytes, sha256, \
+                     internal, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning id",
+                )
+                .bind(ticket_id)
+                .bind(message_id)
+                .bind(uploader_id)
+                .bind(&file.file_name)
+                .bind(file.size_bytes)
+                .bind(&file.sha256)
+                .bind(internal)
+                .bind(millis(now))
+                .fetch_one(&mut **tx)
+                .await?;
+                ticket_event(tx, ticket_id, Some(uploader_id), "attachment", &file.file_name, internal, now).await?;
+                ids.push(id);
+            }
+            Ok(ids)
+        }
+
+        async fn insert_link(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            user_id: i64,
+            ticket_id: i64,
+            link: &NewLink,
+            now: DateTime<Utc>,
+        ) -> Result<(), StoreError> {
+            sqlx::query(
+                "insert into ticket_links (user_id, ticket_id, token_hash, expires_at, created_at, updated_at) \
+                 values ($1, $2, $3, $4, $5, $5)",
+            )
+            .bind(user_id)
+            .bind(ticket_id)
+            .bind(&link.token_hash)
+            .bind(millis(link.expires_at))
+            .bind(millis(now))
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
         }
 
         async fn ticket_event(

@@ -45,6 +45,9 @@ pub struct TicketFilters {
     pub priority: Option<app::domain::Priority>,
     pub requester_id: Option<i64>,
     pub tag: Option<String>,
+    /// On top of the view's own assignee rule.
+    pub assignee: Option<AssigneeFilter>,
+    pub group_id: Option<i64>,
     /// Words to find in subjects, descriptions and messages (all must occur).
     pub text: Option<String>,
 }
@@ -54,6 +57,8 @@ pub struct TicketFilters {
 pub enum TicketSort {
     Updated,
     Created,
+    /// Critical first, then by last update.
+    Priority,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,6 +11,26 @@ pub struct NewTicket {
     /// Set by the form; a second submit with the same key returns the
     /// ticket the first one created.
     pub idempotency_key: Option<String>,
+    pub group_id: Option<i64>,
+    /// Files sent with the request, already stored by hash.
+    pub files: Vec<StoredFile>,
+    /// For a requester without a password: the link their email carries.
+    pub follow_link: Option<NewLink>,
+}
+
+/// The digest of an emailed link that opens one ticket for its requester.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLink {
+    pub token_hash: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A file already written under its content hash, ready to be recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    pub file_name: String,
+    pub size_bytes: i64,
+    pub sha256: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +44,8 @@ pub struct TicketRecord {
     pub assignee_id: Option<i64>,
     pub assignee_name: Option<String>,
     pub assignee_email: Option<String>,
+    pub group_id: Option<i64>,
+    pub group_name: Option<String>,
     pub priority: Priority,
     pub status: Status,
     pub version: i64,
@@ -69,6 +91,10 @@ pub struct NewMessage {
     pub internal: bool,
     /// The status the ticket moves to with this message, if any.
     pub new_status: Option<Status>,
+    /// Files sent with the message; internal exactly when the message is.
+    pub files: Vec<StoredFile>,
+    /// A fresh link for a requester without a password, sent with the reply.
+    pub follow_link: Option<NewLink>,
 }
 
 /// The outcome of a claim: exactly one of several concurrent claims wins.
@@ -81,9 +107,11 @@ pub enum ClaimOutcome {
     },
 }
 
-/// Keyset position in a list ordered by last update, newest first.
+/// Keyset position in a list: the last row's sort key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TicketCursor {
+    /// The priority rank (critical 3 … low 0); used by the priority order.
+    pub rank: i64,
     pub updated_at: DateTime<Utc>,
     pub id: i64,
 }
@@ -96,6 +124,8 @@ pub struct TicketChanges {
     pub assignee: Option<Option<i64>>,
     /// The full new set of tags.
     pub tags: Option<Vec<app::domain::Tag>>,
+    /// `Some(None)` takes the ticket out of any group.
+    pub group: Option<Option<i64>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,10 +147,18 @@ pub struct NewAttachment {
 pub struct AttachmentRecord {
     pub id: i64,
     pub ticket_id: i64,
+    pub message_id: Option<i64>,
     pub uploader_name: String,
     pub file_name: String,
     pub size_bytes: i64,
     pub sha256: String,
     pub internal: bool,
     pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRecord {
+    pub id: i64,
+    pub name: String,
+    pub archived: bool,
 }

@@ -2,6 +2,8 @@
 //! the actor's [`ticket_access`], every change goes through the domain's
 //! state machine and the store's versioned, transactional writes.
 
+pub mod files;
+mod guests;
 pub mod markdown;
 
 use crate::clock::SharedClock;
@@ -9,12 +11,13 @@ use crate::config::Config;
 use crate::limits::Limiter;
 use crate::mail::templates;
 use crate::store::{
-    AssigneeFilter, ClaimOutcome, EventRecord, NewMessage, NewTicket, Notify, SharedStore,
+    AssigneeFilter, ClaimOutcome, EventRecord, NewLink, NewMessage, NewTicket, Notify, SharedStore,
     StoreError, TicketChanges, TicketCursor, TicketFilters, TicketQuery, TicketRecord, TicketScope,
     TicketSort,
 };
-use app::api::backend::{internal, TicketDesk};
+use app::api::backend::{internal, SessionUser, TicketDesk};
 use app::api::types::*;
+use app::api::uploads::{ByteStream, StagedFile};
 use app::domain::{
     authorize, check_transition, status_after_reply, ticket_access, Action, Actor, EmailAddress,
     MessageBody, Priority, Status, Subject, Tag, TicketAccess,
@@ -39,6 +42,7 @@ impl Tickets {
     /// match anything (an unknown requester).
     async fn filters(
         &self,
+        actor_id: i64,
         params: &QueueParams,
     ) -> Result<Option<(TicketFilters, TicketSort)>, AppError> {
         let bad = |what: &str| AppError::BadRequest(format!("Unknown {what} filter."));
@@ -54,8 +58,20 @@ impl Tickets {
         let sort = match present(params.sort.clone()).as_deref() {
             None | Some("updated") => TicketSort::Updated,
             Some("created") => TicketSort::Created,
+            Some("priority") => TicketSort::Priority,
             Some(_) => return Err(bad("sort")),
         };
+        let assignee = match present(params.assignee.clone()).as_deref() {
+            None => None,
+            Some("me") => Some(AssigneeFilter::User(actor_id)),
+            Some("none") => Some(AssigneeFilter::Unassigned),
+            Some(id) => Some(AssigneeFilter::User(
+                id.parse().map_err(|_| bad("assignee"))?,
+            )),
+        };
+        let group_id = present(params.group.clone())
+            .map(|g| g.parse::<i64>().map_err(|_| bad("group")))
+            .transpose()?;
         let requester_id = match present(params.requester.clone()) {
             None => None,
             Some(text) => {
@@ -75,6 +91,8 @@ impl Tickets {
             priority,
             requester_id,
             tag: tag.map(|t| t.as_str().to_owned()),
+            assignee,
+            group_id,
             text,
         };
         Ok(Some((filters, sort)))
@@ -148,6 +166,8 @@ fn describe(kind: &str, detail: &str) -> String {
         "reply" => "replied".into(),
         "priority" => format!("changed the priority ({detail})"),
         "tags" => format!("changed the tags ({detail})"),
+        "group" => format!("changed the group ({detail})"),
+        "attachment" => format!("attached a file ({detail})"),
         "note" => "added a note".into(),
         other => format!("made a change ({other})"),
     }
@@ -179,23 +199,36 @@ fn summary(t: TicketRecord) -> TicketSummary {
         priority: t.priority,
         requester_name: t.requester_name,
         assignee_name: t.assignee_name,
+        group_name: t.group_name,
         updated_at: t.updated_at,
     }
 }
 
+/// `rank.updated_ms.id`: the sort key of the last row of a page.
 fn encode_cursor(t: &TicketRecord) -> String {
-    format!("{}.{}", t.updated_at.timestamp_millis(), t.id)
+    format!(
+        "{}.{}.{}",
+        t.priority.rank(),
+        t.updated_at.timestamp_millis(),
+        t.id
+    )
 }
 
 fn decode_cursor(text: &str) -> Result<TicketCursor, AppError> {
     let invalid = || AppError::BadRequest("The page link is not valid.".into());
-    let (ms, id) = text.split_once('.').ok_or_else(invalid)?;
+    let mut parts = text.split('.');
+    let (Some(rank), Some(ms), Some(id), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(invalid());
+    };
     let updated_at = ms
         .parse()
         .ok()
         .and_then(chrono::DateTime::from_timestamp_millis)
         .ok_or_else(invalid)?;
     Ok(TicketCursor {
+        rank: rank.parse().map_err(|_| invalid())?,
         updated_at,
         id: id.parse().map_err(|_| invalid())?,
     })
@@ -219,7 +252,26 @@ fn address(text: &str) -> Option<EmailAddress> {
 
 #[async_trait]
 impl TicketDesk for Tickets {
-    async fn raise(&self, actor: &Actor, input: NewTicketInput) -> Result<i64, AppError> {
+    async fn stage_file(
+        &self,
+        file_name: String,
+        chunks: ByteStream,
+    ) -> Result<Option<StagedFile>, AppError> {
+        files::stage(
+            &self.config.data_dir,
+            self.config.max_attachment_bytes,
+            &file_name,
+            chunks,
+        )
+        .await
+    }
+
+    async fn raise(
+        &self,
+        actor: &Actor,
+        input: NewTicketInput,
+        files: Vec<StagedFile>,
+    ) -> Result<i64, AppError> {
         require(actor, Action::UseTickets)?;
         let limit = self.config.rate_limits.tickets_per_account;
         self.limiter
@@ -230,45 +282,37 @@ impl TicketDesk for Tickets {
             )
             .await?;
         let mut errors = FieldErrors::default();
-        let subject = errors.check("subject", Subject::parse(&input.subject));
-        let description = errors.check("description", MessageBody::parse(&input.description));
-        let priority = errors.check(
-            "urgency",
-            if actor.role.is_staff() {
-                Priority::parse(&input.urgency)
-            } else {
-                Priority::parse_urgency(&input.urgency)
-            },
-        );
+        let fields = parse_ticket(&input, actor.role.is_staff(), &mut errors);
         errors.into_result()?;
-        let (Some(subject), Some(description), Some(priority)) = (subject, description, priority)
-        else {
-            return Err(AppError::form("Please correct the highlighted fields."));
-        };
-        let ticket = NewTicket {
-            requester_id: actor.id,
-            subject,
-            description,
-            priority,
-            idempotency_key: clean_key(input.idempotency_key),
-        };
-        let config = self.config.clone();
-        let notify: Notify = Box::new(move |t| {
-            address(&t.requester_email)
-                .map(|to| templates::ticket_created(&config, to, t.id, &t.subject))
-                .into_iter()
-                .collect()
-        });
-        let (record, created) = self
-            .store
-            .create_ticket(ticket, notify, self.clock.now())
+        let fields = fields.ok_or_else(|| AppError::form("Please correct the highlighted fields."))?;
+        self.file_ticket(actor.id, fields, input.idempotency_key, files, None)
             .await
-            .map_err(store_err)?;
-        if created {
-            self.mail_wake.notify_one();
-            tracing::info!(ticket_id = record.id, actor_id = actor.id, "ticket raised");
-        }
-        Ok(record.id)
+    }
+
+    async fn raise_without_account(
+        &self,
+        input: NewTicketInput,
+        files: Vec<StagedFile>,
+        ip: std::net::IpAddr,
+    ) -> Result<(), AppError> {
+        self.raise_as_guest(input, files, ip).await
+    }
+
+    async fn follow_link(&self, token: &str) -> Result<(SessionUser, i64), AppError> {
+        self.open_link(token).await
+    }
+
+    async fn groups(&self, actor: &Actor) -> Result<Vec<GroupOption>, AppError> {
+        require(actor, Action::WorkTickets)?;
+        let groups = self.store.list_groups().await.map_err(store_err)?;
+        Ok(groups
+            .into_iter()
+            .map(|g| GroupOption {
+                id: g.id,
+                name: g.name,
+                archived: g.archived,
+            })
+            .collect())
     }
 
     async fn list(
@@ -299,7 +343,7 @@ impl TicketDesk for Tickets {
         // Filters belong to the agent queues: a customer's own list has none,
         // so text search can never reveal what internal notes contain.
         if view != QueueView::Mine {
-            match self.filters(&params).await? {
+            match self.filters(actor.id, &params).await? {
                 Some((filters, sort)) => {
                     query.filters = filters;
                     query.sort = sort;
@@ -404,6 +448,8 @@ impl TicketDesk for Tickets {
                 })
                 .collect(),
             assignee_id: if staff { ticket.assignee_id } else { None },
+            group_id: ticket.group_id.filter(|_| staff),
+            group_name: ticket.group_name.filter(|_| staff),
             tags,
             watchers: watchers.into_iter().map(|w| w.name).collect(),
             watching,
@@ -411,6 +457,7 @@ impl TicketDesk for Tickets {
                 .into_iter()
                 .map(|a| AttachmentView {
                     id: a.id,
+                    message_id: a.message_id,
                     file_name: a.file_name,
                     size_bytes: a.size_bytes,
                     internal: a.internal,
@@ -430,25 +477,51 @@ impl TicketDesk for Tickets {
         })
     }
 
-    async fn reply(&self, actor: &Actor, input: ReplyInput) -> Result<(), AppError> {
+    async fn reply(
+        &self,
+        actor: &Actor,
+        input: ReplyInput,
+        files: Vec<StagedFile>,
+    ) -> Result<(), AppError> {
         let ticket = self.visible(actor, input.ticket_id).await?;
         let internal = input.internal.is_some();
         if internal {
             require(actor, Action::WorkTickets)?;
         }
         let body = MessageBody::parse(&input.body).map_err(|m| AppError::field("body", m))?;
+        let from_staff = actor.role.is_staff();
+        // A requester without a password gets a fresh link with each answer.
+        let (token, follow_link) = if from_staff && !internal {
+            match self.store.user_by_id(ticket.requester_id).await.map_err(store_err)? {
+                Some(requester) if requester.password_hash.is_empty() => {
+                    let (token, link) = self.new_link();
+                    (Some(token), Some(link))
+                }
+                _ => (None, None),
+            }
+        } else {
+            (None, None)
+        };
+        let files = files::place(&self.config.data_dir, files).await?;
         let new_status = status_after_reply(ticket.status, actor.role, !internal);
         let (config, author, text) = (
             self.config.clone(),
             actor.name.clone(),
             body.as_str().to_owned(),
         );
-        let from_staff = actor.role.is_staff();
         let notify: Notify = Box::new(move |t| {
             let mail = match (internal, from_staff) {
                 (true, _) => None,
                 (false, true) => address(&t.requester_email).map(|to| {
-                    templates::agent_replied(&config, to, t.id, &t.subject, &author, &text)
+                    templates::agent_replied(
+                        &config,
+                        to,
+                        t.id,
+                        &t.subject,
+                        &author,
+                        &text,
+                        token.as_deref(),
+                    )
                 }),
                 (false, false) => t.assignee_email.as_deref().and_then(address).map(|to| {
                     templates::customer_replied(&config, to, t.id, &t.subject, &author, &text)
@@ -462,6 +535,8 @@ impl TicketDesk for Tickets {
             body,
             internal,
             new_status,
+            files,
+            follow_link,
         };
         self.store
             .add_message(message, notify, self.clock.now())
@@ -515,6 +590,24 @@ impl TicketDesk for Tickets {
                 )
             }
         };
+        let group = match input.group_id.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(text) => {
+                let found = match text.parse::<i64>() {
+                    Ok(id) => self.store.group(id).await.map_err(store_err)?,
+                    Err(_) => None,
+                };
+                errors.check(
+                    "group_id",
+                    found
+                        // An archived group keeps its tickets but takes no new ones.
+                        .filter(|g| !g.archived || Some(g.id) == ticket.group_id)
+                        .map(|g| Some(g.id))
+                        .ok_or("Choose an active group."),
+                )
+            }
+        };
         errors.into_result()?;
         let current_tags = self.store.ticket_tags(ticket.id).await.map_err(store_err)?;
         let changes = TicketChanges {
@@ -526,6 +619,7 @@ impl TicketDesk for Tickets {
                 new.dedup();
                 new != current_tags.iter().map(String::as_str).collect::<Vec<_>>()
             }),
+            group: group.filter(|g| *g != ticket.group_id),
         };
         if changes == TicketChanges::default() {
             return Ok(());
@@ -605,6 +699,80 @@ impl TicketDesk for Tickets {
     }
 }
 
+/// The validated fields of a new ticket.
+struct TicketFields {
+    subject: Subject,
+    description: MessageBody,
+    priority: Priority,
+}
+
+/// Checks subject, description and urgency (staff may pick any priority,
+/// customers stop short of critical), collecting every problem.
+fn parse_ticket(
+    input: &NewTicketInput,
+    staff: bool,
+    errors: &mut FieldErrors,
+) -> Option<TicketFields> {
+    let subject = errors.check("subject", Subject::parse(&input.subject));
+    let description = errors.check("description", MessageBody::parse(&input.description));
+    let priority = errors.check(
+        "urgency",
+        if staff {
+            Priority::parse(&input.urgency)
+        } else {
+            Priority::parse_urgency(&input.urgency)
+        },
+    );
+    Some(TicketFields {
+        subject: subject?,
+        description: description?,
+        priority: priority?,
+    })
+}
+
+impl Tickets {
+    /// Files a validated ticket for `requester_id` with its files, the
+    /// acknowledgement (carrying `follow`'s token, if any) and history.
+    async fn file_ticket(
+        &self,
+        requester_id: i64,
+        fields: TicketFields,
+        idempotency_key: Option<String>,
+        files: Vec<StagedFile>,
+        follow: Option<(String, NewLink)>,
+    ) -> Result<i64, AppError> {
+        let files = files::place(&self.config.data_dir, files).await?;
+        let (token, follow_link) = follow.unzip();
+        let ticket = NewTicket {
+            requester_id,
+            subject: fields.subject,
+            description: fields.description,
+            priority: fields.priority,
+            idempotency_key: clean_key(idempotency_key),
+            group_id: None,
+            files,
+            follow_link,
+        };
+        let config = self.config.clone();
+        let notify: Notify = Box::new(move |t| {
+            address(&t.requester_email)
+                .map(|to| templates::ticket_created(&config, to, t.id, &t.subject, token.as_deref()))
+                .into_iter()
+                .collect()
+        });
+        let (record, created) = self
+            .store
+            .create_ticket(ticket, notify, self.clock.now())
+            .await
+            .map_err(store_err)?;
+        if created {
+            self.mail_wake.notify_one();
+            tracing::info!(ticket_id = record.id, requester_id, "ticket raised");
+        }
+        Ok(record.id)
+    }
+}
+
 /// Tags as typed: separated by commas or spaces, at most 20.
 fn parse_tags(text: &str) -> Result<Vec<Tag>, &'static str> {
     let tags: Vec<Tag> = text
@@ -625,9 +793,9 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
         let at = chrono::DateTime::from_timestamp_millis(1_800_000_000_123).unwrap();
-        let cursor = decode_cursor("1800000000123.42").unwrap();
-        assert_eq!((cursor.updated_at, cursor.id), (at, 42));
-        for bad in ["", "x.1", "1.y", "12345"] {
+        let cursor = decode_cursor("3.1800000000123.42").unwrap();
+        assert_eq!((cursor.rank, cursor.updated_at, cursor.id), (3, at, 42));
+        for bad in ["", "x.1", "1.y", "12345", "1.2", "1.2.3.4", "a.1.2"] {
             assert!(decode_cursor(bad).is_err(), "{bad}");
         }
     }

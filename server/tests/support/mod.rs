@@ -256,6 +256,9 @@ impl Reply {
     }
 }
 
+/// Server functions that read a multipart form (they take files).
+const MULTIPART_ENDPOINTS: [&str; 2] = ["tickets/raise", "tickets/reply"];
+
 impl Client {
     pub fn new(base: &str) -> Self {
         let http = reqwest::Client::builder()
@@ -278,8 +281,12 @@ impl Client {
         format!("{}{}", self.base, path)
     }
 
-    /// Calls a server function with form fields named `input[<key>]`.
+    /// Calls a server function with form fields named `input[<key>]`, or
+    /// for the endpoints that take files, as a multipart form.
     pub async fn call(&self, endpoint: &str, fields: &[(&str, &str)]) -> Reply {
+        if MULTIPART_ENDPOINTS.contains(&endpoint) {
+            return self.send_files(endpoint, fields, &[]).await;
+        }
         let form: Vec<(String, String)> = fields
             .iter()
             .map(|(k, v)| (format!("input[{k}]"), (*v).to_owned()))
@@ -288,6 +295,32 @@ impl Client {
             .http
             .post(self.url(&format!("/api/{endpoint}")))
             .form(&form)
+            .send()
+            .await
+            .unwrap();
+        Self::reply(res).await
+    }
+
+    /// Posts a multipart form to a server function: plain field names, and
+    /// `(file name, bytes)` pairs as `files` parts.
+    pub async fn send_files(
+        &self,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+    ) -> Reply {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        for (file_name, bytes) in files {
+            let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(file_name.to_string());
+            form = form.part("files", part);
+        }
+        let res = self
+            .http
+            .post(self.url(&format!("/api/{endpoint}")))
+            .multipart(form)
             .send()
             .await
             .unwrap();

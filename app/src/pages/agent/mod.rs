@@ -4,8 +4,8 @@ mod ticket;
 
 pub use ticket::AgentTicket;
 
-use crate::api::tickets::{queue_counts, ticket_queue};
-use crate::api::types::{QueueParams, QueueView};
+use crate::api::tickets::{assignable_agents, queue_counts, ticket_groups, ticket_queue};
+use crate::api::types::{AgentOption, GroupOption, QueueParams, QueueView};
 use crate::components::guard::Guarded;
 use crate::components::keys::{move_selection, on_shortcut, Shortcut};
 use crate::components::ticket::TicketTable;
@@ -27,6 +27,10 @@ pub fn AgentHome() -> impl IntoView {
             .unwrap_or(QueueView::MyOpen)
     });
     let counts = Resource::new(|| (), |_| queue_counts());
+    let choices = Resource::new(
+        || (),
+        |_| async { (assignable_agents().await.unwrap_or_default(), ticket_groups().await.unwrap_or_default()) },
+    );
     let filters = QueueFilters::from_query();
     let page = Resource::new(
         move || (current.get(), after.get(), filters.params()),
@@ -83,7 +87,11 @@ pub fn AgentHome() -> impl IntoView {
                 <div class="workspace-main">
                     <h1 class="page-title">"Agent workspace"</h1>
                     <h2 class="panel-title">{move || current.get().label()}</h2>
-                    <FilterForm current filters />
+                    <Transition fallback=|| ()>
+                        {move || {
+                            choices.get().map(|(agents, groups)| view! { <FilterForm current filters agents groups /> })
+                        }}
+                    </Transition>
                     <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                         {move || {
                             page.get()
@@ -121,6 +129,8 @@ struct QueueFilters {
     priority: Signal<Option<String>>,
     requester: Signal<Option<String>>,
     tag: Signal<Option<String>>,
+    assignee: Signal<Option<String>>,
+    group: Signal<Option<String>>,
     q: Signal<Option<String>>,
     sort: Signal<Option<String>>,
 }
@@ -132,6 +142,8 @@ impl QueueFilters {
             priority: query_param("priority"),
             requester: query_param("requester"),
             tag: query_param("tag"),
+            assignee: query_param("assignee"),
+            group: query_param("group"),
             q: query_param("q"),
             sort: query_param("sort"),
         }
@@ -143,6 +155,8 @@ impl QueueFilters {
             priority: self.priority.get(),
             requester: self.requester.get(),
             tag: self.tag.get(),
+            assignee: self.assignee.get(),
+            group: self.group.get(),
             q: self.q.get(),
             sort: self.sort.get(),
             ..QueueParams::default()
@@ -156,6 +170,8 @@ impl QueueFilters {
             ("priority", self.priority.get()),
             ("requester", self.requester.get()),
             ("tag", self.tag.get()),
+            ("assignee", self.assignee.get()),
+            ("group", self.group.get()),
             ("q", self.q.get()),
             ("sort", self.sort.get()),
         ];
@@ -182,7 +198,12 @@ fn encode(text: &str) -> String {
 
 /// A plain GET form: it works without JavaScript and leaves a shareable URL.
 #[component]
-fn FilterForm(current: Signal<QueueView>, filters: QueueFilters) -> impl IntoView {
+fn FilterForm(
+    current: Signal<QueueView>,
+    filters: QueueFilters,
+    agents: Vec<AgentOption>,
+    groups: Vec<GroupOption>,
+) -> impl IntoView {
     let value = |s: Signal<Option<String>>| move || s.get().unwrap_or_default();
     let selected = |s: Signal<Option<String>>, option: &'static str| {
         move || s.get().as_deref() == Some(option)
@@ -215,6 +236,36 @@ fn FilterForm(current: Signal<QueueView>, filters: QueueFilters) -> impl IntoVie
                 </select>
             </div>
             <div class="field">
+                <label for="filter-assignee">"Assignee"</label>
+                <select id="filter-assignee" name="assignee">
+                    <option value="">"Anyone"</option>
+                    <option value="me" selected=selected(filters.assignee, "me")>"Me"</option>
+                    <option value="none" selected=selected(filters.assignee, "none")>"Nobody"</option>
+                    {agents
+                        .into_iter()
+                        .map(|a| {
+                            let id = a.id.to_string();
+                            let chosen = filters.assignee.get_untracked().as_deref() == Some(id.as_str());
+                            view! { <option value=id selected=chosen>{a.name}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-group">"Group"</label>
+                <select id="filter-group" name="group">
+                    <option value="">"Any"</option>
+                    {groups
+                        .into_iter()
+                        .map(|g| {
+                            let id = g.id.to_string();
+                            let chosen = filters.group.get_untracked().as_deref() == Some(id.as_str());
+                            view! { <option value=id selected=chosen>{g.name}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
                 <label for="filter-tag">"Tag"</label>
                 <input id="filter-tag" name="tag" type="text" value=value(filters.tag) />
             </div>
@@ -227,6 +278,7 @@ fn FilterForm(current: Signal<QueueView>, filters: QueueFilters) -> impl IntoVie
                 <select id="filter-sort" name="sort">
                     <option value="updated" selected=selected(filters.sort, "updated")>"Last update"</option>
                     <option value="created" selected=selected(filters.sort, "created")>"Newest first"</option>
+                    <option value="priority" selected=selected(filters.sort, "priority")>"Priority"</option>
                 </select>
             </div>
             <div class="form-actions">

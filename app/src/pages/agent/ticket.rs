@@ -2,11 +2,12 @@
 //! note, status, claim, and the full history.
 
 use crate::api::tickets::{
-    assignable_agents, ChangeTicketStatus, ClaimTicket, ReplyToTicket, UpdateTicket, WatchTicket,
+    assignable_agents, ticket_groups, ChangeTicketStatus, ClaimTicket, UpdateTicket, WatchTicket,
 };
-use crate::api::types::{AgentOption, TicketDetail};
-use crate::components::form::{action_error, FormMessage, TextArea};
+use crate::api::types::{AgentOption, GroupOption, TicketDetail};
+use crate::components::form::{action_error, FormMessage};
 use crate::components::guard::Guarded;
+use crate::components::reply::ReplyForm;
 use crate::components::keys::{on_shortcut, start_message, Shortcut};
 use crate::components::ticket::{
     route_ticket, when, Attachments, Conversation, History, PriorityBadge, StatusBadge,
@@ -19,12 +20,12 @@ use leptos::prelude::*;
 
 #[component]
 pub fn AgentTicket() -> impl IntoView {
-    let reply = ServerAction::<ReplyToTicket>::new();
     let status = ServerAction::<ChangeTicketStatus>::new();
     let claim = ServerAction::<ClaimTicket>::new();
     let update = ServerAction::<UpdateTicket>::new();
     let watch = ServerAction::<WatchTicket>::new();
     let agents = Resource::new(|| (), |_| assignable_agents());
+    let groups = Resource::new(|| (), |_| ticket_groups());
     on_shortcut(|shortcut| match shortcut {
         Shortcut::Reply => start_message(false),
         Shortcut::Note => start_message(true),
@@ -32,7 +33,6 @@ pub fn AgentTicket() -> impl IntoView {
     });
     let versions = move || {
         [
-            reply.version().get(),
             status.version().get(),
             claim.version().get(),
             update.version().get(),
@@ -48,7 +48,8 @@ pub fn AgentTicket() -> impl IntoView {
                         .map(|result| match result {
                             Ok(t) => {
                                 let agents = agents.get().and_then(|a| a.ok()).unwrap_or_default();
-                                view! { <StaffTicket t agents actions=TicketActions { reply, status, claim, update, watch } /> }
+                                let groups = groups.get().and_then(|g| g.ok()).unwrap_or_default();
+                                view! { <StaffTicket t agents groups actions=TicketActions { status, claim, update, watch } /> }
                                     .into_any()
                             }
                             Err(AppError::NotFound) => view! {
@@ -66,7 +67,6 @@ pub fn AgentTicket() -> impl IntoView {
 /// The actions of the ticket page, created once per page.
 #[derive(Clone, Copy)]
 struct TicketActions {
-    reply: ServerAction<ReplyToTicket>,
     status: ServerAction<ChangeTicketStatus>,
     claim: ServerAction<ClaimTicket>,
     update: ServerAction<UpdateTicket>,
@@ -74,19 +74,21 @@ struct TicketActions {
 }
 
 #[component]
-fn StaffTicket(t: TicketDetail, agents: Vec<AgentOption>, actions: TicketActions) -> impl IntoView {
+fn StaffTicket(
+    t: TicketDetail,
+    agents: Vec<AgentOption>,
+    groups: Vec<GroupOption>,
+    actions: TicketActions,
+) -> impl IntoView {
     let TicketActions {
-        reply,
         status,
         claim,
         update,
         watch,
     } = actions;
-    let reply_error = action_error(reply);
     let status_error = action_error(status);
     let claim_error = action_error(claim);
-    let ids = [t.id.to_string(), t.id.to_string(), t.id.to_string()];
-    let [reply_id, status_id, claim_id] = ids;
+    let (status_id, claim_id) = (t.id.to_string(), t.id.to_string());
     let version = t.version.to_string();
     let current = t.status;
     view! {
@@ -110,23 +112,14 @@ fn StaffTicket(t: TicketDetail, agents: Vec<AgentOption>, actions: TicketActions
                     created=when(t.created_at)
                     description_html=t.description_html.clone()
                     messages=t.messages.clone()
+                    opened_at=t.created_at
+            files=t.attachments.clone()
                 />
                 <Attachments ticket_id=t.id items=t.attachments.clone() staff=true />
                 <section class="panel" aria-labelledby="reply-title">
                     <h2 class="panel-title" id="reply-title">"Reply or note"</h2>
                     <p class="hint">"Keys: r starts a reply, n an internal note."</p>
-                    <ActionForm action=reply attr:class="form">
-                        <FormMessage error=reply_error />
-                        <input type="hidden" name="input[ticket_id]" value=reply_id />
-                        <TextArea label="Message" name="input[body]" id="reply-body" field="body" error=reply_error rows=5 />
-                        <div class="field field-check">
-                            <input type="checkbox" id="reply-internal" name="input[internal]" />
-                            <label for="reply-internal">"Internal note (never shown to the customer)"</label>
-                        </div>
-                        <div class="form-actions">
-                            <button type="submit" class="btn btn-primary">"Send"</button>
-                        </div>
-                    </ActionForm>
+                    <ReplyForm ticket_id=t.id staff=true />
                 </section>
             </div>
             <aside class="ticket-side">
@@ -166,7 +159,7 @@ fn StaffTicket(t: TicketDetail, agents: Vec<AgentOption>, actions: TicketActions
                         </div>
                     </ActionForm>
                 </section>
-                <TicketFields t=t.clone() agents update />
+                <TicketFields t=t.clone() agents groups update />
                 <section class="panel" aria-labelledby="watchers-title">
                     <h2 class="panel-title" id="watchers-title">"Watchers"</h2>
                     <p>
@@ -194,6 +187,7 @@ fn StaffTicket(t: TicketDetail, agents: Vec<AgentOption>, actions: TicketActions
 fn TicketFields(
     t: TicketDetail,
     agents: Vec<AgentOption>,
+    groups: Vec<GroupOption>,
     update: ServerAction<UpdateTicket>,
 ) -> impl IntoView {
     let error = action_error(update);
@@ -205,7 +199,7 @@ fn TicketFields(
                 .map(|m| view! { <p class="field-error" role="alert">{m}</p> })
         }
     };
-    let (priority, assignee) = (t.priority, t.assignee_id);
+    let (priority, assignee, group) = (t.priority, t.assignee_id, t.group_id);
     view! {
         <section class="panel" aria-labelledby="fields-title">
             <h2 class="panel-title" id="fields-title">"Details"</h2>
@@ -236,6 +230,21 @@ fn TicketFields(
                             .collect_view()}
                     </select>
                     {field_error("assignee_id")}
+                </div>
+                <div class="field">
+                    <label for="ticket-group">"Group"</label>
+                    <select id="ticket-group" name="input[group_id]">
+                        <option value="" selected=group.is_none()>"No group"</option>
+                        {groups
+                            .into_iter()
+                            .filter(|g| !g.archived || group == Some(g.id))
+                            .map(|g| {
+                                let selected = group == Some(g.id);
+                                view! { <option value=g.id.to_string() selected=selected>{g.name}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                    {field_error("group_id")}
                 </div>
                 <div class="field">
                     <label for="ticket-tags">"Tags"</label>

@@ -1,11 +1,13 @@
 //! A customer's tickets: the list, raising one, and one ticket's page.
 
-use crate::api::tickets::{
-    my_tickets, new_form_key, ChangeTicketStatus, RaiseTicket, ReplyToTicket,
-};
+use crate::api::tickets::{my_tickets, new_form_key, ChangeTicketStatus, RaiseTicket};
 use crate::api::types::TicketDetail;
-use crate::components::form::{action_error, FormMessage, TextArea, TextField};
+use crate::components::auth::use_auth;
+use crate::components::form::{
+    action_error, url_error, FileField, FormMessage, TextArea, TextField,
+};
 use crate::components::guard::Guarded;
+use crate::components::reply::ReplyForm;
 use crate::components::ticket::{
     route_ticket, when, Attachments, Conversation, PriorityBadge, StatusBadge, TicketNotFound,
     TicketTable,
@@ -15,6 +17,7 @@ use crate::error::AppError;
 use crate::pages::query_param;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 #[component]
 pub fn MyTickets() -> impl IntoView {
@@ -54,64 +57,94 @@ pub fn MyTickets() -> impl IntoView {
 
 #[component]
 pub fn NewTicket() -> impl IntoView {
-    let action = ServerAction::<RaiseTicket>::new();
-    let error = action_error(action);
+    let error = url_error::<RaiseTicket>();
     let key = Resource::new(|| (), |_| new_form_key());
+    let auth = use_auth();
     view! {
-        <Guarded action=Action::UseTickets refusal="">
-            <div class="page-narrow page-wide-form">
-                <div class="card">
-                    <h1 class="page-title">"Raise a request"</h1>
-                    <p class="lead">"Tell us what you need; we will answer by email and here."</p>
-                    <ActionForm action attr:class="form">
-                        <FormMessage error />
-                        <Suspense fallback=|| ()>
-                            {move || {
-                                key.get()
-                                    .and_then(|k| k.ok())
-                                    .map(|k| view! { <input type="hidden" name="input[idempotency_key]" value=k /> })
-                            }}
-                        </Suspense>
-                        <TextField label="Subject" name="input[subject]" id="ticket-subject" field="subject" error />
-                        <TextArea
-                            label="Description"
-                            name="input[description]"
-                            id="ticket-description"
-                            field="description"
-                            error
-                            hint="Markdown works: **bold**, lists, `code`, links."
-                        />
-                        <div class="field">
-                            <label for="ticket-urgency">"Urgency"</label>
-                            <select id="ticket-urgency" name="input[urgency]">
-                                <option value="low">"Low"</option>
-                                <option value="normal" selected=true>"Normal"</option>
-                                <option value="high">"High"</option>
-                            </select>
-                            {move || error.get().and_then(|e| e.field_message("urgency")).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
-                        </div>
-                        <div class="form-actions">
-                            <button type="submit" class="btn btn-primary">"Submit request"</button>
-                        </div>
-                    </ActionForm>
-                </div>
+        <div class="page-narrow page-wide-form">
+            <div class="card">
+                <h1 class="page-title">"Raise a request"</h1>
+                <p class="lead">"Tell us what you need; we will answer by email and here."</p>
+                <form method="post" enctype="multipart/form-data" action=RaiseTicket::PATH class="form">
+                    <FormMessage error />
+                    <Suspense fallback=|| ()>
+                        {move || {
+                            let signed_in = auth.me.get().and_then(|me| me.ok().flatten()).is_some();
+                            let key = key.get().and_then(|k| k.ok());
+                            view! {
+                                {key.map(|k| view! { <input type="hidden" name="idempotency_key" value=k /> })}
+                                {(!signed_in).then(|| view! { <GuestFields error /> })}
+                            }
+                        }}
+                    </Suspense>
+                    <TextField label="Subject" name="subject" id="ticket-subject" field="subject" error />
+                    <TextArea
+                        label="Description"
+                        name="description"
+                        id="ticket-description"
+                        field="description"
+                        error
+                        hint="Markdown works: **bold**, lists, `code`, links."
+                    />
+                    <div class="field">
+                        <label for="ticket-urgency">"Urgency"</label>
+                        <select id="ticket-urgency" name="urgency">
+                            <option value="low">"Low"</option>
+                            <option value="normal" selected=true>"Normal"</option>
+                            <option value="high">"High"</option>
+                        </select>
+                        {move || error.get().and_then(|e| e.field_message("urgency")).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                    </div>
+                    <FileField label="Attach files (optional)" id="ticket-files" error />
+                    <div class="form-actions">
+                        <button type="submit" class="btn btn-primary">"Submit request"</button>
+                    </div>
+                </form>
             </div>
-        </Guarded>
+        </div>
+    }
+}
+
+/// Who is asking, for someone without an account (or not signed in).
+#[component]
+fn GuestFields(error: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <p class="hint">
+            "No account needed: we email you a link to follow and answer your request. "
+            <a href="/portal/sign-in">"Sign in"</a>
+            " if you have an account."
+        </p>
+        <TextField label="Your email" name="email" id="ticket-email" field="email" error kind="email" autocomplete="email" />
+        <TextField label="Your name" name="name" id="ticket-name" field="name" error autocomplete="name" required=false hint="Optional." />
+    }
+}
+
+/// Where someone without an account lands after raising a ticket.
+#[component]
+pub fn TicketSent() -> impl IntoView {
+    view! {
+        <div class="page-narrow">
+            <div class="card">
+                <h1 class="page-title">"Check your email"</h1>
+                <p class="lead">"We have your request. We sent you an email with a link to follow it and reply."</p>
+                <p class="muted">"No email within a few minutes? Check your spam folder, or raise the request again."</p>
+                <p><a href="/portal">"Back to the portal"</a></p>
+            </div>
+        </div>
     }
 }
 
 #[component]
 pub fn PortalTicket() -> impl IntoView {
-    let reply = ServerAction::<ReplyToTicket>::new();
     let status = ServerAction::<ChangeTicketStatus>::new();
-    let ticket = route_ticket(move || (reply.version().get(), status.version().get()));
+    let ticket = route_ticket(move || status.version().get());
     view! {
         <Guarded action=Action::UseTickets refusal="">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || {
                     ticket.get()
                         .map(|result| match result {
-                            Ok(t) => view! { <CustomerTicket t reply status /> }.into_any(),
+                            Ok(t) => view! { <CustomerTicket t status /> }.into_any(),
                             Err(AppError::NotFound) => view! {
                                 <TicketNotFound
                                     text="There is no ticket with this number among yours."
@@ -129,15 +162,9 @@ pub fn PortalTicket() -> impl IntoView {
 }
 
 #[component]
-fn CustomerTicket(
-    t: TicketDetail,
-    reply: ServerAction<ReplyToTicket>,
-    status: ServerAction<ChangeTicketStatus>,
-) -> impl IntoView {
-    let reply_error = action_error(reply);
+fn CustomerTicket(t: TicketDetail, status: ServerAction<ChangeTicketStatus>) -> impl IntoView {
     let status_error = action_error(status);
-    let (reply_id, status_id, version) =
-        (t.id.to_string(), t.id.to_string(), t.version.to_string());
+    let (status_id, version) = (t.id.to_string(), t.version.to_string());
     let (next_status, button) = if t.status == Status::Closed || t.status == Status::Resolved {
         (Status::Open, "Reopen ticket")
     } else {
@@ -165,18 +192,13 @@ fn CustomerTicket(
             created=when(t.created_at)
             description_html=t.description_html.clone()
             messages=t.messages.clone()
+            opened_at=t.created_at
+            files=t.attachments.clone()
         />
         <Attachments ticket_id=t.id items=t.attachments.clone() staff=false />
         <section class="panel" aria-labelledby="reply-title">
             <h2 class="panel-title" id="reply-title">"Reply"</h2>
-            <ActionForm action=reply attr:class="form">
-                <FormMessage error=reply_error />
-                <input type="hidden" name="input[ticket_id]" value=reply_id />
-                <TextArea label="Your reply" name="input[body]" id="reply-body" field="body" error=reply_error rows=4 />
-                <div class="form-actions">
-                    <button type="submit" class="btn btn-primary">"Send reply"</button>
-                </div>
-            </ActionForm>
+            <ReplyForm ticket_id=t.id staff=false />
         </section>
         <ActionForm action=status attr:class="inline-form ticket-status-form">
             <FormMessage error=status_error />

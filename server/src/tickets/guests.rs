@@ -1,0 +1,130 @@
+//! Requests from people without an account. The ticket is filed under
+//! their address (a password-less customer, created on first use) and the
+//! acknowledgement carries a link that opens it. The answer is the same
+//! whether or not the address already had an account, and only addresses
+//! without a password get links: anyone with a password signs in instead.
+
+use super::{parse_ticket, store_err, Tickets};
+use crate::accounts::tokens;
+use crate::store::{NewLink, NewUser};
+use app::api::backend::SessionUser;
+use app::api::types::NewTicketInput;
+use app::api::uploads::StagedFile;
+use app::domain::{DisplayName, EmailAddress, Role, TimezoneName};
+use app::error::{AppError, FieldErrors};
+use std::net::IpAddr;
+
+/// How long an emailed ticket link works; every agent reply sends a new one.
+const LINK_DAYS: i64 = 30;
+
+impl Tickets {
+    /// A new link token and the digest the store keeps of it.
+    pub(super) fn new_link(&self) -> (String, NewLink) {
+        let token = tokens::generate();
+        let link = NewLink {
+            token_hash: tokens::digest(&token),
+            expires_at: self.clock.now() + chrono::Duration::days(LINK_DAYS),
+        };
+        (token, link)
+    }
+
+    pub(super) async fn raise_as_guest(
+        &self,
+        input: NewTicketInput,
+        files: Vec<StagedFile>,
+        ip: IpAddr,
+    ) -> Result<(), AppError> {
+        let limit = self.config.rate_limits.tickets_per_account;
+        let now = self.clock.now();
+        self.limiter
+            .hit(&format!("ticket:ip:{ip}"), limit, now)
+            .await?;
+        let mut errors = FieldErrors::default();
+        let email = errors.check(
+            "email",
+            EmailAddress::parse(input.email.as_deref().unwrap_or_default()),
+        );
+        let typed_name = input.name.as_deref().map(str::trim).unwrap_or_default();
+        let name = if typed_name.is_empty() {
+            None
+        } else {
+            errors.check("name", DisplayName::parse(typed_name))
+        };
+        let fields = parse_ticket(&input, false, &mut errors);
+        errors.into_result()?;
+        let (Some(email), Some(fields)) = (email, fields) else {
+            return Err(AppError::form("Please correct the highlighted fields."));
+        };
+        // Mail to one address is limited too, whoever sends it.
+        self.limiter
+            .hit(&format!("ticket:email:{}", email.as_str()), limit, now)
+            .await?;
+        let name = match name {
+            Some(name) => name,
+            None => fallback_name(&email)?,
+        };
+        let contact = self
+            .store
+            .contact_for(
+                NewUser {
+                    email,
+                    name,
+                    role: Role::Customer,
+                    password_hash: String::new(),
+                    timezone: TimezoneName::utc(),
+                },
+                now,
+            )
+            .await
+            .map_err(store_err)?;
+        if !contact.active {
+            // Same answer as for everyone else; the request is not filed.
+            tracing::warn!(user_id = contact.id, "request from a deactivated address dropped");
+            return Ok(());
+        }
+        let follow = contact.password_hash.is_empty().then(|| self.new_link());
+        self.file_ticket(contact.id, fields, input.idempotency_key, files, follow)
+            .await
+            .map(|_| ())
+    }
+
+    /// The session a ticket link opens: the requester, who has no password
+    /// (links never sign anyone into a password-protected or staff account).
+    pub(super) async fn open_link(&self, token: &str) -> Result<(SessionUser, i64), AppError> {
+        let dead = || {
+            AppError::Conflict(
+                "This link has expired or is not valid. Open the newest email about your request, \
+                 or raise it again."
+                    .into(),
+            )
+        };
+        let now = self.clock.now();
+        let (user_id, ticket_id) = self
+            .store
+            .ticket_link(&tokens::digest(token), now)
+            .await
+            .map_err(store_err)?
+            .ok_or_else(dead)?;
+        let user = self
+            .store
+            .user_by_id(user_id)
+            .await
+            .map_err(store_err)?
+            .filter(|u| u.active && u.password_hash.is_empty() && !u.role.is_staff())
+            .ok_or_else(dead)?;
+        let session = SessionUser {
+            user_id: user.id,
+            epoch: user.session_epoch,
+            started_at: now.timestamp_millis(),
+        };
+        Ok((session, ticket_id))
+    }
+}
+
+/// A display name from the address when none was given: its local part.
+fn fallback_name(email: &EmailAddress) -> Result<DisplayName, AppError> {
+    let local = email.as_str().split('@').next().unwrap_or_default();
+    DisplayName::parse(local)
+        .or_else(|_| DisplayName::parse("Customer"))
+        .map_err(|m| AppError::field("name", m))
+}
