@@ -1,6 +1,6 @@
 import {
   adminCredentials, expect, expectUrl, goto, heading, signIn, signOut, signUp, test, uniqueEmail, uniquePassword,
-  waitForMail,
+  linkFrom, waitForMail,
 } from './support';
 
 test('a customer raises a ticket with an attachment, an agent claims and replies, the customer reads it and closes the ticket', async ({ page }) => {
@@ -15,19 +15,25 @@ test('a customer raises a ticket with an attachment, an agent claims and replies
   await page.getByLabel('Subject', { exact: true }).fill(subject);
   await page.getByLabel('Description', { exact: true }).fill('The printer on **floor 2** is jammed.');
   await page.getByLabel('Urgency', { exact: true }).selectOption({ label: 'High' });
+  await page.getByLabel('Attach files (optional)', { exact: true }).setInputFiles({
+    name: 'jam-photo.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('paper stuck in tray 2'),
+  });
   await page.getByRole('button', { name: 'Submit request', exact: true }).click();
   await expect(heading(page, subject)).toBeVisible();
   const id = new URL(page.url()).pathname.split('/').pop();
   expect(id).toMatch(/^\d+$/);
   await expect(page.getByText('floor 2', { exact: true })).toBeVisible();
   await expect(page.getByText('Waiting for an agent')).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('link', { name: 'jam-photo.txt' })).toBeVisible();
   await page.getByLabel('Attach a file', { exact: true }).setInputFiles({
-    name: 'jam-photo.txt',
+    name: 'serial-number.txt',
     mimeType: 'text/plain',
-    buffer: Buffer.from('paper stuck in tray 2'),
+    buffer: Buffer.from('SN 4711'),
   });
   await page.getByRole('button', { name: 'Upload', exact: true }).click();
-  await expect(page.getByRole('link', { name: 'jam-photo.txt', exact: true })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'serial-number.txt', exact: true })).toBeVisible();
   await waitForMail(email, `[#${id}] We received your request`);
   await signOut(page);
 
@@ -38,12 +44,17 @@ test('a customer raises a ticket with an attachment, an agent claims and replies
   await expectUrl(page, `/agent/tickets/${id}`);
   await expect(heading(page, subject)).toBeVisible();
   const download = page.waitForEvent('download');
-  await page.getByRole('link', { name: 'jam-photo.txt', exact: true }).click();
+  await page.getByRole('list', { name: 'Attached files' }).getByRole('link', { name: 'jam-photo.txt' }).click();
   expect((await download).suggestedFilename()).toBe('jam-photo.txt');
   await page.getByRole('button', { name: 'Claim', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Claim', exact: true })).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Assignee' }).getByText('E2E Admin', { exact: true })).toBeVisible();
   await page.getByLabel('Message', { exact: true }).fill(reply);
+  await page.getByLabel('Attach files (optional)', { exact: true }).setInputFiles({
+    name: 'tray-guide.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('Open tray 2, pull gently.'),
+  });
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(page.getByText(reply, { exact: true })).toBeVisible();
   await waitForMail(email, `[#${id}] New reply`);
@@ -52,6 +63,8 @@ test('a customer raises a ticket with an attachment, an agent claims and replies
   await signIn(page, email, password);
   await goto(page, `/portal/tickets/${id}`);
   await expect(page.getByText(reply, { exact: true })).toBeVisible();
+  const replyMessage = page.getByRole('listitem').filter({ hasText: reply });
+  await expect(replyMessage.getByRole('link', { name: 'tray-guide.txt' })).toBeVisible();
   await page.getByRole('button', { name: 'Close ticket', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Reopen ticket', exact: true })).toBeVisible();
   await expect(page.getByText('Closed', { exact: true })).toBeVisible();
@@ -98,4 +111,23 @@ test('agents move through a queue with j/k and Enter, and start a note with n', 
   await page.keyboard.press('n');
   await expect(page.getByLabel('Internal note (never shown to the customer)')).toBeChecked();
   await expect(page.getByLabel('Message', { exact: true })).toBeFocused();
+});
+
+test('someone without an account raises a ticket and follows it through the emailed link', async ({ page }) => {
+  const email = uniqueEmail('guest');
+  const subject = `No account ${Math.random().toString(36).slice(2, 8)}`;
+  await goto(page, '/portal/tickets/new');
+  await page.getByLabel('Your email', { exact: true }).fill(email);
+  await page.getByLabel('Your name', { exact: true }).fill('Gina Guest');
+  await page.getByLabel('Subject', { exact: true }).fill(subject);
+  await page.getByLabel('Description', { exact: true }).fill('The door badge does not open floor 3.');
+  await page.getByRole('button', { name: 'Submit request', exact: true }).click();
+  await expect(heading(page, 'Check your email')).toBeVisible();
+
+  const mail = await waitForMail(email, 'We received your request');
+  await goto(page, new URL(linkFrom(mail, '/follow/')).pathname);
+  await expect(heading(page, subject)).toBeVisible();
+  await page.getByLabel('Your reply', { exact: true }).fill('It is badge 2231.');
+  await page.getByRole('button', { name: 'Send reply', exact: true }).click();
+  await expect(page.getByText('It is badge 2231.', { exact: true })).toBeVisible();
 });

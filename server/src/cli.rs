@@ -27,6 +27,19 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Fill the database with realistic demo tickets (for benchmarks).
+    Seed {
+        /// How many tickets to add.
+        #[arg(long, default_value_t = 1_000_000)]
+        tickets: u64,
+        #[arg(long, default_value_t = 20_000)]
+        customers: u64,
+        #[arg(long, default_value_t = 200)]
+        agents: u64,
+        /// The random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Manage administrators.
     Admin {
         #[command(subcommand)]
@@ -71,7 +84,43 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Admin {
             command: AdminCommand::Create { email, name },
         } => create_admin(config, &email, &name).await,
+        Command::Seed {
+            tickets,
+            customers,
+            agents,
+            seed,
+        } => {
+            let options = crate::seed::SeedOptions {
+                tickets,
+                customers,
+                agents,
+                seed,
+            };
+            seed_database(config, options).await
+        }
     }
+}
+
+async fn seed_database(config: Config, options: crate::seed::SeedOptions) -> Result<(), CliError> {
+    let db = store::open(&config.database).await?;
+    let started = std::time::Instant::now();
+    let mut last_report = 0;
+    let report = crate::seed::seed(&db.store, &options, chrono::Utc::now(), |done| {
+        if done - last_report >= 100_000 || done == options.tickets {
+            last_report = done;
+            let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
+            println!("{done} tickets ({rate:.0}/s)");
+        }
+    })
+    .await?;
+    println!(
+        "Seeded {} tickets and {} messages into {} in {:.1} s.",
+        report.tickets,
+        report.messages,
+        db.store.backend().as_str(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn serve(config: Config) -> Result<(), CliError> {

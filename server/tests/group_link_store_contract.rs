@@ -148,9 +148,7 @@ async fn priority_order_pages_by_keyset_and_filters_narrow_by_group_and_assignee
             seen.extend(page.iter().map(|t| t.id));
         }
         let mut expected = made.clone();
-        expected.sort_by_key(|t| {
-            std::cmp::Reverse((t.priority.rank(), t.updated_at, t.id))
-        });
+        expected.sort_by_key(|t| std::cmp::Reverse((t.priority.rank(), t.updated_at, t.id)));
         let expected: Vec<i64> = expected.iter().map(|t| t.id).collect();
         assert_eq!(seen, expected, "critical first, each ticket exactly once");
 
@@ -175,7 +173,13 @@ async fn priority_order_pages_by_keyset_and_filters_narrow_by_group_and_assignee
 
         let mut by_group = TicketQuery::new(TicketScope::All, false, AssigneeFilter::Any);
         by_group.filters.group_id = Some(group.id);
-        let ids: Vec<i64> = s.list_tickets(by_group.clone()).await.unwrap().iter().map(|t| t.id).collect();
+        let ids: Vec<i64> = s
+            .list_tickets(by_group.clone())
+            .await
+            .unwrap()
+            .iter()
+            .map(|t| t.id)
+            .collect();
         assert_eq!(ids, [first.id]);
         assert_eq!(s.count_tickets(by_group).await.unwrap(), 1);
 
@@ -251,7 +255,10 @@ async fn files_belong_to_the_ticket_or_to_their_message_and_notes_keep_theirs_in
             .into_iter()
             .filter(|e| e.kind == "attachment")
             .count();
-        assert_eq!(file_events, 3, "the note's file is not in the public history");
+        assert_eq!(
+            file_events, 3,
+            "the note's file is not in the public history"
+        );
     })
     .await;
 }
@@ -274,7 +281,10 @@ async fn contacts_are_created_once_and_links_open_their_ticket_until_they_expire
             .await
             .unwrap();
         assert_eq!(found.id, existing);
-        assert!(!found.password_hash.is_empty(), "an account is never overwritten");
+        assert!(
+            !found.password_hash.is_empty(),
+            "an account is never overwritten"
+        );
 
         let mut raised = ticket(contact.id, "No account", Priority::Normal);
         raised.follow_link = Some(NewLink {
@@ -287,7 +297,9 @@ async fn contacts_are_created_once_and_links_open_their_ticket_until_they_expire
             Some((contact.id, t.id))
         );
         assert_eq!(
-            s.ticket_link("digest-1", now + Duration::days(31)).await.unwrap(),
+            s.ticket_link("digest-1", now + Duration::days(31))
+                .await
+                .unwrap(),
             None,
             "expired"
         );

@@ -237,3 +237,128 @@ async fn oversized_uploads_get_413_and_leave_nothing_behind() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_travel_with_the_request_and_with_replies_and_notes_keep_theirs_from_customers() {
+    for db in backends().await {
+        let app = spawn_app_with(db, &[("FERRODESK_MAX_ATTACHMENT_BYTES", "1024")]).await;
+        let ann = app.signed_in("ann@example.com", Role::Customer).await;
+        let agent = app.signed_in("agent@example.com", Role::Agent).await;
+        let raised = ann
+            .send_files(
+                "tickets/raise",
+                &[
+                    ("subject", "Broken screen"),
+                    ("description", "Photos attached."),
+                    ("urgency", "normal"),
+                ],
+                &[("front.jpg", b"front"), ("back.jpg", b"back")],
+            )
+            .await;
+        assert_eq!(raised.status, 200, "{}", raised.body);
+        let id = ann.get("/api/tickets/mine").await.json()["items"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let tid = id.to_string();
+        let note = agent
+            .send_files(
+                "tickets/reply",
+                &[
+                    ("ticket_id", &tid),
+                    ("body", "Vendor quote inside."),
+                    ("internal", "on"),
+                ],
+                &[("quote.pdf", b"INTERNAL-QUOTE")],
+            )
+            .await;
+        assert_eq!(note.status, 200, "{}", note.body);
+        let reply = agent
+            .send_files(
+                "tickets/reply",
+                &[("ticket_id", &tid), ("body", "Here is the guide.")],
+                &[("guide.txt", b"step 1")],
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+
+        let staff_view = agent
+            .get(&format!("/api/tickets/detail?id={id}"))
+            .await
+            .json();
+        let files: Vec<(String, bool, bool)> = staff_view["attachments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["file_name"].as_str().unwrap().to_owned(),
+                    a["message_id"].is_i64(),
+                    a["internal"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            files,
+            [
+                ("front.jpg".into(), false, false),
+                ("back.jpg".into(), false, false),
+                ("quote.pdf".into(), true, true),
+                ("guide.txt".into(), true, false),
+            ]
+        );
+        let customer_view = ann.get(&format!("/api/tickets/detail?id={id}")).await;
+        assert!(!customer_view.body.contains("quote.pdf"));
+        assert!(customer_view.body.contains("guide.txt"));
+        let page = ann.get(&format!("/portal/tickets/{id}")).await.body;
+        assert!(
+            page.contains("front.jpg") && page.contains("guide.txt") && !page.contains("quote.pdf")
+        );
+        let quote_id = staff_view["attachments"][2]["id"].as_i64().unwrap();
+        let hidden = ann.get(&format!("/attachments/{quote_id}")).await;
+        assert_eq!(
+            hidden.status, 404,
+            "an internal note's file is not the customer's"
+        );
+
+        let before = stored_files(&app);
+        let too_big = ann
+            .send_files(
+                "tickets/reply",
+                &[("ticket_id", &tid), ("body", "One more.")],
+                &[("huge.bin", &[7u8; 4096])],
+            )
+            .await;
+        assert_eq!(too_big.status, 413, "{}", too_big.body);
+        assert!(too_big.body.contains("at most"), "{}", too_big.body);
+        assert_eq!(
+            stored_files(&app),
+            before,
+            "a refused form leaves no file behind"
+        );
+        let invalid = ann
+            .send_files(
+                "tickets/reply",
+                &[("ticket_id", &tid), ("body", "   ")],
+                &[("fine.txt", b"ok")],
+            )
+            .await;
+        assert_eq!(invalid.status, 422);
+        assert_eq!(
+            stored_files(&app),
+            before,
+            "nor does one refused for its text"
+        );
+        let messages = ann
+            .get(&format!("/api/tickets/detail?id={id}"))
+            .await
+            .json()["messages"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(
+            messages, 1,
+            "only the public reply; nothing from the refused forms"
+        );
+        app.stop().await;
+    }
+}

@@ -146,7 +146,7 @@ async fn customers_see_only_their_own_tickets_and_never_internal_notes() {
         let form = ann.get("/portal/tickets/new").await;
         assert_eq!(form.status, 200);
         assert!(
-            form.body.contains("Raise a request") && form.body.contains("input[idempotency_key]")
+            form.body.contains("Raise a request") && form.body.contains("name=\"idempotency_key\"")
         );
         let list = ann.get("/portal/tickets").await;
         assert!(list.body.contains("VPN down"));

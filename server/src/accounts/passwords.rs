@@ -77,7 +77,9 @@ mod tests {
     #[tokio::test]
     async fn accounts_without_a_password_never_verify() {
         assert!(!verify(String::new(), Some(String::new())).await.unwrap());
-        assert!(!verify("anything".into(), Some(String::new())).await.unwrap());
+        assert!(!verify("anything".into(), Some(String::new()))
+            .await
+            .unwrap());
     }
 
     #[tokio::test]

@@ -6,8 +6,8 @@
 
 use crate::config::Config;
 use crate::store::{NewAttachment, SharedStore, TicketScope};
-use app::api::backend::{actor_for_session, Desk};
 use crate::tickets::files;
+use app::api::backend::{actor_for_session, Desk};
 use app::domain::{authorize, ticket_access, Action, Actor, TicketAccess};
 use app::error::AppError;
 use axum::extract::{Multipart, Path, State};

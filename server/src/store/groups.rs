@@ -8,8 +8,10 @@ use chrono::{DateTime, Utc};
 #[async_trait]
 pub trait GroupStore: Send + Sync {
     /// A taken name is `StoreError::Conflict("name")`.
-    async fn create_group(&self, name: &str, now: DateTime<Utc>) -> Result<GroupRecord, StoreError>;
-    async fn rename_group(&self, id: i64, name: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn create_group(&self, name: &str, now: DateTime<Utc>)
+        -> Result<GroupRecord, StoreError>;
+    async fn rename_group(&self, id: i64, name: &str, now: DateTime<Utc>)
+        -> Result<(), StoreError>;
     /// Archived groups keep their tickets but take no new ones.
     async fn set_group_archived(
         &self,

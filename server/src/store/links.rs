@@ -10,7 +10,11 @@ use chrono::{DateTime, Utc};
 pub trait LinkStore: Send + Sync {
     /// The user with this address, created as a password-less customer
     /// when there is none (concurrent calls agree on one row).
-    async fn contact_for(&self, user: NewUser, now: DateTime<Utc>) -> Result<UserRecord, StoreError>;
+    async fn contact_for(
+        &self,
+        user: NewUser,
+        now: DateTime<Utc>,
+    ) -> Result<UserRecord, StoreError>;
     /// The (user, ticket) a live link opens, if the digest is known and unexpired.
     async fn ticket_link(
         &self,

@@ -2,6 +2,7 @@
 //! intent, take and return domain types, and own their transactions, so a
 //! change and the email it causes are always written together.
 
+mod bulk;
 mod common;
 mod groups;
 mod links;
@@ -12,6 +13,7 @@ mod ticket_sql;
 mod ticket_store;
 mod tickets;
 
+pub use bulk::{BulkStore, SeedMessage, SeedTicket};
 pub use groups::GroupStore;
 pub use links::LinkStore;
 pub use postgres::PgStore;
@@ -62,7 +64,7 @@ impl Backend {
 }
 
 #[async_trait]
-pub trait Store: TicketStore + GroupStore + LinkStore + Send + Sync + 'static {
+pub trait Store: TicketStore + GroupStore + LinkStore + BulkStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> Result<(), StoreError>;
 

@@ -1,5 +1,6 @@
 //! The multi-instance backend: PostgreSQL.
 
+use super::bulk::*;
 use super::common::*;
 use super::groups::*;
 use super::links::impl_link_store;
@@ -49,6 +50,13 @@ impl PgStore {
 impl_store!(PgStore, Postgres, Backend::Postgres);
 
 impl_group_store!(PgStore);
+
+impl_bulk_store!(
+    PgStore,
+    Postgres,
+    " overriding system value",
+    "select setval(pg_get_serial_sequence('tickets', 'id'), (select max(id) from tickets))"
+);
 
 impl_link_store!(PgStore);
 

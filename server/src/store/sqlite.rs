@@ -1,5 +1,6 @@
 //! The embedded backend: one SQLite file in the data directory.
 
+use super::bulk::*;
 use super::common::*;
 use super::groups::*;
 use super::links::impl_link_store;
@@ -60,6 +61,8 @@ impl SqliteStore {
 impl_store!(SqliteStore, Sqlite, Backend::Sqlite);
 
 impl_group_store!(SqliteStore);
+
+impl_bulk_store!(SqliteStore, Sqlite, "", "");
 
 impl_link_store!(SqliteStore);
 

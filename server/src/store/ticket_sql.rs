@@ -622,7 +622,7 @@ macro_rules! impl_ticket_store {
                 let detail = format!("Claimed by {}", record.assignee_name.as_deref().unwrap_or("an agent"));
                 ticket_event(&mut tx, ticket_id, Some(agent_id), "assigned", &detail, false, now).await?;
                 tx.commit().await?;
-                Ok(ClaimOutcome::Claimed(record))
+                Ok(ClaimOutcome::Claimed(Box::new(record)))
             }
         }
 

@@ -100,7 +100,7 @@ pub struct NewMessage {
 /// The outcome of a claim: exactly one of several concurrent claims wins.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClaimOutcome {
-    Claimed(TicketRecord),
+    Claimed(Box<TicketRecord>),
     /// Someone else holds it.
     Taken {
         assignee_name: String,

@@ -29,10 +29,7 @@ pub fn clean_file_name(raw: &str) -> String {
 }
 
 pub fn storage_path(data_dir: &Path, sha256: &str) -> PathBuf {
-    data_dir
-        .join("attachments")
-        .join(&sha256[..2])
-        .join(sha256)
+    data_dir.join("attachments").join(&sha256[..2]).join(sha256)
 }
 
 pub fn too_large(limit: usize) -> AppError {
@@ -60,9 +57,7 @@ pub async fn stage<E>(
         .await
         .map_err(unstorable)?;
     let path = tmp_dir.join(uuid::Uuid::new_v4().simple().to_string());
-    let mut out = tokio::fs::File::create(&path)
-        .await
-        .map_err(unstorable)?;
+    let mut out = tokio::fs::File::create(&path).await.map_err(unstorable)?;
     // From here on the guard deletes the partial file on every early return.
     let mut staged = StagedFile::new(clean_file_name(file_name), 0, String::new(), path);
     let mut hasher = Sha256::new();
@@ -153,19 +148,34 @@ mod tests {
         assert!(matches!(refused, Err(AppError::TooLarge(_))));
         assert_eq!(count(&tmp), 0, "a refused upload leaves nothing");
 
-        assert!(stage(dir.path(), 4, "empty", stream(vec![])).await.unwrap().is_none());
-        let dropped = stage(dir.path(), 4, "a.txt", stream(vec![b"ab"])).await.unwrap();
+        assert!(stage(dir.path(), 4, "empty", stream(vec![]))
+            .await
+            .unwrap()
+            .is_none());
+        let dropped = stage(dir.path(), 4, "a.txt", stream(vec![b"ab"]))
+            .await
+            .unwrap();
         drop(dropped);
         assert_eq!(count(&tmp), 0, "an uncommitted upload leaves nothing");
 
-        let first = stage(dir.path(), 4, "a.txt", stream(vec![b"ab"])).await.unwrap().unwrap();
-        let second = stage(dir.path(), 4, "b.txt", stream(vec![b"a", b"b"])).await.unwrap().unwrap();
+        let first = stage(dir.path(), 4, "a.txt", stream(vec![b"ab"]))
+            .await
+            .unwrap()
+            .unwrap();
+        let second = stage(dir.path(), 4, "b.txt", stream(vec![b"a", b"b"]))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(first.sha256, second.sha256);
         let placed = place(dir.path(), vec![first, second]).await.unwrap();
         assert_eq!(placed.len(), 2);
         let stored = storage_path(dir.path(), &placed[0].sha256);
         assert_eq!(std::fs::read(&stored).unwrap(), b"ab");
-        assert_eq!(count(stored.parent().unwrap()), 1, "one copy of the same bytes");
+        assert_eq!(
+            count(stored.parent().unwrap()),
+            1,
+            "one copy of the same bytes"
+        );
         assert_eq!(count(&tmp), 0);
     }
 }

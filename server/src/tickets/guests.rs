@@ -79,7 +79,10 @@ impl Tickets {
             .map_err(store_err)?;
         if !contact.active {
             // Same answer as for everyone else; the request is not filed.
-            tracing::warn!(user_id = contact.id, "request from a deactivated address dropped");
+            tracing::warn!(
+                user_id = contact.id,
+                "request from a deactivated address dropped"
+            );
             return Ok(());
         }
         let follow = contact.password_hash.is_empty().then(|| self.new_link());

@@ -284,7 +284,8 @@ impl TicketDesk for Tickets {
         let mut errors = FieldErrors::default();
         let fields = parse_ticket(&input, actor.role.is_staff(), &mut errors);
         errors.into_result()?;
-        let fields = fields.ok_or_else(|| AppError::form("Please correct the highlighted fields."))?;
+        let fields =
+            fields.ok_or_else(|| AppError::form("Please correct the highlighted fields."))?;
         self.file_ticket(actor.id, fields, input.idempotency_key, files, None)
             .await
     }
@@ -492,7 +493,12 @@ impl TicketDesk for Tickets {
         let from_staff = actor.role.is_staff();
         // A requester without a password gets a fresh link with each answer.
         let (token, follow_link) = if from_staff && !internal {
-            match self.store.user_by_id(ticket.requester_id).await.map_err(store_err)? {
+            match self
+                .store
+                .user_by_id(ticket.requester_id)
+                .await
+                .map_err(store_err)?
+            {
                 Some(requester) if requester.password_hash.is_empty() => {
                     let (token, link) = self.new_link();
                     (Some(token), Some(link))
@@ -756,7 +762,9 @@ impl Tickets {
         let config = self.config.clone();
         let notify: Notify = Box::new(move |t| {
             address(&t.requester_email)
-                .map(|to| templates::ticket_created(&config, to, t.id, &t.subject, token.as_deref()))
+                .map(|to| {
+                    templates::ticket_created(&config, to, t.id, &t.subject, token.as_deref())
+                })
                 .into_iter()
                 .collect()
         });

@@ -314,7 +314,8 @@ impl Client {
             form = form.text(name.to_string(), value.to_string());
         }
         for (file_name, bytes) in files {
-            let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(file_name.to_string());
+            let part =
+                reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(file_name.to_string());
             form = form.part("files", part);
         }
         let res = self

@@ -29,7 +29,12 @@ pub fn AgentHome() -> impl IntoView {
     let counts = Resource::new(|| (), |_| queue_counts());
     let choices = Resource::new(
         || (),
-        |_| async { (assignable_agents().await.unwrap_or_default(), ticket_groups().await.unwrap_or_default()) },
+        |_| async {
+            (
+                assignable_agents().await.unwrap_or_default(),
+                ticket_groups().await.unwrap_or_default(),
+            )
+        },
     );
     let filters = QueueFilters::from_query();
     let page = Resource::new(

@@ -7,8 +7,8 @@ use crate::api::tickets::{
 use crate::api::types::{AgentOption, GroupOption, TicketDetail};
 use crate::components::form::{action_error, FormMessage};
 use crate::components::guard::Guarded;
-use crate::components::reply::ReplyForm;
 use crate::components::keys::{on_shortcut, start_message, Shortcut};
+use crate::components::reply::ReplyForm;
 use crate::components::ticket::{
     route_ticket, when, Attachments, Conversation, History, PriorityBadge, StatusBadge,
     TicketNotFound,
