@@ -649,6 +649,77 @@ async fn agents_filter_and_search_the_queues() {
         assert_eq!(ids(queue("params[tag]=network").await), [vpn]);
         assert_eq!(ids(queue("params[priority]=critical").await), [vpn]);
         assert_eq!(ids(queue("params[status]=new").await).len(), 3);
+        assert_eq!(
+            ids(queue("params[sort]=priority").await)[0],
+            vpn,
+            "critical first"
+        );
+
+        let network = app
+            .store
+            .create_group("Network", chrono::Utc::now())
+            .await
+            .unwrap();
+        let groups = agent.get("/api/tickets/groups").await.json();
+        assert_eq!(groups[0]["name"], "Network");
+        let v = agent
+            .get(&format!("/api/tickets/detail?id={printer}"))
+            .await
+            .json()["version"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let moved = agent
+            .call(
+                "tickets/update",
+                &[
+                    ("ticket_id", &printer.to_string()),
+                    ("version", &v),
+                    ("priority", "high"),
+                    ("assignee_id", ""),
+                    ("tags", ""),
+                    ("group_id", &network.id.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(moved.status, 200, "{}", moved.body);
+        assert_eq!(
+            ids(queue(&format!("params[group]={}", network.id)).await),
+            [printer]
+        );
+        assert_eq!(queue("params[group]=abc").await.status, 400);
+        let detail = agent
+            .get(&format!("/api/tickets/detail?id={printer}"))
+            .await
+            .json();
+        assert_eq!(detail["group_name"], "Network");
+        let customer = ann
+            .get(&format!("/api/tickets/detail?id={printer}"))
+            .await
+            .json();
+        assert!(customer["group_name"].is_null(), "groups are internal");
+        assert!(agent
+            .call(
+                "tickets/update",
+                &[
+                    ("ticket_id", &printer.to_string()),
+                    ("version", &detail["version"].as_i64().unwrap().to_string()),
+                    ("priority", "high"),
+                    ("assignee_id", ""),
+                    ("group_id", "999999"),
+                ],
+            )
+            .await
+            .field_error("group_id")
+            .is_some());
+
+        let claimed = agent
+            .call("tickets/claim", &[("ticket_id", &vpn.to_string())])
+            .await;
+        assert_eq!(claimed.status, 200);
+        assert_eq!(ids(queue("params[assignee]=me").await), [vpn]);
+        assert_eq!(ids(queue("params[assignee]=none").await).len(), 2);
+        assert_eq!(queue("params[assignee]=someone").await.status, 400);
 
         // Customers have no search: their list ignores every filter.
         let mine = ann.get("/api/tickets/mine").await.json();
