@@ -29,7 +29,7 @@ pub fn ReplyForm(
                     view! {
                         <div class="field field-check">
                             <input type="checkbox" id="reply-internal" name="internal" />
-                            <label for="reply-internal">"Internal note (never shown to the customer; nor are its files)"</label>
+                            <label for="reply-internal">"Internal note (never shown to the customer)"</label>
                         </div>
                     }
                 })}
