@@ -28,6 +28,12 @@ async fn a_guest_follows_and_answers_a_ticket_through_the_emailed_link() {
     for db in backends().await {
         let app = spawn_app(db).await;
         let guest = app.client();
+        let form = guest.get("/portal/tickets/new").await;
+        assert_eq!(form.status, 200);
+        assert!(
+            form.body.contains("Your email") && form.body.contains("name=\"files\""),
+            "the form asks a guest for an address and takes files"
+        );
         let raised = raise_as_guest(&guest, "gina@example.com", "Badge reader").await;
         assert_eq!(raised.status, 200, "{}", raised.body);
         assert_eq!(
