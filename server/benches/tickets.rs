@@ -125,14 +125,14 @@ async fn reads(app: &TestApp) {
         ("queue My open", "my_open"),
         ("queue Unassigned", "unassigned"),
         ("queue All open", "all_open"),
-        ("queue Recently updated", "recently_updated"),
+        ("queue Recently updated", "recent"),
         (
             "queue All open, by priority",
             "all_open&params[sort]=priority",
         ),
         (
             "queue, status filter, page 2+",
-            "recently_updated&params[status]=pending&params[after]=1.1800000000000.999999999",
+            "recent&params[status]=pending&params[after]=1.1800000000000.999999999",
         ),
     ] {
         let urls = (0..SAMPLES).map(|_| format!("{base}{query}")).collect();
@@ -145,7 +145,7 @@ async fn reads(app: &TestApp) {
     }
     let mut text = ZipfText::new(20_000, 99);
     let urls = (0..SAMPLES)
-        .map(|_| format!("{base}recently_updated&params[q]={}", text.search_term()))
+        .map(|_| format!("{base}recent&params[q]={}", text.search_term()))
         .collect();
     println!(
         "  {:<32} {}",

@@ -87,6 +87,37 @@ impl Default for RateLimits {
     }
 }
 
+/// The assignment scheduler and agent availability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SchedulerConfig {
+    /// Off: tickets wait for a manual claim or assignment.
+    pub enabled: bool,
+    /// How often the queue is rebuilt from the database, catching any
+    /// change whose wake-up was lost.
+    pub sweep_secs: i64,
+    /// How long the planning instance's lease lasts; a stopped instance is
+    /// replaced within this time.
+    pub lease_secs: i64,
+    /// An agent with no session used for this long goes offline.
+    pub idle_minutes: i64,
+    /// When set, an agent's tickets they have not worked on go back to the
+    /// queue this many minutes after they go offline.
+    pub return_untouched_minutes: Option<i64>,
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            sweep_secs: 300,
+            lease_secs: 15,
+            idle_minutes: 30,
+            return_untouched_minutes: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub data_dir: PathBuf,
@@ -104,6 +135,7 @@ pub struct Config {
     pub max_concurrent_requests: usize,
     /// The largest attachment accepted, checked while the upload streams.
     pub max_attachment_bytes: usize,
+    pub scheduler: SchedulerConfig,
 }
 
 /// The file format; every field optional, environment wins.
@@ -123,6 +155,7 @@ struct FileConfig {
     site_root: Option<PathBuf>,
     max_concurrent_requests: Option<i64>,
     max_attachment_bytes: Option<i64>,
+    scheduler: Option<SchedulerConfig>,
 }
 
 impl Config {
@@ -296,6 +329,7 @@ impl Config {
                 "use a positive whole number".into(),
             ));
         }
+        let scheduler = scheduler_config(&env, file.scheduler.unwrap_or_default())?;
         let site_root = env("LEPTOS_SITE_ROOT")
             .map(PathBuf::from)
             .or(file.site_root)
@@ -314,6 +348,7 @@ impl Config {
             site_root,
             max_concurrent_requests: usize::try_from(max_concurrent_requests).unwrap_or(1024),
             max_attachment_bytes: usize::try_from(max_attachment_bytes).unwrap_or(10 * 1024 * 1024),
+            scheduler,
         })
     }
 
@@ -326,6 +361,43 @@ impl Config {
             path_and_query
         )
     }
+}
+
+fn scheduler_config(
+    env: &impl Fn(&str) -> Option<String>,
+    mut scheduler: SchedulerConfig,
+) -> Result<SchedulerConfig, ConfigError> {
+    if let Some(v) = env("FERRODESK_SCHEDULER") {
+        scheduler.enabled = parse_bool("FERRODESK_SCHEDULER", &v)?;
+    }
+    override_limit(env, "FERRODESK_SCHEDULER_SWEEP_SECS", &mut scheduler.sweep_secs)?;
+    override_limit(env, "FERRODESK_SCHEDULER_LEASE_SECS", &mut scheduler.lease_secs)?;
+    override_limit(env, "FERRODESK_AGENT_IDLE_MINUTES", &mut scheduler.idle_minutes)?;
+    if let Some(v) = env("FERRODESK_RETURN_UNTOUCHED_MINUTES") {
+        scheduler.return_untouched_minutes = match v.trim() {
+            "" | "off" => None,
+            text => Some(text.parse().map_err(|_| {
+                invalid(
+                    "FERRODESK_RETURN_UNTOUCHED_MINUTES",
+                    format!("{text:?}: use a whole number of minutes, or off"),
+                )
+            })?),
+        };
+    }
+    for (name, value) in [
+        ("scheduler.sweep_secs", scheduler.sweep_secs),
+        ("scheduler.lease_secs", scheduler.lease_secs),
+        ("scheduler.idle_minutes", scheduler.idle_minutes),
+        (
+            "scheduler.return_untouched_minutes",
+            scheduler.return_untouched_minutes.unwrap_or(1),
+        ),
+    ] {
+        if value <= 0 {
+            return Err(invalid(name, format!("{value}: use a positive whole number")));
+        }
+    }
+    Ok(scheduler)
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {

@@ -7,6 +7,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::http::{router, HttpState};
 use crate::mail::{MailTransport, OutboxWorker, TransportError};
+use crate::scheduler::{RoutingSignal, Scheduler};
 use crate::store::{self, SharedStore, StoreError};
 use crate::tickets::Tickets;
 use leptos::config::LeptosOptions;
@@ -51,11 +52,13 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         clock.clone(),
         mail_wake.clone(),
     ));
+    let routing = Arc::new(RoutingSignal::new(store.clone()));
     let tickets = Arc::new(Tickets::new(
         store.clone(),
         config.clone(),
         clock.clone(),
         mail_wake.clone(),
+        routing.clone(),
     ));
 
     let leptos = LeptosOptions::builder()
@@ -85,6 +88,14 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
     })?;
     let (shutdown, signal) = watch::channel(false);
 
+    let scheduler = Scheduler {
+        store: store.clone(),
+        config: config.clone(),
+        clock: clock.clone(),
+        signal: routing,
+        mail_wake: mail_wake.clone(),
+        holder: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
+    };
     let outbox = OutboxWorker {
         store: store.clone(),
         transport,
@@ -92,7 +103,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         clock: clock.clone(),
         wake: mail_wake,
     };
-    let workers = vec![
+    let mut workers = vec![
         tokio::spawn(outbox.run(signal.clone())),
         tokio::spawn(housekeeping(
             store.clone(),
@@ -102,6 +113,9 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         )),
     ];
 
+    if config.scheduler.enabled {
+        workers.push(tokio::spawn(scheduler.run(signal.clone())));
+    }
     let mut stop = signal;
     let server = tokio::spawn(async move {
         let service = app.into_make_service_with_connect_info::<SocketAddr>();

@@ -40,6 +40,7 @@ fn ticket(requester_id: i64, subject: &str, priority: Priority) -> NewTicket {
         priority,
         idempotency_key: None,
         group_id: None,
+        category_id: None,
         files: Vec::new(),
         follow_link: None,
     }

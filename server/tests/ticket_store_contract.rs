@@ -33,6 +33,7 @@ fn ticket(requester_id: i64, subject: &str, key: Option<&str>) -> NewTicket {
         priority: Priority::Normal,
         idempotency_key: key.map(String::from),
         group_id: None,
+        category_id: None,
         files: Vec::new(),
         follow_link: None,
     }

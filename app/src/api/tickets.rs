@@ -12,7 +12,7 @@ use {
 };
 
 /// Raises a ticket from a multipart form (fields `subject`, `description`,
-/// `urgency`, `idempotency_key`, files in `files`). Without a session it
+/// `category`, `urgency`, `idempotency_key`, files in `files`). Without a session it
 /// takes `email` and `name` too and mails a link to follow the ticket.
 #[server(endpoint = "tickets/raise", input = MultipartFormData)]
 pub async fn raise_ticket(data: MultipartData) -> Result<(), AppError> {
@@ -27,6 +27,7 @@ pub async fn raise_ticket(data: MultipartData) -> Result<(), AppError> {
         idempotency_key: form.optional("idempotency_key"),
         email: form.optional("email"),
         name: form.optional("name"),
+        category: form.optional("category"),
     };
     match actor {
         Some(actor) => {

@@ -196,7 +196,20 @@ pub struct TicketSummary {
 pub struct TicketPage {
     pub items: Vec<TicketSummary>,
     pub next: Option<String>,
+    /// Stops just past [`COUNT_CAP`]; see [`count_label`].
     pub total: i64,
+}
+
+/// Counts beyond this are shown as "10,000+": an exact count of a huge
+/// queue would cost more than the page itself and tells an agent nothing.
+pub const COUNT_CAP: i64 = 10_000;
+
+pub fn count_label(count: i64) -> String {
+    if count > COUNT_CAP {
+        "10,000+".to_owned()
+    } else {
+        count.to_string()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -277,6 +290,9 @@ pub struct NewTicketInput {
     pub email: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
+    /// A category id; required once categories exist.
+    #[serde(default)]
+    pub category: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

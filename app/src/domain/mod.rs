@@ -5,8 +5,10 @@
 pub mod email;
 pub mod password;
 pub mod person;
+pub mod planner;
 pub mod policy;
 pub mod role;
+pub mod routing;
 pub mod ticket;
 pub mod timezone;
 
@@ -15,6 +17,7 @@ pub use password::Password;
 pub use person::DisplayName;
 pub use policy::{authorize, ticket_access, Action, Actor, Denied, TicketAccess};
 pub use role::Role;
+pub use routing::{Availability, Strategy};
 pub use ticket::{
     check_transition, status_after_reply, MessageBody, Priority, Status, Subject, Tag,
     TransitionError,

@@ -1,7 +1,8 @@
-//! Groups of agents that tickets belong to. The admin console manages them;
-//! agent queues filter by them.
+//! Groups of agents: tickets belong to one, members work them up to their
+//! capacity, and the group's strategy decides who the scheduler picks.
 
-use super::{GroupRecord, StoreError};
+use super::{GroupRecord, MemberRecord, StoreError};
+use app::domain::{Availability, Strategy};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -19,26 +20,100 @@ pub trait GroupStore: Send + Sync {
         archived: bool,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+    async fn set_group_policy(
+        &self,
+        id: i64,
+        strategy: Strategy,
+        auto_assign: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Every group, active ones first, by name.
     async fn list_groups(&self) -> Result<Vec<GroupRecord>, StoreError>;
     async fn group(&self, id: i64) -> Result<Option<GroupRecord>, StoreError>;
+    /// Adds the agent to the group, or changes their capacity in it.
+    async fn set_member(
+        &self,
+        group_id: i64,
+        user_id: i64,
+        capacity: u32,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn remove_member(&self, group_id: i64, user_id: i64) -> Result<(), StoreError>;
+    /// The group's members by name, with their availability and load.
+    async fn group_members(&self, group_id: i64) -> Result<Vec<MemberRecord>, StoreError>;
 }
+
+pub(super) const GROUP_COLUMNS: &str = "id, name, archived, strategy, auto_assign";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct GroupRow {
-    pub id: i64,
-    pub name: String,
-    pub archived: bool,
+    id: i64,
+    name: String,
+    archived: bool,
+    strategy: String,
+    auto_assign: bool,
 }
 
-impl From<GroupRow> for GroupRecord {
-    fn from(row: GroupRow) -> Self {
-        GroupRecord {
+impl TryFrom<GroupRow> for GroupRecord {
+    type Error = StoreError;
+
+    fn try_from(row: GroupRow) -> Result<Self, StoreError> {
+        Ok(GroupRecord {
             id: row.id,
             name: row.name,
             archived: row.archived,
+            strategy: Strategy::parse(&row.strategy)
+                .ok_or_else(|| StoreError::Corrupt(format!("strategy {:?}", row.strategy)))?,
+            auto_assign: row.auto_assign,
+        })
+    }
+}
+
+/// A live ticket counts towards its assignee's load while its clock runs.
+pub(super) const LOAD_SQL: &str =
+    "(select count(*) from tickets l where l.assignee_id = u.id and l.status in ('new', 'open'))";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct MemberRow {
+    user_id: i64,
+    name: String,
+    email: String,
+    capacity: i64,
+    availability: Option<String>,
+    load: i64,
+}
+
+impl TryFrom<MemberRow> for MemberRecord {
+    type Error = StoreError;
+
+    fn try_from(row: MemberRow) -> Result<Self, StoreError> {
+        Ok(MemberRecord {
+            user_id: row.user_id,
+            name: row.name,
+            email: row.email,
+            capacity: u32::try_from(row.capacity)
+                .map_err(|_| StoreError::Corrupt(format!("capacity {}", row.capacity)))?,
+            availability: availability(row.availability.as_deref())?,
+            load: row.load,
+        })
+    }
+}
+
+/// An agent without a presence row has never gone online.
+pub(super) fn availability(text: Option<&str>) -> Result<Availability, StoreError> {
+    match text {
+        None => Ok(Availability::Offline),
+        Some(text) => {
+            Availability::parse(text).ok_or_else(|| StoreError::Corrupt(format!("availability {text:?}")))
         }
     }
+}
+
+pub(super) fn found(rows_affected: u64) -> Result<(), StoreError> {
+    if rows_affected == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
 }
 
 macro_rules! impl_group_store {
@@ -46,16 +121,17 @@ macro_rules! impl_group_store {
         #[async_trait::async_trait]
         impl $crate::store::GroupStore for $store {
             async fn create_group(&self, name: &str, now: DateTime<Utc>) -> Result<GroupRecord, StoreError> {
-                let row: GroupRow = sqlx::query_as(
+                let sql = format!(
                     "insert into agent_groups (name, archived, created_at, updated_at) values ($1, false, $2, $2) \
-                     returning id, name, archived",
-                )
-                .bind(name)
-                .bind(millis(now))
-                .fetch_one(&self.pool)
-                .await
-                .map_err(|e| unique_as_conflict(e, "name"))?;
-                Ok(row.into())
+                     returning {GROUP_COLUMNS}"
+                );
+                let row: GroupRow = sqlx::query_as(&sql)
+                    .bind(name)
+                    .bind(millis(now))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(|e| unique_as_conflict(e, "name"))?;
+                row.try_into()
             }
 
             async fn rename_group(&self, id: i64, name: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
@@ -66,10 +142,7 @@ macro_rules! impl_group_store {
                     .execute(&self.pool)
                     .await
                     .map_err(|e| unique_as_conflict(e, "name"))?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                Ok(())
+                found(done.rows_affected())
             }
 
             async fn set_group_archived(&self, id: i64, archived: bool, now: DateTime<Utc>) -> Result<(), StoreError> {
@@ -79,26 +152,73 @@ macro_rules! impl_group_store {
                     .bind(millis(now))
                     .execute(&self.pool)
                     .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                Ok(())
+                found(done.rows_affected())
+            }
+
+            async fn set_group_policy(
+                &self,
+                id: i64,
+                strategy: app::domain::Strategy,
+                auto_assign: bool,
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query(
+                    "update agent_groups set strategy = $2, auto_assign = $3, updated_at = $4 where id = $1",
+                )
+                .bind(id)
+                .bind(strategy.as_str())
+                .bind(auto_assign)
+                .bind(millis(now))
+                .execute(&self.pool)
+                .await?;
+                found(done.rows_affected())
             }
 
             async fn list_groups(&self) -> Result<Vec<GroupRecord>, StoreError> {
-                let rows: Vec<GroupRow> =
-                    sqlx::query_as("select id, name, archived from agent_groups order by archived, lower(name), id")
-                        .fetch_all(&self.pool)
-                        .await?;
-                Ok(rows.into_iter().map(Into::into).collect())
+                let sql = format!("select {GROUP_COLUMNS} from agent_groups order by archived, lower(name), id");
+                let rows: Vec<GroupRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
             }
 
             async fn group(&self, id: i64) -> Result<Option<GroupRecord>, StoreError> {
-                let row: Option<GroupRow> = sqlx::query_as("select id, name, archived from agent_groups where id = $1")
-                    .bind(id)
-                    .fetch_optional(&self.pool)
+                let sql = format!("select {GROUP_COLUMNS} from agent_groups where id = $1");
+                let row: Option<GroupRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn set_member(&self, group_id: i64, user_id: i64, capacity: u32, now: DateTime<Utc>) -> Result<(), StoreError> {
+                sqlx::query(
+                    "insert into group_members (group_id, user_id, capacity, created_at, updated_at) \
+                     values ($1, $2, $3, $4, $4) \
+                     on conflict (group_id, user_id) do update set capacity = excluded.capacity, updated_at = excluded.updated_at",
+                )
+                .bind(group_id)
+                .bind(user_id)
+                .bind(i64::from(capacity))
+                .bind(millis(now))
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn remove_member(&self, group_id: i64, user_id: i64) -> Result<(), StoreError> {
+                let done = sqlx::query("delete from group_members where group_id = $1 and user_id = $2")
+                    .bind(group_id)
+                    .bind(user_id)
+                    .execute(&self.pool)
                     .await?;
-                Ok(row.map(Into::into))
+                found(done.rows_affected())
+            }
+
+            async fn group_members(&self, group_id: i64) -> Result<Vec<MemberRecord>, StoreError> {
+                let sql = format!(
+                    "select u.id as user_id, u.name, u.email, m.capacity, p.availability, {LOAD_SQL} as load \
+                     from group_members m join users u on u.id = m.user_id \
+                     left join agent_presence p on p.user_id = u.id \
+                     where m.group_id = $1 order by lower(u.name), u.id"
+                );
+                let rows: Vec<MemberRow> = sqlx::query_as(&sql).bind(group_id).fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
             }
         }
     };

@@ -2,20 +2,30 @@
 //! intent, take and return domain types, and own their transactions, so a
 //! change and the email it causes are always written together.
 
+mod broadcast;
 mod bulk;
+mod categories;
 mod common;
 mod groups;
 mod links;
 mod postgres;
+mod presence;
 mod records;
+pub mod routing;
+mod routing_records;
 mod sqlite;
 mod ticket_sql;
 mod ticket_store;
 mod tickets;
 
+pub use broadcast::{Broadcast, Subscription};
 pub use bulk::{BulkStore, SeedMessage, SeedTicket};
+pub use categories::CategoryStore;
 pub use groups::GroupStore;
 pub use links::LinkStore;
+pub use presence::PresenceStore;
+pub use routing::RoutingStore;
+pub use routing_records::*;
 pub use postgres::PgStore;
 pub use records::*;
 pub use sqlite::SqliteStore;
@@ -64,7 +74,17 @@ impl Backend {
 }
 
 #[async_trait]
-pub trait Store: TicketStore + GroupStore + LinkStore + BulkStore + Send + Sync + 'static {
+pub trait Store:
+    TicketStore
+    + GroupStore
+    + CategoryStore
+    + PresenceStore
+    + RoutingStore
+    + LinkStore
+    + BulkStore
+    + Broadcast
+    + Send
+    + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn ping(&self) -> Result<(), StoreError>;
 

@@ -2,7 +2,10 @@
 
 use super::bulk::*;
 use super::common::*;
+use super::categories::*;
 use super::groups::*;
+use super::presence::*;
+use super::routing::*;
 use super::links::impl_link_store;
 use super::ticket_sql::*;
 use super::*;
@@ -50,6 +53,12 @@ impl PgStore {
 impl_store!(PgStore, Postgres, Backend::Postgres);
 
 impl_group_store!(PgStore);
+
+impl_category_store!(PgStore);
+
+impl_presence_store!(PgStore);
+
+impl_routing_store!(PgStore);
 
 impl_bulk_store!(
     PgStore,

@@ -2,7 +2,10 @@
 
 use super::bulk::*;
 use super::common::*;
+use super::categories::*;
 use super::groups::*;
+use super::presence::*;
+use super::routing::*;
 use super::links::impl_link_store;
 use super::ticket_sql::*;
 use super::*;
@@ -61,6 +64,12 @@ impl SqliteStore {
 impl_store!(SqliteStore, Sqlite, Backend::Sqlite);
 
 impl_group_store!(SqliteStore);
+
+impl_category_store!(SqliteStore);
+
+impl_presence_store!(SqliteStore);
+
+impl_routing_store!(SqliteStore);
 
 impl_bulk_store!(SqliteStore, Sqlite, "", "");
 

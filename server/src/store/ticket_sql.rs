@@ -8,9 +8,10 @@ use sqlx::{Database, Encode, QueryBuilder, Type};
 
 pub(super) const TICKET_SELECT: &str = "select t.id, t.subject, t.description, t.requester_id, \
      r.name as requester_name, r.email as requester_email, t.assignee_id, a.name as assignee_name, \
-     a.email as assignee_email, t.group_id, g.name as group_name, t.priority, t.status, t.version, \
-     t.created_at, t.updated_at from tickets t join users r on r.id = t.requester_id \
-     left join users a on a.id = t.assignee_id left join agent_groups g on g.id = t.group_id";
+     a.email as assignee_email, t.group_id, g.name as group_name, t.category_id, c.name as category_name, \
+     t.priority, t.status, t.version, t.created_at, t.updated_at from tickets t \
+     join users r on r.id = t.requester_id left join users a on a.id = t.assignee_id \
+     left join agent_groups g on g.id = t.group_id left join categories c on c.id = t.category_id";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct TicketRow {
@@ -25,6 +26,8 @@ pub(super) struct TicketRow {
     assignee_email: Option<String>,
     group_id: Option<i64>,
     group_name: Option<String>,
+    category_id: Option<i64>,
+    category_name: Option<String>,
     priority: String,
     status: String,
     version: i64,
@@ -48,6 +51,8 @@ impl TryFrom<TicketRow> for TicketRecord {
             assignee_email: row.assignee_email,
             group_id: row.group_id,
             group_name: row.group_name,
+            category_id: row.category_id,
+            category_name: row.category_name,
             priority: Priority::parse(&row.priority)
                 .map_err(|_| corrupt("priority", &row.priority))?,
             status: Status::parse(&row.status).map_err(|_| corrupt("status", &row.status))?,
@@ -274,8 +279,8 @@ macro_rules! impl_ticket_store {
                 let mut tx = self.begin_write().await?;
                 let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
                     "insert into tickets (subject, description, requester_id, priority, status, version, \
-                     idempotency_key, group_id, created_at, updated_at) values ($1, $2, $3, $4, 'new', 1, $5, $7, $6, $6) \
-                     returning id",
+                     idempotency_key, group_id, category_id, created_at, updated_at) \
+                     values ($1, $2, $3, $4, 'new', 1, $5, $7, $8, $6, $6) returning id",
                 )
                 .bind(ticket.subject.as_str())
                 .bind(ticket.description.as_str())
@@ -284,6 +289,7 @@ macro_rules! impl_ticket_store {
                 .bind(ticket.idempotency_key.as_deref())
                 .bind(millis(now))
                 .bind(ticket.group_id)
+                .bind(ticket.category_id)
                 .fetch_one(&mut *tx)
                 .await;
                 let id = match inserted {
@@ -297,6 +303,7 @@ macro_rules! impl_ticket_store {
                     Err(e) => return Err(e.into()),
                 };
                 ticket_event(&mut tx, id, Some(ticket.requester_id), "created", ticket.subject.as_str(), false, now).await?;
+                mark_routable(&mut tx, id, now).await?;
                 insert_files(&mut tx, id, None, ticket.requester_id, &ticket.files, false, now).await?;
                 if let Some(link) = &ticket.follow_link {
                     insert_link(&mut tx, ticket.requester_id, id, link, now).await?;
@@ -328,8 +335,11 @@ macro_rules! impl_ticket_store {
             }
 
             async fn count_tickets(&self, query: TicketQuery) -> Result<i64, StoreError> {
-                let mut qb = sqlx::QueryBuilder::<$db>::new("select count(*) from tickets t");
+                // Counting stops just past the cap, so a count costs at most
+                // that many index entries however large the desk grows.
+                let mut qb = sqlx::QueryBuilder::<$db>::new("select count(*) from (select 1 from tickets t");
                 push_filters(&mut qb, &query, &Self::SEARCH, false);
+                qb.push(" limit ").push_bind(app::api::types::COUNT_CAP + 1).push(") capped");
                 Ok(qb.build_query_scalar().fetch_one(&self.pool).await?)
             }
 
@@ -403,6 +413,7 @@ macro_rules! impl_ticket_store {
                 if status != before.status {
                     let detail = format!("{} → {}", before.status.label(), status.label());
                     ticket_event(&mut tx, message.ticket_id, Some(message.author_id), "status", &detail, false, now).await?;
+                    mark_routable(&mut tx, message.ticket_id, now).await?;
                 }
                 if let Some(link) = &message.follow_link {
                     insert_link(&mut tx, before.requester_id, message.ticket_id, link, now).await?;
@@ -439,6 +450,7 @@ macro_rules! impl_ticket_store {
                 }
                 let detail = format!("{} → {}", before.status.label(), to.label());
                 ticket_event(&mut tx, ticket_id, Some(actor_id), "status", &detail, false, now).await?;
+                mark_routable(&mut tx, ticket_id, now).await?;
                 let record = ticket_in(&mut tx, ticket_id).await?;
                 tx.commit().await?;
                 Ok(record)
@@ -504,6 +516,7 @@ macro_rules! impl_ticket_store {
                 let before = ticket_in(&mut tx, ticket_id).await?;
                 let done = sqlx::query(
                     "update tickets set priority = $2, assignee_id = $3, group_id = $6, version = version + 1, \
+                     assigned_at = case when assignee_id is not distinct from $3 then assigned_at else $5 end, \
                      updated_at = $5 where id = $1 and version = $4",
                 )
                 .bind(ticket_id)
@@ -517,6 +530,7 @@ macro_rules! impl_ticket_store {
                 if done.rows_affected() == 0 {
                     return Err(StoreError::Stale);
                 }
+                mark_routable(&mut tx, ticket_id, now).await?;
                 let after = ticket_in(&mut tx, ticket_id).await?;
                 if after.priority != before.priority {
                     let detail = format!("{} → {}", before.priority.label(), after.priority.label());
@@ -606,8 +620,8 @@ macro_rules! impl_ticket_store {
             async fn claim_ticket(&self, ticket_id: i64, agent_id: i64, now: DateTime<Utc>) -> Result<ClaimOutcome, StoreError> {
                 let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
-                    "update tickets set assignee_id = $2, version = version + 1, updated_at = $3 \
-                     where id = $1 and assignee_id is null",
+                    "update tickets set assignee_id = $2, assigned_at = $3, routable_since = null, \
+                     version = version + 1, updated_at = $3 where id = $1 and assignee_id is null",
                 )
                 .bind(ticket_id)
                 .bind(agent_id)
@@ -634,6 +648,11 @@ macro_rules! impl_ticket_store {
                     sqlx::query_as(&sql).bind(ticket.requester_id).bind(key).fetch_optional(&self.pool).await?;
                 row.map(TryInto::try_into).transpose()
             }
+        }
+
+        async fn mark_routable(tx: &mut sqlx::Transaction<'_, $db>, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+            sqlx::query(MARK_ROUTABLE_SQL).bind(id).bind(millis(now)).execute(&mut **tx).await?;
+            Ok(())
         }
 
         async fn ticket_in(tx: &mut sqlx::Transaction<'_, $db>, id: i64) -> Result<TicketRecord, StoreError> {

@@ -12,6 +12,7 @@ pub struct NewTicket {
     /// ticket the first one created.
     pub idempotency_key: Option<String>,
     pub group_id: Option<i64>,
+    pub category_id: Option<i64>,
     /// Files sent with the request, already stored by hash.
     pub files: Vec<StoredFile>,
     /// For a requester without a password: the link their email carries.
@@ -46,6 +47,8 @@ pub struct TicketRecord {
     pub assignee_email: Option<String>,
     pub group_id: Option<i64>,
     pub group_name: Option<String>,
+    pub category_id: Option<i64>,
+    pub category_name: Option<String>,
     pub priority: Priority,
     pub status: Status,
     pub version: i64,
@@ -156,9 +159,3 @@ pub struct AttachmentRecord {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroupRecord {
-    pub id: i64,
-    pub name: String,
-    pub archived: bool,
-}

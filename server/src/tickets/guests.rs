@@ -4,7 +4,8 @@
 //! whether or not the address already had an account, and only addresses
 //! without a password get links: anyone with a password signs in instead.
 
-use super::{parse_ticket, store_err, Tickets};
+use super::raise::parse_ticket;
+use super::{store_err, Tickets};
 use crate::accounts::tokens;
 use crate::store::{NewLink, NewUser};
 use app::api::backend::SessionUser;
@@ -51,6 +52,7 @@ impl Tickets {
             errors.check("name", DisplayName::parse(typed_name))
         };
         let fields = parse_ticket(&input, false, &mut errors);
+        let category = self.category_for(&input, &mut errors).await?;
         errors.into_result()?;
         let (Some(email), Some(fields)) = (email, fields) else {
             return Err(AppError::form("Please correct the highlighted fields."));
@@ -86,7 +88,7 @@ impl Tickets {
             return Ok(());
         }
         let follow = contact.password_hash.is_empty().then(|| self.new_link());
-        self.file_ticket(contact.id, fields, input.idempotency_key, files, follow)
+        self.file_ticket(contact.id, fields, category, input.idempotency_key, files, follow)
             .await
             .map(|_| ())
     }

@@ -5,13 +5,15 @@
 pub mod files;
 mod guests;
 pub mod markdown;
+mod raise;
 
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::limits::Limiter;
 use crate::mail::templates;
+use crate::scheduler::RoutingSignal;
 use crate::store::{
-    AssigneeFilter, ClaimOutcome, EventRecord, NewLink, NewMessage, NewTicket, Notify, SharedStore,
+    AssigneeFilter, ClaimOutcome, EventRecord, NewMessage, Notify, SharedStore,
     StoreError, TicketChanges, TicketCursor, TicketFilters, TicketQuery, TicketRecord, TicketScope,
     TicketSort,
 };
@@ -20,7 +22,7 @@ use app::api::types::*;
 use app::api::uploads::{ByteStream, StagedFile};
 use app::domain::{
     authorize, check_transition, status_after_reply, ticket_access, Action, Actor, EmailAddress,
-    MessageBody, Priority, Status, Subject, Tag, TicketAccess,
+    MessageBody, Priority, Status, Tag, TicketAccess,
 };
 use app::error::{AppError, FieldErrors};
 use async_trait::async_trait;
@@ -35,6 +37,7 @@ pub struct Tickets {
     clock: SharedClock,
     limiter: Limiter,
     mail_wake: Arc<Wake>,
+    routing: Arc<RoutingSignal>,
 }
 
 impl Tickets {
@@ -103,6 +106,7 @@ impl Tickets {
         config: Arc<Config>,
         clock: SharedClock,
         mail_wake: Arc<Wake>,
+        routing: Arc<RoutingSignal>,
     ) -> Self {
         let limiter = Limiter::new(store.clone(), config.rate_limits.window_secs);
         Self {
@@ -111,6 +115,7 @@ impl Tickets {
             clock,
             limiter,
             mail_wake,
+            routing,
         }
     }
 
@@ -282,11 +287,12 @@ impl TicketDesk for Tickets {
             )
             .await?;
         let mut errors = FieldErrors::default();
-        let fields = parse_ticket(&input, actor.role.is_staff(), &mut errors);
+        let fields = raise::parse_ticket(&input, actor.role.is_staff(), &mut errors);
+        let category = self.category_for(&input, &mut errors).await?;
         errors.into_result()?;
         let fields =
             fields.ok_or_else(|| AppError::form("Please correct the highlighted fields."))?;
-        self.file_ticket(actor.id, fields, input.idempotency_key, files, None)
+        self.file_ticket(actor.id, fields, category, input.idempotency_key, files, None)
             .await
     }
 
@@ -549,6 +555,7 @@ impl TicketDesk for Tickets {
             .await
             .map_err(store_err)?;
         self.mail_wake.notify_one();
+        self.routing.ticket(ticket.id).await;
         Ok(())
     }
 
@@ -565,7 +572,10 @@ impl TicketDesk for Tickets {
             .change_status(ticket.id, actor.id, to, input.version, self.clock.now())
             .await
         {
-            Ok(_) => Ok(()),
+            Ok(_) => {
+                self.routing.ticket(ticket.id).await;
+                Ok(())
+            }
             Err(StoreError::Stale) => Err(self.stale(actor, ticket.id).await),
             Err(other) => Err(store_err(other)),
         }
@@ -655,6 +665,7 @@ impl TicketDesk for Tickets {
         {
             Ok(_) => {
                 self.mail_wake.notify_one();
+                self.routing.ticket(ticket.id).await;
                 Ok(())
             }
             Err(StoreError::Stale) => Err(self.stale(actor, ticket.id).await),
@@ -697,87 +708,14 @@ impl TicketDesk for Tickets {
             .await
             .map_err(store_err)?
         {
-            ClaimOutcome::Claimed(_) => Ok(()),
+            ClaimOutcome::Claimed(_) => {
+                self.routing.ticket(ticket.id).await;
+                Ok(())
+            }
             ClaimOutcome::Taken { assignee_name } => Err(AppError::Conflict(format!(
                 "{assignee_name} already has this ticket."
             ))),
         }
-    }
-}
-
-/// The validated fields of a new ticket.
-struct TicketFields {
-    subject: Subject,
-    description: MessageBody,
-    priority: Priority,
-}
-
-/// Checks subject, description and urgency (staff may pick any priority,
-/// customers stop short of critical), collecting every problem.
-fn parse_ticket(
-    input: &NewTicketInput,
-    staff: bool,
-    errors: &mut FieldErrors,
-) -> Option<TicketFields> {
-    let subject = errors.check("subject", Subject::parse(&input.subject));
-    let description = errors.check("description", MessageBody::parse(&input.description));
-    let priority = errors.check(
-        "urgency",
-        if staff {
-            Priority::parse(&input.urgency)
-        } else {
-            Priority::parse_urgency(&input.urgency)
-        },
-    );
-    Some(TicketFields {
-        subject: subject?,
-        description: description?,
-        priority: priority?,
-    })
-}
-
-impl Tickets {
-    /// Files a validated ticket for `requester_id` with its files, the
-    /// acknowledgement (carrying `follow`'s token, if any) and history.
-    async fn file_ticket(
-        &self,
-        requester_id: i64,
-        fields: TicketFields,
-        idempotency_key: Option<String>,
-        files: Vec<StagedFile>,
-        follow: Option<(String, NewLink)>,
-    ) -> Result<i64, AppError> {
-        let files = files::place(&self.config.data_dir, files).await?;
-        let (token, follow_link) = follow.unzip();
-        let ticket = NewTicket {
-            requester_id,
-            subject: fields.subject,
-            description: fields.description,
-            priority: fields.priority,
-            idempotency_key: clean_key(idempotency_key),
-            group_id: None,
-            files,
-            follow_link,
-        };
-        let config = self.config.clone();
-        let notify: Notify = Box::new(move |t| {
-            address(&t.requester_email)
-                .map(|to| {
-                    templates::ticket_created(&config, to, t.id, &t.subject, token.as_deref())
-                })
-                .into_iter()
-                .collect()
-        });
-        let (record, created) = self
-            .store
-            .create_ticket(ticket, notify, self.clock.now())
-            .await
-            .map_err(store_err)?;
-        if created {
-            self.mail_wake.notify_one();
-            tracing::info!(ticket_id = record.id, requester_id, "ticket raised");
-        }
-        Ok(record.id)
     }
 }
 

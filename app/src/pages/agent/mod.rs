@@ -5,7 +5,7 @@ mod ticket;
 pub use ticket::AgentTicket;
 
 use crate::api::tickets::{assignable_agents, queue_counts, ticket_groups, ticket_queue};
-use crate::api::types::{AgentOption, GroupOption, QueueParams, QueueView};
+use crate::api::types::{count_label, AgentOption, GroupOption, QueueParams, QueueView};
 use crate::components::guard::Guarded;
 use crate::components::keys::{move_selection, on_shortcut, Shortcut};
 use crate::components::ticket::TicketTable;
@@ -80,7 +80,7 @@ pub fn AgentHome() -> impl IntoView {
                                         view! {
                                             <a href=href aria-current=move || (current.get() == view).then_some("page")>
                                                 {view.label()}
-                                                {count.map(|n| view! { <span class="count">{n}</span> })}
+                                                {count.map(|n| view! { <span class="count">{count_label(n)}</span> })}
                                             </a>
                                         }
                                     })
@@ -108,7 +108,7 @@ pub fn AgentHome() -> impl IntoView {
                                         let view_name = current.get().as_str();
                                         let carried = filters.query_string();
                                         view! {
-                                            <p class="muted">{format!("{} tickets", page.total)}</p>
+                                            <p class="muted">{format!("{} tickets", count_label(page.total))}</p>
                                             <TicketTable items=page.items base="/agent/tickets" staff=true selected />
                                             <p class="hint">"Keys: j and k move, Enter opens."</p>
                                             {page.next.map(|next| view! {

@@ -1,0 +1,91 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::RoutingState;
+use crate::store::{GroupRecord, RosterAgent, RosterRecord, RoutingTicket};
+use app::domain::routing::Assignment;
+use app::domain::{Availability, Priority, Status, Strategy};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+fn at(minute: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap() + Duration::minutes(minute)
+}
+
+fn waiting(id: i64, group: i64, minute: i64) -> RoutingTicket {
+    RoutingTicket {
+        id,
+        group_id: Some(group),
+        priority: Priority::Normal,
+        status: Status::New,
+        assignee_id: None,
+        routable_since: Some(at(minute)),
+    }
+}
+
+fn roster(capacity: u32) -> RosterRecord {
+    RosterRecord {
+        agents: vec![RosterAgent {
+            id: 7,
+            name: "Ada".into(),
+            email: "ada@example.test".into(),
+            availability: Availability::Online,
+            last_assigned: None,
+        }],
+        groups: vec![GroupRecord {
+            id: 1,
+            name: "Support".into(),
+            archived: false,
+            strategy: Strategy::LeastLoaded,
+            auto_assign: true,
+        }],
+        members: vec![(1, 7, capacity)],
+    }
+}
+
+#[test]
+fn running_tickets_count_against_capacity() {
+    let state = RoutingState::rebuild(vec![waiting(10, 1, 0)], vec![(3, 7), (4, 7)], roster(2));
+    assert!(state.plan(at(5)).is_empty(), "already at capacity");
+    let state = RoutingState::rebuild(vec![waiting(10, 1, 0)], vec![(3, 7)], roster(2));
+    assert_eq!(state.plan(at(5)).len(), 1);
+}
+
+#[test]
+fn a_resolved_ticket_frees_capacity_and_a_claimed_one_leaves_the_queue() {
+    let mut state = RoutingState::rebuild(vec![waiting(10, 1, 0), waiting(11, 1, 1)], vec![(3, 7)], roster(1));
+    assert!(state.plan(at(5)).is_empty());
+    state.apply_ticket(&RoutingTicket {
+        id: 3,
+        group_id: Some(1),
+        priority: Priority::Normal,
+        status: Status::Resolved,
+        assignee_id: Some(7),
+        routable_since: None,
+    });
+    let plan = state.plan(at(5));
+    assert_eq!(plan.iter().map(|a| a.ticket_id).collect::<Vec<_>>(), vec![10]);
+    let mut claimed = waiting(10, 1, 0);
+    claimed.assignee_id = Some(99);
+    claimed.routable_since = None;
+    state.apply_ticket(&claimed);
+    assert_eq!(state.queued(), 1);
+    assert_eq!(state.plan(at(6))[0].ticket_id, 11);
+}
+
+#[test]
+fn written_assignments_leave_the_queue_and_add_load() {
+    let mut state = RoutingState::rebuild(vec![waiting(10, 1, 0), waiting(11, 1, 1)], vec![], roster(1));
+    let plan = state.plan(at(5));
+    assert_eq!(plan, vec![Assignment { ticket_id: 10, agent_id: 7, group_id: 1 }]);
+    state.assigned(&plan, at(5));
+    assert_eq!(state.queued(), 1);
+    assert!(state.plan(at(6)).is_empty(), "the only agent is now full");
+}
+
+#[test]
+fn an_agent_going_offline_gets_nothing() {
+    let mut state = RoutingState::rebuild(vec![waiting(10, 1, 0)], vec![], roster(3));
+    let mut away = roster(3);
+    away.agents[0].availability = Availability::Offline;
+    state.set_roster(away);
+    assert!(state.plan(at(5)).is_empty());
+}

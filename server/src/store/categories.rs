@@ -1,0 +1,114 @@
+//! The category tree customers file tickets under. A ticket copies its
+//! category's group and default priority when it is raised, so editing a
+//! category changes new tickets only.
+
+use super::{CategoryFields, CategoryRecord, StoreError};
+use app::domain::Priority;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+#[async_trait]
+pub trait CategoryStore: Send + Sync {
+    /// A sibling with the same name is `StoreError::Conflict("name")`.
+    async fn create_category(
+        &self,
+        fields: CategoryFields,
+        now: DateTime<Utc>,
+    ) -> Result<CategoryRecord, StoreError>;
+    async fn update_category(
+        &self,
+        id: i64,
+        fields: CategoryFields,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Every category, in no particular tree order (callers arrange them).
+    async fn list_categories(&self) -> Result<Vec<CategoryRecord>, StoreError>;
+    async fn category(&self, id: i64) -> Result<Option<CategoryRecord>, StoreError>;
+}
+
+pub(super) const CATEGORY_COLUMNS: &str =
+    "id, parent_id, name, group_id, default_priority, archived";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct CategoryRow {
+    id: i64,
+    parent_id: Option<i64>,
+    name: String,
+    group_id: Option<i64>,
+    default_priority: String,
+    archived: bool,
+}
+
+impl TryFrom<CategoryRow> for CategoryRecord {
+    type Error = StoreError;
+
+    fn try_from(row: CategoryRow) -> Result<Self, StoreError> {
+        Ok(CategoryRecord {
+            id: row.id,
+            parent_id: row.parent_id,
+            name: row.name,
+            group_id: row.group_id,
+            default_priority: Priority::parse(&row.default_priority).map_err(|_| {
+                StoreError::Corrupt(format!("priority {:?}", row.default_priority))
+            })?,
+            archived: row.archived,
+        })
+    }
+}
+
+macro_rules! impl_category_store {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::CategoryStore for $store {
+            async fn create_category(&self, fields: CategoryFields, now: DateTime<Utc>) -> Result<CategoryRecord, StoreError> {
+                let sql = format!(
+                    "insert into categories (parent_id, name, group_id, default_priority, archived, created_at, updated_at) \
+                     values ($1, $2, $3, $4, $5, $6, $6) returning {CATEGORY_COLUMNS}"
+                );
+                let row: CategoryRow = sqlx::query_as(&sql)
+                    .bind(fields.parent_id)
+                    .bind(&fields.name)
+                    .bind(fields.group_id)
+                    .bind(fields.default_priority.as_str())
+                    .bind(fields.archived)
+                    .bind(millis(now))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(|e| unique_as_conflict(e, "name"))?;
+                row.try_into()
+            }
+
+            async fn update_category(&self, id: i64, fields: CategoryFields, now: DateTime<Utc>) -> Result<(), StoreError> {
+                let done = sqlx::query(
+                    "update categories set parent_id = $2, name = $3, group_id = $4, default_priority = $5, \
+                     archived = $6, updated_at = $7 where id = $1",
+                )
+                .bind(id)
+                .bind(fields.parent_id)
+                .bind(&fields.name)
+                .bind(fields.group_id)
+                .bind(fields.default_priority.as_str())
+                .bind(fields.archived)
+                .bind(millis(now))
+                .execute(&self.pool)
+                .await
+                .map_err(|e| unique_as_conflict(e, "name"))?;
+                found(done.rows_affected())
+            }
+
+            async fn list_categories(&self) -> Result<Vec<CategoryRecord>, StoreError> {
+                let sql = format!("select {CATEGORY_COLUMNS} from categories order by lower(name), id");
+                let rows: Vec<CategoryRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn category(&self, id: i64) -> Result<Option<CategoryRecord>, StoreError> {
+                let sql = format!("select {CATEGORY_COLUMNS} from categories where id = $1");
+                let row: Option<CategoryRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+        }
+    };
+}
+
+pub(super) use impl_category_store;

@@ -1,0 +1,295 @@
+//! The scheduler's side of the store: the routable tickets and the roster
+//! it plans over, conditional assignment writes, the queue as agents and
+//! admins see it, and the lease that lets one instance plan at a time.
+
+use super::{QueuePosition, RosterRecord, RoutingTicket, StoreError, TicketRecord};
+use super::{NewEmail, RosterAgent};
+use app::domain::routing::Assignment;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+/// The emails an assignment sends, built from the assigned ticket.
+pub type AssignmentMail<'a> = &'a (dyn Fn(&TicketRecord) -> Vec<NewEmail> + Send + Sync);
+
+#[async_trait]
+pub trait RoutingStore: Send + Sync {
+    /// Every ticket waiting in a group's queue.
+    async fn routable_tickets(&self) -> Result<Vec<RoutingTicket>, StoreError>;
+    /// (ticket, assignee) for every assigned ticket that is new or open.
+    async fn running_assignments(&self) -> Result<Vec<(i64, i64)>, StoreError>;
+    async fn routing_ticket(&self, id: i64) -> Result<Option<RoutingTicket>, StoreError>;
+    async fn roster(&self) -> Result<RosterRecord, StoreError>;
+    /// Writes the assignments that still hold — the ticket still waits in
+    /// that group, unassigned — each with its history event and emails,
+    /// and returns those written.
+    async fn apply_assignments(
+        &self,
+        assignments: &[Assignment],
+        mail: AssignmentMail<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Assignment>, StoreError>;
+    async fn queue_position(&self, ticket_id: i64) -> Result<Option<QueuePosition>, StoreError>;
+    /// (group id, tickets waiting) for every group with a queue.
+    async fn queue_depths(&self) -> Result<Vec<(i64, i64)>, StoreError>;
+    /// Takes or renews the named lease until `until`; false while another
+    /// holder's lease runs.
+    async fn acquire_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<(), StoreError>;
+    /// Returns to the queue the tickets of agents offline since before
+    /// `offline_before` that they have not worked on since they got them.
+    async fn release_untouched(
+        &self,
+        offline_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>, StoreError>;
+}
+
+/// Keeps `routable_since` true to the ticket after any change to it.
+pub(super) const MARK_ROUTABLE_SQL: &str = "update tickets set routable_since = case \
+     when status in ('new', 'open') and assignee_id is null and group_id is not null \
+     then coalesce(routable_since, $2) else null end where id = $1";
+
+pub(super) const ROUTING_COLUMNS: &str =
+    "id, group_id, priority, status, assignee_id, routable_since";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct RoutingRow {
+    id: i64,
+    group_id: Option<i64>,
+    priority: String,
+    status: String,
+    assignee_id: Option<i64>,
+    routable_since: Option<i64>,
+}
+
+impl TryFrom<RoutingRow> for RoutingTicket {
+    type Error = StoreError;
+
+    fn try_from(row: RoutingRow) -> Result<Self, StoreError> {
+        Ok(RoutingTicket {
+            id: row.id,
+            group_id: row.group_id,
+            priority: app::domain::Priority::parse(&row.priority)
+                .map_err(|_| StoreError::Corrupt(format!("priority {:?}", row.priority)))?,
+            status: app::domain::Status::parse(&row.status)
+                .map_err(|_| StoreError::Corrupt(format!("status {:?}", row.status)))?,
+            assignee_id: row.assignee_id,
+            routable_since: row.routable_since.map(super::common::from_millis).transpose()?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct RosterAgentRow {
+    id: i64,
+    name: String,
+    email: String,
+    availability: Option<String>,
+    last_assigned_at: Option<i64>,
+}
+
+impl TryFrom<RosterAgentRow> for RosterAgent {
+    type Error = StoreError;
+
+    fn try_from(row: RosterAgentRow) -> Result<Self, StoreError> {
+        Ok(RosterAgent {
+            id: row.id,
+            name: row.name,
+            email: row.email,
+            availability: super::groups::availability(row.availability.as_deref())?,
+            last_assigned: row.last_assigned_at.map(super::common::from_millis).transpose()?,
+        })
+    }
+}
+
+/// The tickets ahead of $1 in its group's queue, in queue order.
+pub(super) const AHEAD_SQL: &str = "select count(*) from tickets o, tickets t where t.id = $1 \
+     and o.routable_since is not null and o.group_id = t.group_id and (o.priority_rank > t.priority_rank \
+     or (o.priority_rank = t.priority_rank and (o.routable_since < t.routable_since \
+     or (o.routable_since = t.routable_since and o.id < t.id))))";
+
+/// Tickets of long-offline agents that they have not touched since assigned.
+pub(super) const UNTOUCHED_SQL: &str = "select t.id, t.assignee_id from tickets t \
+     join agent_presence p on p.user_id = t.assignee_id \
+     where p.availability = 'offline' and p.changed_at <= $1 and t.status in ('new', 'open') \
+     and t.assigned_at is not null and not exists (select 1 from ticket_events e \
+     where e.ticket_id = t.id and e.actor_id = t.assignee_id and e.created_at >= t.assigned_at)";
+
+macro_rules! impl_routing_store {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::RoutingStore for $store {
+            async fn routable_tickets(&self) -> Result<Vec<RoutingTicket>, StoreError> {
+                let sql = format!("select {ROUTING_COLUMNS} from tickets where routable_since is not null");
+                let rows: Vec<RoutingRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn running_assignments(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+                Ok(sqlx::query_as(
+                    "select id, assignee_id from tickets where assignee_id is not null and status in ('new', 'open')",
+                )
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn routing_ticket(&self, id: i64) -> Result<Option<RoutingTicket>, StoreError> {
+                let sql = format!("select {ROUTING_COLUMNS} from tickets where id = $1");
+                let row: Option<RoutingRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn roster(&self) -> Result<RosterRecord, StoreError> {
+                let agents: Vec<RosterAgentRow> = sqlx::query_as(
+                    "select u.id, u.name, u.email, p.availability, p.last_assigned_at from users u \
+                     left join agent_presence p on p.user_id = u.id \
+                     where u.active and u.role in ('agent', 'admin') order by u.id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let sql = format!("select {GROUP_COLUMNS} from agent_groups where not archived order by id");
+                let groups: Vec<GroupRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+                let members: Vec<(i64, i64, i64)> =
+                    sqlx::query_as("select group_id, user_id, capacity from group_members order by group_id, user_id")
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(RosterRecord {
+                    agents: agents.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?,
+                    groups: groups.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?,
+                    members: members
+                        .into_iter()
+                        .map(|(g, u, c)| (g, u, u32::try_from(c).unwrap_or(0)))
+                        .collect(),
+                })
+            }
+
+            async fn apply_assignments(
+                &self,
+                assignments: &[app::domain::routing::Assignment],
+                mail: $crate::store::routing::AssignmentMail<'_>,
+                now: DateTime<Utc>,
+            ) -> Result<Vec<app::domain::routing::Assignment>, StoreError> {
+                let mut written = Vec::new();
+                let mut tx = self.begin_write().await?;
+                for a in assignments {
+                    let done = sqlx::query(
+                        "update tickets set assignee_id = $2, assigned_at = $4, routable_since = null, \
+                         version = version + 1, updated_at = $4 \
+                         where id = $1 and group_id = $3 and assignee_id is null and status in ('new', 'open')",
+                    )
+                    .bind(a.ticket_id)
+                    .bind(a.agent_id)
+                    .bind(a.group_id)
+                    .bind(millis(now))
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() == 0 {
+                        continue;
+                    }
+                    let record = ticket_in(&mut tx, a.ticket_id).await?;
+                    let detail = format!(
+                        "Assigned to {} by the scheduler",
+                        record.assignee_name.as_deref().unwrap_or("an agent")
+                    );
+                    ticket_event(&mut tx, a.ticket_id, None, "assigned", &detail, false, now).await?;
+                    sqlx::query("update agent_presence set last_assigned_at = $2 where user_id = $1")
+                        .bind(a.agent_id)
+                        .bind(millis(now))
+                        .execute(&mut *tx)
+                        .await?;
+                    for email in mail(&record) {
+                        enqueue(&mut tx, &email, now).await?;
+                    }
+                    written.push(*a);
+                }
+                tx.commit().await?;
+                Ok(written)
+            }
+
+            async fn queue_position(&self, ticket_id: i64) -> Result<Option<QueuePosition>, StoreError> {
+                let waiting: Option<(Option<i64>,)> =
+                    sqlx::query_as("select group_id from tickets where id = $1 and routable_since is not null")
+                        .bind(ticket_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                let Some((Some(group_id),)) = waiting else { return Ok(None) };
+                let ahead: i64 = sqlx::query_scalar(AHEAD_SQL).bind(ticket_id).fetch_one(&self.pool).await?;
+                let depth: i64 =
+                    sqlx::query_scalar("select count(*) from tickets where group_id = $1 and routable_since is not null")
+                        .bind(group_id)
+                        .fetch_one(&self.pool)
+                        .await?;
+                Ok(Some(QueuePosition { position: ahead + 1, depth }))
+            }
+
+            async fn queue_depths(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+                Ok(sqlx::query_as(
+                    "select group_id, count(*) from tickets where routable_since is not null \
+                     and group_id is not null group by group_id order by group_id",
+                )
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn acquire_lease(&self, name: &str, holder: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<bool, StoreError> {
+                let done = sqlx::query(
+                    "insert into leases (name, holder, expires_at) values ($1, $2, $4) \
+                     on conflict (name) do update set holder = excluded.holder, expires_at = excluded.expires_at \
+                     where leases.holder = excluded.holder or leases.expires_at <= $3",
+                )
+                .bind(name)
+                .bind(holder)
+                .bind(millis(now))
+                .bind(millis(until))
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn release_lease(&self, name: &str, holder: &str) -> Result<(), StoreError> {
+                sqlx::query("delete from leases where name = $1 and holder = $2")
+                    .bind(name)
+                    .bind(holder)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn release_untouched(&self, offline_before: DateTime<Utc>, now: DateTime<Utc>) -> Result<Vec<i64>, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let found: Vec<(i64, i64)> =
+                    sqlx::query_as(UNTOUCHED_SQL).bind(millis(offline_before)).fetch_all(&mut *tx).await?;
+                let mut released = Vec::new();
+                for (ticket_id, agent_id) in found {
+                    let record = ticket_in(&mut tx, ticket_id).await?;
+                    sqlx::query(
+                        "update tickets set assignee_id = null, assigned_at = null, version = version + 1, \
+                         updated_at = $3 where id = $1 and assignee_id = $2",
+                    )
+                    .bind(ticket_id)
+                    .bind(agent_id)
+                    .bind(millis(now))
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(MARK_ROUTABLE_SQL).bind(ticket_id).bind(millis(now)).execute(&mut *tx).await?;
+                    let detail = format!(
+                        "Returned to the queue: {} went offline without working on it",
+                        record.assignee_name.as_deref().unwrap_or("the assignee")
+                    );
+                    ticket_event(&mut tx, ticket_id, None, "assigned", &detail, false, now).await?;
+                    released.push(ticket_id);
+                }
+                tx.commit().await?;
+                Ok(released)
+            }
+        }
+    };
+}
+
+pub(super) use impl_routing_store;
