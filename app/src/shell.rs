@@ -75,6 +75,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/portal/tickets/sent") view=portal::tickets::TicketSent ssr=SsrMode::Async />
                     <Route path=path!("/portal/tickets/:id") view=portal::tickets::PortalTicket ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=admin::AdminUsers ssr=SsrMode::Async />
+                    <Route path=path!("/admin/groups") view=admin::AdminGroups ssr=SsrMode::Async />
+                    <Route path=path!("/admin/categories") view=admin::AdminCategories ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="footer">"Ferrodesk — open-source service desk"</footer>

@@ -9,6 +9,7 @@ pub mod config;
 pub mod http;
 pub mod limits;
 pub mod mail;
+pub mod routing;
 pub mod scheduler;
 pub mod seed;
 pub mod sessions;

@@ -7,6 +7,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::http::{router, HttpState};
 use crate::mail::{MailTransport, OutboxWorker, TransportError};
+use crate::routing::Routing;
 use crate::scheduler::{RoutingSignal, Scheduler};
 use crate::store::{self, SharedStore, StoreError};
 use crate::tickets::Tickets;
@@ -60,6 +61,12 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         mail_wake.clone(),
         routing.clone(),
     ));
+    let routing_desk = Arc::new(Routing::new(
+        store.clone(),
+        config.clone(),
+        clock.clone(),
+        routing.clone(),
+    ));
 
     let leptos = LeptosOptions::builder()
         .output_name("ferrodesk")
@@ -73,6 +80,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         store: store.clone(),
         desk: accounts,
         tickets,
+        routing: routing_desk,
         sessions: database.sessions.clone(),
     });
 

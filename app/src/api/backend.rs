@@ -98,9 +98,17 @@ pub async fn client_ip() -> Result<IpAddr, AppError> {
 }
 
 /// The signed-in, active user of this request, if any. A session whose
-/// account is no longer valid is destroyed on the spot.
+/// account is no longer valid is destroyed on the spot. A staff session
+/// counts as activity for the agent's availability.
 pub async fn current_actor() -> Result<Option<Actor>, AppError> {
-    actor_for_session(&session().await?, desk()?.as_ref()).await
+    let session = session().await?;
+    let actor = actor_for_session(&session, desk()?.as_ref()).await?;
+    if let (Some(actor), Some(id)) = (&actor, session.id()) {
+        if actor.role.is_staff() {
+            routing_desk()?.seen(actor.id, &id.to_string()).await;
+        }
+    }
+    Ok(actor)
 }
 
 /// The active user behind a session, for server functions and plain axum
@@ -145,7 +153,15 @@ pub async fn start_session_on(session: &Session, user: SessionUser) -> Result<()
 }
 
 pub async fn end_session() -> Result<(), AppError> {
-    session().await?.flush().await.map_err(internal)
+    let session = session().await?;
+    let user = session
+        .get::<SessionUser>(SESSION_USER)
+        .await
+        .map_err(internal)?;
+    if let (Some(user), Some(id)) = (user, session.id()) {
+        routing_desk()?.session_ended(user.user_id, &id.to_string()).await;
+    }
+    session.flush().await.map_err(internal)
 }
 
 /// Ticket services, implemented by the server over its store. Every method
@@ -206,4 +222,33 @@ pub fn ticket_desk() -> Result<Arc<dyn TicketDesk>, AppError> {
     use_context::<TicketDeskHandle>()
         .map(|handle| handle.0)
         .ok_or_else(|| internal("ticket services missing from context"))
+}
+
+/// Groups, categories and availability, implemented by the server.
+#[async_trait]
+pub trait RoutingDesk: Send + Sync + 'static {
+    async fn groups_overview(&self, actor: &Actor) -> Result<super::routing_types::GroupsOverview, AppError>;
+    /// Returns the new group's id.
+    async fn create_group(&self, actor: &Actor, input: super::routing_types::GroupCreateInput) -> Result<i64, AppError>;
+    async fn update_group(&self, actor: &Actor, input: super::routing_types::GroupUpdateInput) -> Result<(), AppError>;
+    async fn set_member(&self, actor: &Actor, input: super::routing_types::MemberInput) -> Result<(), AppError>;
+    async fn remove_member(&self, actor: &Actor, input: super::routing_types::MemberRemoveInput) -> Result<(), AppError>;
+    async fn categories_overview(&self, actor: &Actor) -> Result<super::routing_types::CategoriesOverview, AppError>;
+    async fn save_category(&self, actor: &Actor, input: super::routing_types::CategoryInput) -> Result<(), AppError>;
+    async fn category_options(&self) -> Result<Vec<super::routing_types::CategoryOption>, AppError>;
+    async fn presence(&self, actor: &Actor) -> Result<super::routing_types::PresenceView, AppError>;
+    async fn set_availability(&self, actor: &Actor, input: super::routing_types::AvailabilityInput) -> Result<(), AppError>;
+    /// A staff session was used; best effort, never fails the request.
+    async fn seen(&self, user_id: i64, session_id: &str);
+    /// A session was signed out; its agent goes offline if it was their last.
+    async fn session_ended(&self, user_id: i64, session_id: &str);
+}
+
+#[derive(Clone)]
+pub struct RoutingDeskHandle(pub Arc<dyn RoutingDesk>);
+
+pub fn routing_desk() -> Result<Arc<dyn RoutingDesk>, AppError> {
+    use_context::<RoutingDeskHandle>()
+        .map(|handle| handle.0)
+        .ok_or_else(|| internal("routing services missing from context"))
 }

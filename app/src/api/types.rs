@@ -257,6 +257,9 @@ pub struct TicketDetail {
     pub assignee_id: Option<i64>,
     pub group_id: Option<i64>,
     pub group_name: Option<String>,
+    /// Where the ticket waits for an agent, if it does (agents only).
+    pub queue: Option<super::routing_types::QueueInfo>,
+    pub category_name: Option<String>,
     pub tags: Vec<String>,
     pub watchers: Vec<String>,
     /// Whether the reader watches the ticket.

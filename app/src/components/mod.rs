@@ -1,6 +1,7 @@
 //! Widgets shared by the pages of all three surfaces.
 
 pub mod auth;
+pub mod availability;
 pub mod form;
 pub mod guard;
 pub mod header;

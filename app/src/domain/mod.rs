@@ -2,6 +2,7 @@
 //! `now` in, so every rule is testable on its own and compiles for the
 //! browser as well as the server.
 
+pub mod category;
 pub mod email;
 pub mod password;
 pub mod person;

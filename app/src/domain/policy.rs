@@ -36,6 +36,8 @@ pub enum Action {
     /// Raise a ticket. Open to everyone: someone without an account gives
     /// an email address and follows the ticket through an emailed link.
     RaiseTicket,
+    /// Configure groups, members, categories: who gets which work.
+    ManageRouting,
 }
 
 /// Which tickets an actor may see. Customers see only what they requested
@@ -75,7 +77,9 @@ pub fn authorize(actor: Option<&Actor>, action: Action) -> Result<(), Denied> {
         Action::ManageOwnAccount | Action::UseTickets | Action::RaiseTicket => true,
         Action::WorkTickets => actor.role.is_staff(),
         Action::UseAgentWorkspace => actor.role.is_staff(),
-        Action::UseAdminConsole | Action::ManageUsers => actor.role == Role::Admin,
+        Action::UseAdminConsole | Action::ManageUsers | Action::ManageRouting => {
+            actor.role == Role::Admin
+        }
         Action::ChangeUser { target_id } => actor.role == Role::Admin && target_id != actor.id,
     };
     if allowed {

@@ -14,7 +14,9 @@ mod server_fns;
 use crate::config::Config;
 use crate::sessions::AnySessionStore;
 use crate::store::SharedStore;
-use app::api::backend::{Desk, DeskHandle, TicketDesk, TicketDeskHandle};
+use app::api::backend::{
+    Desk, DeskHandle, RoutingDesk, RoutingDeskHandle, TicketDesk, TicketDeskHandle,
+};
 use app::{shell, App};
 use axum::routing::get;
 use axum::Router;
@@ -36,14 +38,20 @@ pub struct HttpState {
     pub store: SharedStore,
     pub desk: Arc<dyn Desk>,
     pub tickets: Arc<dyn TicketDesk>,
+    pub routing: Arc<dyn RoutingDesk>,
     pub sessions: AnySessionStore,
 }
 
 pub fn router(state: HttpState) -> Router {
-    let (desk, tickets) = (state.desk.clone(), state.tickets.clone());
+    let (desk, tickets, routing) = (
+        state.desk.clone(),
+        state.tickets.clone(),
+        state.routing.clone(),
+    );
     let context = move || {
         provide_context(DeskHandle(desk.clone()));
         provide_context(TicketDeskHandle(tickets.clone()));
+        provide_context(RoutingDeskHandle(routing.clone()));
     };
     let routes = generate_route_list(App);
     let pages = Router::new()

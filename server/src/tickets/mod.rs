@@ -5,6 +5,7 @@
 pub mod files;
 mod guests;
 pub mod markdown;
+mod queue_info;
 mod raise;
 
 use crate::clock::SharedClock;
@@ -427,6 +428,11 @@ impl TicketDesk for Tickets {
             (Vec::new(), Vec::new())
         };
         let watching = watchers.iter().any(|w| w.user_id == actor.id);
+        let queue = if staff {
+            self.queue_info(&ticket).await?
+        } else {
+            None
+        };
         let attachments = self
             .store
             .ticket_attachments(id, staff)
@@ -457,6 +463,8 @@ impl TicketDesk for Tickets {
             assignee_id: if staff { ticket.assignee_id } else { None },
             group_id: ticket.group_id.filter(|_| staff),
             group_name: ticket.group_name.filter(|_| staff),
+            queue,
+            category_name: ticket.category_name,
             tags,
             watchers: watchers.into_iter().map(|w| w.name).collect(),
             watching,

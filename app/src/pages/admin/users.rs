@@ -3,8 +3,8 @@
 use crate::api::admin::{list_users, ChangeRole, DeactivateUser, InviteUser};
 use crate::api::types::UserSummary;
 use crate::components::form::{action_error, FormMessage, TextField};
-use crate::components::guard::Guarded;
-use crate::domain::{Action, Role};
+use super::AdminPage;
+use crate::domain::Role;
 use crate::error::AppError;
 use crate::pages::query_param;
 use leptos::form::ActionForm;
@@ -28,19 +28,9 @@ pub fn AdminUsers() -> impl IntoView {
         |_| list_users(),
     );
     view! {
-        <Guarded action=Action::UseAdminConsole refusal="The admin console is for admins.">
-            <div class="workspace">
-                <aside class="sidebar">
-                    <nav class="sidenav" aria-label="Admin">
-                        <a href="/admin" aria-current="page">"Users"</a>
-                    </nav>
-                </aside>
-                <div class="workspace-main">
-                    <h1 class="page-title">"Admin console"</h1>
-                    <Users invite change_role deactivate users />
-                </div>
-            </div>
-        </Guarded>
+        <AdminPage current="users">
+            <Users invite change_role deactivate users />
+        </AdminPage>
     }
 }
 

@@ -103,7 +103,15 @@ fn StaffTicket(
                 " "
                 <PriorityBadge priority=t.priority />
                 <span class="muted">{format!(" Raised by {} · {}", t.requester_name, when(t.created_at))}</span>
+                {t.category_name.clone().map(|c| view! { <span class="muted">{format!(" · {c}")}</span> })}
             </p>
+            {t.queue.clone().map(|q| view! {
+                <p class="queue-info" role="status">
+                    <strong>{format!("Waiting in {}: number {} of {}.", q.group_name, q.position, q.depth)}</strong>
+                    " "
+                    {q.reason}
+                </p>
+            })}
         </section>
         <div class="ticket-layout">
             <div class="ticket-main">

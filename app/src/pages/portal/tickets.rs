@@ -1,5 +1,6 @@
 //! A customer's tickets: the list, raising one, and one ticket's page.
 
+use crate::api::routing::category_options;
 use crate::api::tickets::{my_tickets, new_form_key, ChangeTicketStatus, RaiseTicket};
 use crate::api::types::TicketDetail;
 use crate::components::auth::use_auth;
@@ -86,11 +87,13 @@ pub fn NewTicket() -> impl IntoView {
                         error
                         hint="Markdown works: **bold**, lists, `code`, links."
                     />
+                    <CategoryField error />
                     <div class="field">
                         <label for="ticket-urgency">"Urgency"</label>
                         <select id="ticket-urgency" name="urgency">
+                            <option value="" selected=true>"Let us judge"</option>
                             <option value="low">"Low"</option>
-                            <option value="normal" selected=true>"Normal"</option>
+                            <option value="normal">"Normal"</option>
                             <option value="high">"High"</option>
                         </select>
                         {move || error.get().and_then(|e| e.field_message("urgency")).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
@@ -102,6 +105,29 @@ pub fn NewTicket() -> impl IntoView {
                 </form>
             </div>
         </div>
+    }
+}
+
+/// The category a request is filed under, once an admin has made some.
+#[component]
+fn CategoryField(error: Signal<Option<AppError>>) -> impl IntoView {
+    let options = Resource::new(|| (), |_| category_options());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let list = options.get().and_then(|o| o.ok()).unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <div class="field">
+                        <label for="ticket-category">"Category"</label>
+                        <select id="ticket-category" name="category" required=true>
+                            <option value="">"Choose the closest match…"</option>
+                            {list.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.label}</option> }).collect_view()}
+                        </select>
+                        {move || error.get().and_then(|e| e.field_message("category")).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                    </div>
+                })
+            }}
+        </Suspense>
     }
 }
 

@@ -1,0 +1,193 @@
+//! The category tree in the admin console: each category names the group
+//! its tickets go to and their default priority.
+
+use super::AdminPage;
+use crate::api::routing::{load_categories, SaveCategory};
+use crate::api::routing_types::{CategoriesOverview, CategoryView};
+use crate::api::types::GroupOption;
+use crate::components::form::{action_error, FormMessage, TextField};
+use crate::domain::Priority;
+use crate::error::AppError;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+#[component]
+pub fn AdminCategories() -> impl IntoView {
+    let create = ServerAction::<SaveCategory>::new();
+    let edit = ServerAction::<SaveCategory>::new();
+    let overview = Resource::new(
+        move || (create.version().get(), edit.version().get()),
+        |_| load_categories(),
+    );
+    let create_error = action_error(create);
+    let edit_error = action_error(edit);
+    view! {
+        <AdminPage current="categories">
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || overview.get().map(|result| match result {
+                    Ok(o) => view! {
+                        <NewCategory overview=o.clone() create error=create_error />
+                        <FormMessage error=edit_error />
+                        <CategoryList overview=o edit />
+                    }
+                        .into_any(),
+                    Err(e) => view! { <div class="form-error" role="alert">{e.to_string()}</div> }.into_any(),
+                })}
+            </Transition>
+        </AdminPage>
+    }
+}
+
+#[component]
+fn NewCategory(
+    overview: CategoriesOverview,
+    create: ServerAction<SaveCategory>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="new-category-title">
+            <h2 class="panel-title" id="new-category-title">"New category"</h2>
+            <p class="panel-lead">"Customers pick a category when they raise a ticket; the ticket goes to its group. Changes apply to new tickets only."</p>
+            <ActionForm action=create attr:class="form" attr:aria-labelledby="new-category-title">
+                <FormMessage error />
+                <TextField label="Category name" name="input[name]" id="category-name" field="name" error />
+                <ParentSelect id="category-parent".into() categories=overview.categories.clone() own=None current=None />
+                <GroupSelect id="category-group".into() groups=overview.groups.clone() current=None />
+                <PrioritySelect id="category-priority".into() current=Priority::Normal />
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary">"Create category"</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn CategoryList(overview: CategoriesOverview, edit: ServerAction<SaveCategory>) -> impl IntoView {
+    if overview.categories.is_empty() {
+        return view! { <div class="empty-state">"No categories yet: customers raise tickets without one, and they wait ungrouped."</div> }
+            .into_any();
+    }
+    view! {
+        <section class="panel" aria-labelledby="categories-title">
+            <h2 class="panel-title" id="categories-title">"Categories"</h2>
+            <div class="table-wrap">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Category"</th>
+                            <th scope="col">"Group"</th>
+                            <th scope="col">"Default priority"</th>
+                            <th scope="col">"Edit"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {overview
+                            .categories
+                            .iter()
+                            .cloned()
+                            .map(|c| view! { <CategoryRow c all=overview.categories.clone() groups=overview.groups.clone() edit /> })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn CategoryRow(
+    c: CategoryView,
+    all: Vec<CategoryView>,
+    groups: Vec<GroupOption>,
+    edit: ServerAction<SaveCategory>,
+) -> impl IntoView {
+    let id = c.id;
+    view! {
+        <tr>
+            <td class=format!("category-depth-{}", c.depth.min(3))>
+                {c.name.clone()}
+                {c.archived.then(|| view! { " " <span class="badge badge-inactive">"Archived"</span> })}
+            </td>
+            <td>{c.group_name.clone().unwrap_or_else(|| "None".into())}</td>
+            <td>{c.default_priority.label()}</td>
+            <td>
+                <details>
+                    <summary>{format!("Edit {}", c.path)}</summary>
+                    <ActionForm action=edit attr:class="form">
+                        <input type="hidden" name="input[category_id]" value=id.to_string() />
+                        <div class="field">
+                            <label for=format!("category-{id}-name")>"Name"</label>
+                            <input id=format!("category-{id}-name") name="input[name]" value=c.name.clone() required=true />
+                        </div>
+                        <ParentSelect id=format!("category-{id}-parent") categories=all own=Some(id) current=c.parent_id />
+                        <GroupSelect id=format!("category-{id}-group") groups current=c.group_id />
+                        <PrioritySelect id=format!("category-{id}-priority") current=c.default_priority />
+                        <div class="field checkbox">
+                            <input type="checkbox" id=format!("category-{id}-archived") name="input[archived]" value="on" checked=c.archived />
+                            <label for=format!("category-{id}-archived")>"Archived (customers no longer see it)"</label>
+                        </div>
+                        <div class="form-actions">
+                            <button type="submit" class="btn btn-secondary">{format!("Save {}", c.name)}</button>
+                        </div>
+                    </ActionForm>
+                </details>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn ParentSelect(
+    id: String,
+    categories: Vec<CategoryView>,
+    own: Option<i64>,
+    current: Option<i64>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>"Parent category"</label>
+            <select id=id name="input[parent_id]">
+                <option value="" selected=current.is_none()>"None (top level)"</option>
+                {categories
+                    .into_iter()
+                    .filter(|c| Some(c.id) != own)
+                    .map(|c| view! { <option value=c.id.to_string() selected=current == Some(c.id)>{c.path}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+fn GroupSelect(id: String, groups: Vec<GroupOption>, current: Option<i64>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>"Group"</label>
+            <select id=id name="input[group_id]">
+                <option value="" selected=current.is_none()>"No group"</option>
+                {groups
+                    .into_iter()
+                    .filter(|g| !g.archived || current == Some(g.id))
+                    .map(|g| view! { <option value=g.id.to_string() selected=current == Some(g.id)>{g.name}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+fn PrioritySelect(id: String, current: Priority) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>"Default priority"</label>
+            <select id=id name="input[default_priority]">
+                {Priority::ALL
+                    .into_iter()
+                    .map(|p| view! { <option value=p.as_str() selected=p == current>{p.label()}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
