@@ -41,6 +41,8 @@ pub trait RoutingStore: Send + Sync {
         until: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
     async fn release_lease(&self, name: &str, holder: &str) -> Result<(), StoreError>;
+    /// Who holds the named lease, if anyone's lease still runs at `now`.
+    async fn lease_holder(&self, name: &str, now: DateTime<Utc>) -> Result<Option<String>, StoreError>;
     /// Returns to the queue the tickets of agents offline since before
     /// `offline_before` that they have not worked on since they got them.
     async fn release_untouched(
@@ -259,6 +261,14 @@ macro_rules! impl_routing_store {
                     .execute(&self.pool)
                     .await?;
                 Ok(())
+            }
+
+            async fn lease_holder(&self, name: &str, now: DateTime<Utc>) -> Result<Option<String>, StoreError> {
+                Ok(sqlx::query_scalar("select holder from leases where name = $1 and expires_at > $2")
+                    .bind(name)
+                    .bind(millis(now))
+                    .fetch_optional(&self.pool)
+                    .await?)
             }
 
             async fn release_untouched(&self, offline_before: DateTime<Utc>, now: DateTime<Utc>) -> Result<Vec<i64>, StoreError> {
