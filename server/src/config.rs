@@ -370,9 +370,21 @@ fn scheduler_config(
     if let Some(v) = env("FERRODESK_SCHEDULER") {
         scheduler.enabled = parse_bool("FERRODESK_SCHEDULER", &v)?;
     }
-    override_limit(env, "FERRODESK_SCHEDULER_SWEEP_SECS", &mut scheduler.sweep_secs)?;
-    override_limit(env, "FERRODESK_SCHEDULER_LEASE_SECS", &mut scheduler.lease_secs)?;
-    override_limit(env, "FERRODESK_AGENT_IDLE_MINUTES", &mut scheduler.idle_minutes)?;
+    override_limit(
+        env,
+        "FERRODESK_SCHEDULER_SWEEP_SECS",
+        &mut scheduler.sweep_secs,
+    )?;
+    override_limit(
+        env,
+        "FERRODESK_SCHEDULER_LEASE_SECS",
+        &mut scheduler.lease_secs,
+    )?;
+    override_limit(
+        env,
+        "FERRODESK_AGENT_IDLE_MINUTES",
+        &mut scheduler.idle_minutes,
+    )?;
     if let Some(v) = env("FERRODESK_RETURN_UNTOUCHED_MINUTES") {
         scheduler.return_untouched_minutes = match v.trim() {
             "" | "off" => None,
@@ -394,7 +406,10 @@ fn scheduler_config(
         ),
     ] {
         if value <= 0 {
-            return Err(invalid(name, format!("{value}: use a positive whole number")));
+            return Err(invalid(
+                name,
+                format!("{value}: use a positive whole number"),
+            ));
         }
     }
     Ok(scheduler)

@@ -18,7 +18,11 @@ struct Instance {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn start(url: &str, data_dir: &std::path::Path) -> Instance {
@@ -39,15 +43,25 @@ async fn start(url: &str, data_dir: &std::path::Path) -> Instance {
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let started = Instant::now();
-    while reqwest::get(format!("{base}/healthz")).await.map(|r| r.status().is_success()).ok() != Some(true) {
-        assert!(started.elapsed() < Duration::from_secs(30), "{base} never became healthy");
+    while reqwest::get(format!("{base}/healthz"))
+        .await
+        .map(|r| r.status().is_success())
+        .ok()
+        != Some(true)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{base} never became healthy"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Instance { child, base }
 }
 
 async fn user(store: &SharedStore, address: &str, role: Role) -> i64 {
-    let hash = ferrodesk::accounts::passwords::hash(TEST_PASSWORD.to_owned()).await.unwrap();
+    let hash = ferrodesk::accounts::passwords::hash(TEST_PASSWORD.to_owned())
+        .await
+        .unwrap();
     let new = NewUser {
         email: EmailAddress::parse(address).unwrap(),
         name: DisplayName::parse(address.split('@').next().unwrap()).unwrap(),
@@ -65,14 +79,21 @@ async fn all_assigned(store: &SharedStore, within: Duration) -> Duration {
         if store.routable_tickets().await.unwrap().is_empty() {
             return started.elapsed();
         }
-        assert!(started.elapsed() < within, "tickets still waiting after {within:?}");
+        assert!(
+            started.elapsed() < within,
+            "tickets still waiting after {within:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
 async fn leader_pid(store: &SharedStore) -> u32 {
     // The holder names the process: "<pid>-<random>".
-    let holder = store.lease_holder("scheduler", Utc::now()).await.unwrap().expect("a leader holds the lease");
+    let holder = store
+        .lease_holder("scheduler", Utc::now())
+        .await
+        .unwrap()
+        .expect("a leader holds the lease");
     holder.split('-').next().unwrap().parse().unwrap()
 }
 
@@ -84,21 +105,33 @@ async fn two_instances_never_assign_twice_and_a_killed_leader_is_replaced() {
     }
     let fresh = FreshDb::new(Db::Postgres).await;
     let url = fresh.url.clone().unwrap();
-    let store = ferrodesk::store::open(&fresh.database_url()).await.unwrap().store;
+    let store = ferrodesk::store::open(&fresh.database_url())
+        .await
+        .unwrap()
+        .store;
     let now = Utc::now();
     let group = store.create_group("Network", now).await.unwrap();
     for agent in ["ada@example.com", "bob@example.com"] {
         let id = user(&store, agent, Role::Agent).await;
         store.set_member(group.id, id, 100, now).await.unwrap();
-        store.set_availability(id, Availability::Online, now).await.unwrap();
+        store
+            .set_availability(id, Availability::Online, now)
+            .await
+            .unwrap();
     }
     user(&store, "ann@example.com", Role::Customer).await;
 
     let mut a = start(&url, fresh.dir.path()).await;
     let mut b = start(&url, fresh.dir.path()).await;
     let (on_a, on_b) = (Client::new(&a.base), Client::new(&b.base));
-    assert_eq!(on_a.sign_in("ann@example.com", TEST_PASSWORD).await.status, 200);
-    assert_eq!(on_b.sign_in("ann@example.com", TEST_PASSWORD).await.status, 200);
+    assert_eq!(
+        on_a.sign_in("ann@example.com", TEST_PASSWORD).await.status,
+        200
+    );
+    assert_eq!(
+        on_b.sign_in("ann@example.com", TEST_PASSWORD).await.status,
+        200
+    );
     // Tickets join the group through its only category.
     let category = store
         .create_category(
@@ -118,7 +151,15 @@ async fn two_instances_never_assign_twice_and_a_killed_leader_is_replaced() {
         for i in 0..10 {
             let subject = format!("{prefix} {i}");
             let reply = client
-                .call("tickets/raise", &[("subject", &subject), ("description", "Down."), ("urgency", ""), ("category", &category)])
+                .call(
+                    "tickets/raise",
+                    &[
+                        ("subject", &subject),
+                        ("description", "Down."),
+                        ("urgency", ""),
+                        ("category", &category),
+                    ],
+                )
                 .await;
             assert_eq!(reply.status, 200, "{}", reply.body);
         }
@@ -139,7 +180,15 @@ async fn two_instances_never_assign_twice_and_a_killed_leader_is_replaced() {
     for i in 0..10 {
         let subject = format!("after the kill {i}");
         let reply = client
-            .call("tickets/raise", &[("subject", &subject), ("description", "Down."), ("urgency", ""), ("category", &category)])
+            .call(
+                "tickets/raise",
+                &[
+                    ("subject", &subject),
+                    ("description", "Down."),
+                    ("urgency", ""),
+                    ("category", &category),
+                ],
+            )
             .await;
         assert_eq!(reply.status, 200, "{}", reply.body);
     }
@@ -154,7 +203,13 @@ async fn two_instances_never_assign_twice_and_a_killed_leader_is_replaced() {
         let events = store.ticket_events(*ticket, true).await.unwrap();
         let assigned = events.iter().filter(|e| e.kind == "assigned").count();
         assert_eq!(assigned, 1, "ticket {ticket}: {events:?}");
-        assert!(store.ticket(*ticket, TicketScope::All).await.unwrap().unwrap().assignee_id.is_some());
+        assert!(store
+            .ticket(*ticket, TicketScope::All)
+            .await
+            .unwrap()
+            .unwrap()
+            .assignee_id
+            .is_some());
     }
     survivor.child.kill().unwrap();
     survivor.child.wait().unwrap();

@@ -159,7 +159,9 @@ pub async fn end_session() -> Result<(), AppError> {
         .await
         .map_err(internal)?;
     if let (Some(user), Some(id)) = (user, session.id()) {
-        routing_desk()?.session_ended(user.user_id, &id.to_string()).await;
+        routing_desk()?
+            .session_ended(user.user_id, &id.to_string())
+            .await;
     }
     session.flush().await.map_err(internal)
 }
@@ -227,17 +229,49 @@ pub fn ticket_desk() -> Result<Arc<dyn TicketDesk>, AppError> {
 /// Groups, categories and availability, implemented by the server.
 #[async_trait]
 pub trait RoutingDesk: Send + Sync + 'static {
-    async fn groups_overview(&self, actor: &Actor) -> Result<super::routing_types::GroupsOverview, AppError>;
+    async fn groups_overview(
+        &self,
+        actor: &Actor,
+    ) -> Result<super::routing_types::GroupsOverview, AppError>;
     /// Returns the new group's id.
-    async fn create_group(&self, actor: &Actor, input: super::routing_types::GroupCreateInput) -> Result<i64, AppError>;
-    async fn update_group(&self, actor: &Actor, input: super::routing_types::GroupUpdateInput) -> Result<(), AppError>;
-    async fn set_member(&self, actor: &Actor, input: super::routing_types::MemberInput) -> Result<(), AppError>;
-    async fn remove_member(&self, actor: &Actor, input: super::routing_types::MemberRemoveInput) -> Result<(), AppError>;
-    async fn categories_overview(&self, actor: &Actor) -> Result<super::routing_types::CategoriesOverview, AppError>;
-    async fn save_category(&self, actor: &Actor, input: super::routing_types::CategoryInput) -> Result<(), AppError>;
-    async fn category_options(&self) -> Result<Vec<super::routing_types::CategoryOption>, AppError>;
-    async fn presence(&self, actor: &Actor) -> Result<super::routing_types::PresenceView, AppError>;
-    async fn set_availability(&self, actor: &Actor, input: super::routing_types::AvailabilityInput) -> Result<(), AppError>;
+    async fn create_group(
+        &self,
+        actor: &Actor,
+        input: super::routing_types::GroupCreateInput,
+    ) -> Result<i64, AppError>;
+    async fn update_group(
+        &self,
+        actor: &Actor,
+        input: super::routing_types::GroupUpdateInput,
+    ) -> Result<(), AppError>;
+    async fn set_member(
+        &self,
+        actor: &Actor,
+        input: super::routing_types::MemberInput,
+    ) -> Result<(), AppError>;
+    async fn remove_member(
+        &self,
+        actor: &Actor,
+        input: super::routing_types::MemberRemoveInput,
+    ) -> Result<(), AppError>;
+    async fn categories_overview(
+        &self,
+        actor: &Actor,
+    ) -> Result<super::routing_types::CategoriesOverview, AppError>;
+    async fn save_category(
+        &self,
+        actor: &Actor,
+        input: super::routing_types::CategoryInput,
+    ) -> Result<(), AppError>;
+    async fn category_options(&self)
+        -> Result<Vec<super::routing_types::CategoryOption>, AppError>;
+    async fn presence(&self, actor: &Actor)
+        -> Result<super::routing_types::PresenceView, AppError>;
+    async fn set_availability(
+        &self,
+        actor: &Actor,
+        input: super::routing_types::AvailabilityInput,
+    ) -> Result<(), AppError>;
     /// A staff session was used; best effort, never fails the request.
     async fn seen(&self, user_id: i64, session_id: &str);
     /// A session was signed out; its agent goes offline if it was their last.

@@ -47,7 +47,9 @@ pub async fn set_member(input: MemberInput) -> Result<(), AppError> {
 pub async fn remove_member(input: MemberRemoveInput) -> Result<(), AppError> {
     let actor = backend::authorized(Action::ManageRouting).await?;
     let id = input.group_id;
-    backend::routing_desk()?.remove_member(&actor, input).await?;
+    backend::routing_desk()?
+        .remove_member(&actor, input)
+        .await?;
     redirect(&format!("/admin/groups#group-{id}"));
     Ok(())
 }
@@ -61,7 +63,9 @@ pub async fn load_categories() -> Result<CategoriesOverview, AppError> {
 #[server(endpoint = "admin/category_save")]
 pub async fn save_category(input: CategoryInput) -> Result<(), AppError> {
     let actor = backend::authorized(Action::ManageRouting).await?;
-    backend::routing_desk()?.save_category(&actor, input).await?;
+    backend::routing_desk()?
+        .save_category(&actor, input)
+        .await?;
     redirect("/admin/categories");
     Ok(())
 }
@@ -84,7 +88,9 @@ pub async fn my_presence() -> Result<PresenceView, AppError> {
 #[server(endpoint = "agent/availability")]
 pub async fn set_availability(input: AvailabilityInput) -> Result<(), AppError> {
     let actor = backend::authorized(Action::WorkTickets).await?;
-    backend::routing_desk()?.set_availability(&actor, input).await?;
+    backend::routing_desk()?
+        .set_availability(&actor, input)
+        .await?;
     redirect("/agent");
     Ok(())
 }

@@ -293,7 +293,7 @@ pub struct NewTicketInput {
     pub email: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
-    /// A category id; required once categories exist.
+    /// A category id, or empty when the requester is not sure.
     #[serde(default)]
     pub category: Option<String>,
 }

@@ -23,7 +23,7 @@ pub fn AvailabilityPanel() -> impl IntoView {
                         let current = p.availability;
                         view! {
                             <ActionForm action=set attr:class="inline-form">
-                                <label class="visually-hidden" for="availability">"Availability"</label>
+                                <label class="visually-hidden" for="availability">"Set your availability"</label>
                                 <select id="availability" name="input[availability]">
                                     {Availability::ALL
                                         .into_iter()

@@ -32,12 +32,22 @@ pub fn tree_order(nodes: &[Node]) -> Vec<(i64, usize, String)> {
         children.entry(parent).or_default().push(node);
     }
     for list in children.values_mut() {
-        list.sort_by(|a, b| a.2.to_lowercase().cmp(&b.2.to_lowercase()).then(a.0.cmp(&b.0)));
+        list.sort_by(|a, b| {
+            a.2.to_lowercase()
+                .cmp(&b.2.to_lowercase())
+                .then(a.0.cmp(&b.0))
+        });
     }
     let mut out = Vec::with_capacity(nodes.len());
     let mut stack: Vec<(&Node, usize, String)> = children
         .get(&None)
-        .map(|roots| roots.iter().rev().map(|n| (*n, 0, n.2.to_owned())).collect())
+        .map(|roots| {
+            roots
+                .iter()
+                .rev()
+                .map(|n| (*n, 0, n.2.to_owned()))
+                .collect()
+        })
         .unwrap_or_default();
     while let Some((node, depth, path)) = stack.pop() {
         if out.len() > nodes.len() {

@@ -7,7 +7,9 @@
 //! this plan: loads only grow while planning, so no later ticket of it could
 //! be placed, and nothing ranked lower ever jumps the queue.
 
-use super::routing::{AgentState, Assignment, Availability, QueueKey, Roster, RoutingQueue, Strategy};
+use super::routing::{
+    AgentState, Assignment, Availability, QueueKey, Roster, RoutingQueue, Strategy,
+};
 use chrono::{DateTime, Utc};
 use std::cmp::{Ordering, Reverse};
 use std::collections::{btree_set, BinaryHeap, HashMap};
@@ -67,12 +69,33 @@ struct Live<'a> {
     assigned: HashMap<i64, (u32, DateTime<Utc>, u64)>,
 }
 
+/// An agent as this plan has left them so far.
+struct Current {
+    availability: Availability,
+    load: u32,
+    last_assigned: Option<DateTime<Utc>>,
+    turn: u64,
+    stamp: u32,
+}
+
 impl Live<'_> {
-    fn state(&self, agent_id: i64) -> Option<(Availability, u32, Option<DateTime<Utc>>, u64, u32)> {
+    fn state(&self, agent_id: i64) -> Option<Current> {
         let agent = self.base.get(&agent_id)?;
         Some(match self.assigned.get(&agent_id) {
-            Some(&(extra, at, turn)) => (agent.availability, agent.load + extra, Some(at), turn, extra),
-            None => (agent.availability, agent.load, agent.last_assigned, 0, 0),
+            Some(&(extra, at, turn)) => Current {
+                availability: agent.availability,
+                load: agent.load + extra,
+                last_assigned: Some(at),
+                turn,
+                stamp: extra,
+            },
+            None => Current {
+                availability: agent.availability,
+                load: agent.load,
+                last_assigned: agent.last_assigned,
+                turn: 0,
+                stamp: 0,
+            },
         })
     }
 }
@@ -80,7 +103,13 @@ impl Live<'_> {
 impl Pool {
     fn candidate(&self, live: &Live, agent_id: i64) -> Option<Candidate> {
         let capacity = *self.capacity.get(&agent_id)?;
-        let (availability, load, last_assigned, turn, stamp) = live.state(agent_id)?;
+        let Current {
+            availability,
+            load,
+            last_assigned,
+            turn,
+            stamp,
+        } = live.state(agent_id)?;
         if availability != Availability::Online || load >= capacity {
             return None;
         }
@@ -145,7 +174,11 @@ pub fn plan(queue: &RoutingQueue, roster: &Roster, now: DateTime<Utc>) -> Vec<As
         };
         let mut pool = Pool {
             strategy: policy.strategy,
-            capacity: policy.members.iter().map(|m| (m.agent_id, m.capacity)).collect(),
+            capacity: policy
+                .members
+                .iter()
+                .map(|m| (m.agent_id, m.capacity))
+                .collect(),
             heap: BinaryHeap::new(),
         };
         for member in &policy.members {

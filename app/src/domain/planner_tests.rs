@@ -32,7 +32,10 @@ fn agent(id: i64, load: u32, last: Option<i64>) -> AgentState {
     }
 }
 
-fn roster(agents: &[AgentState], groups: &[(i64, Pick, &[(i64, u32)])]) -> Roster {
+/// (group id, strategy, members as (agent id, capacity)).
+type GroupSpec<'a> = (i64, Pick, &'a [(i64, u32)]);
+
+fn roster(agents: &[AgentState], groups: &[GroupSpec]) -> Roster {
     Roster {
         agents: agents.iter().map(|a| (a.id, *a)).collect(),
         groups: groups
@@ -54,7 +57,10 @@ fn roster(agents: &[AgentState], groups: &[(i64, Pick, &[(i64, u32)])]) -> Roste
 }
 
 fn pairs(assignments: &[Assignment]) -> Vec<(i64, i64)> {
-    assignments.iter().map(|a| (a.ticket_id, a.agent_id)).collect()
+    assignments
+        .iter()
+        .map(|a| (a.ticket_id, a.agent_id))
+        .collect()
 }
 
 #[test]
@@ -76,7 +82,10 @@ fn upsert_moves_a_ticket_and_remove_forgets_it() {
     let mut queue = RoutingQueue::default();
     queue.upsert(1, key(7, Priority::Low, 0));
     queue.upsert(2, key(7, Priority::High, 0));
-    assert_eq!((queue.group_len(1), queue.group_len(2), queue.len()), (0, 1, 1));
+    assert_eq!(
+        (queue.group_len(1), queue.group_len(2), queue.len()),
+        (0, 1, 1)
+    );
     assert!(queue.remove(7));
     assert!(queue.is_empty() && !queue.remove(7));
 }
@@ -85,8 +94,15 @@ fn upsert_moves_a_ticket_and_remove_forgets_it() {
 fn least_loaded_picks_the_lightest_then_the_longest_idle_then_the_lowest_id() {
     let mut queue = RoutingQueue::default();
     queue.upsert(1, key(1, Priority::Normal, 0));
-    let agents = [agent(10, 2, Some(5)), agent(11, 1, Some(9)), agent(12, 1, Some(3))];
-    let roster = roster(&agents, &[(1, Pick::LeastLoaded, &[(10, 5), (11, 5), (12, 5)])]);
+    let agents = [
+        agent(10, 2, Some(5)),
+        agent(11, 1, Some(9)),
+        agent(12, 1, Some(3)),
+    ];
+    let roster = roster(
+        &agents,
+        &[(1, Pick::LeastLoaded, &[(10, 5), (11, 5), (12, 5)])],
+    );
     assert_eq!(pairs(&plan(&queue, &roster, at(10))), vec![(1, 12)]);
 }
 
@@ -96,7 +112,10 @@ fn least_loaded_by_share_weighs_capacity() {
     queue.upsert(1, key(1, Priority::Normal, 0));
     // 2 of 10 (20 %) beats 1 of 2 (50 %).
     let agents = [agent(10, 1, None), agent(11, 2, None)];
-    let roster = roster(&agents, &[(1, Pick::LeastLoadedPercent, &[(10, 2), (11, 10)])]);
+    let roster = roster(
+        &agents,
+        &[(1, Pick::LeastLoadedPercent, &[(10, 2), (11, 10)])],
+    );
     assert_eq!(pairs(&plan(&queue, &roster, at(10))), vec![(1, 11)]);
 }
 
@@ -106,8 +125,15 @@ fn round_robin_cycles_through_the_members() {
     for id in 1..=5 {
         queue.upsert(1, key(id, Priority::Normal, id));
     }
-    let agents = [agent(10, 0, Some(3)), agent(11, 4, None), agent(12, 0, Some(1))];
-    let roster = roster(&agents, &[(1, Pick::RoundRobin, &[(10, 9), (11, 9), (12, 9)])]);
+    let agents = [
+        agent(10, 0, Some(3)),
+        agent(11, 4, None),
+        agent(12, 0, Some(1)),
+    ];
+    let roster = roster(
+        &agents,
+        &[(1, Pick::RoundRobin, &[(10, 9), (11, 9), (12, 9)])],
+    );
     let got = pairs(&plan(&queue, &roster, at(10)));
     assert_eq!(got, vec![(1, 11), (2, 12), (3, 10), (4, 11), (5, 12)]);
 }
@@ -124,7 +150,10 @@ fn nobody_gets_work_offline_away_full_or_outside_the_group() {
     let outsider = agent(13, 0, None);
     let roster = roster(
         &[away, offline, full, outsider],
-        &[(1, Pick::LeastLoaded, &[(10, 5), (11, 5), (12, 3)]), (2, Pick::LeastLoaded, &[(13, 5)])],
+        &[
+            (1, Pick::LeastLoaded, &[(10, 5), (11, 5), (12, 3)]),
+            (2, Pick::LeastLoaded, &[(13, 5)]),
+        ],
     );
     assert!(plan(&queue, &roster, at(1)).is_empty());
 }
@@ -145,25 +174,38 @@ fn a_shared_agent_serves_the_more_urgent_group_first() {
     queue.upsert(2, key(2, Priority::Critical, 5));
     let roster = roster(
         &[agent(10, 0, None)],
-        &[(1, Pick::LeastLoaded, &[(10, 1)]), (2, Pick::LeastLoaded, &[(10, 1)])],
+        &[
+            (1, Pick::LeastLoaded, &[(10, 1)]),
+            (2, Pick::LeastLoaded, &[(10, 1)]),
+        ],
     );
     assert_eq!(pairs(&plan(&queue, &roster, at(9))), vec![(2, 10)]);
 }
 
 // Property tests over random queues and rosters.
 
+/// (strategy index, auto-assign, members as (agent index, capacity)).
+type RandomGroup = (u8, bool, Vec<(usize, u32)>);
+
 #[derive(Debug, Clone)]
 struct Scenario {
     tickets: Vec<(i64, i64, u8, i64, Option<i64>)>,
     agents: Vec<(u8, u32, Option<i64>)>,
-    groups: Vec<(u8, bool, Vec<(usize, u32)>)>,
+    groups: Vec<RandomGroup>,
 }
 
 fn scenario() -> impl proptest::strategy::Strategy<Value = Scenario> {
-    let tickets = prop::collection::vec((0i64..4, 0u8..4, 0i64..50, prop::option::of(0i64..90)), 0..60);
+    let tickets = prop::collection::vec(
+        (0i64..4, 0u8..4, 0i64..50, prop::option::of(0i64..90)),
+        0..60,
+    );
     let agents = prop::collection::vec((0u8..3, 0u32..4, prop::option::of(0i64..30)), 1..12);
     let groups = prop::collection::vec(
-        (0u8..3, any::<bool>(), prop::collection::vec((0usize..12, 0u32..5), 0..8)),
+        (
+            0u8..3,
+            any::<bool>(),
+            prop::collection::vec((0usize..12, 0u32..5), 0..8),
+        ),
         4,
     );
     (tickets, agents, groups).prop_map(|(tickets, agents, groups)| Scenario {

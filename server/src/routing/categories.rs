@@ -15,9 +15,13 @@ impl Routing {
     pub(super) async fn category_tree(&self) -> Result<CategoriesOverview, AppError> {
         let categories = self.store.list_categories().await.map_err(store_err)?;
         let groups = self.store.list_groups().await.map_err(store_err)?;
-        let group_names: HashMap<i64, &str> = groups.iter().map(|g| (g.id, g.name.as_str())).collect();
+        let group_names: HashMap<i64, &str> =
+            groups.iter().map(|g| (g.id, g.name.as_str())).collect();
         let by_id: HashMap<i64, _> = categories.iter().map(|c| (c.id, c)).collect();
-        let nodes: Vec<Node> = categories.iter().map(|c| (c.id, c.parent_id, c.name.as_str())).collect();
+        let nodes: Vec<Node> = categories
+            .iter()
+            .map(|c| (c.id, c.parent_id, c.name.as_str()))
+            .collect();
         let categories = tree_order(&nodes)
             .into_iter()
             .filter_map(|(id, depth, path)| {
@@ -29,7 +33,10 @@ impl Routing {
                     path,
                     depth,
                     group_id: c.group_id,
-                    group_name: c.group_id.and_then(|g| group_names.get(&g)).map(|n| n.to_string()),
+                    group_name: c
+                        .group_id
+                        .and_then(|g| group_names.get(&g))
+                        .map(|n| n.to_string()),
                     default_priority: c.default_priority,
                     archived: c.archived,
                 })
@@ -46,11 +53,18 @@ impl Routing {
         Ok(CategoriesOverview { categories, groups })
     }
 
-    pub(super) async fn write_category(&self, actor: &Actor, input: CategoryInput) -> Result<(), AppError> {
+    pub(super) async fn write_category(
+        &self,
+        actor: &Actor,
+        input: CategoryInput,
+    ) -> Result<(), AppError> {
         let existing = self.store.list_categories().await.map_err(store_err)?;
         let mut errors = FieldErrors::default();
         let name = errors.check("name", parse_name(&input.name));
-        let priority = errors.check("default_priority", Priority::parse(input.default_priority.trim()));
+        let priority = errors.check(
+            "default_priority",
+            Priority::parse(input.default_priority.trim()),
+        );
         let parent_id = match input.parent_id.trim() {
             "" => Some(None),
             text => errors.check(
@@ -63,7 +77,10 @@ impl Routing {
             ),
         };
         if let (Some(id), Some(parent)) = (input.category_id, parent_id) {
-            let nodes: Vec<Node> = existing.iter().map(|c| (c.id, c.parent_id, c.name.as_str())).collect();
+            let nodes: Vec<Node> = existing
+                .iter()
+                .map(|c| (c.id, c.parent_id, c.name.as_str()))
+                .collect();
             if would_cycle(&nodes, id, parent) {
                 errors.check::<()>("parent_id", Err("A category cannot sit below itself."));
             }
@@ -108,7 +125,9 @@ impl Routing {
             None => self.store.create_category(fields, now).await.map(|_| ()),
         };
         result.map_err(|e| match e {
-            StoreError::Conflict(_) => AppError::field("name", "A category with this name already sits here."),
+            StoreError::Conflict(_) => {
+                AppError::field("name", "A category with this name already sits here.")
+            }
             other => store_err(other),
         })?;
         tracing::info!(actor_id = actor.id, category_id = ?input.category_id, "category saved");

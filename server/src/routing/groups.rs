@@ -20,11 +20,20 @@ fn taken(err: StoreError) -> AppError {
 
 impl Routing {
     pub(super) async fn overview(&self) -> Result<GroupsOverview, AppError> {
-        let depths: std::collections::HashMap<i64, i64> =
-            self.store.queue_depths().await.map_err(store_err)?.into_iter().collect();
+        let depths: std::collections::HashMap<i64, i64> = self
+            .store
+            .queue_depths()
+            .await
+            .map_err(store_err)?
+            .into_iter()
+            .collect();
         let mut groups = Vec::new();
         for group in self.store.list_groups().await.map_err(store_err)? {
-            let members = self.store.group_members(group.id).await.map_err(store_err)?;
+            let members = self
+                .store
+                .group_members(group.id)
+                .await
+                .map_err(store_err)?;
             groups.push(GroupAdmin {
                 id: group.id,
                 name: group.name,
@@ -61,7 +70,11 @@ impl Routing {
         Ok(GroupsOverview { groups, staff })
     }
 
-    pub(super) async fn add_group(&self, actor: &Actor, input: GroupCreateInput) -> Result<i64, AppError> {
+    pub(super) async fn add_group(
+        &self,
+        actor: &Actor,
+        input: GroupCreateInput,
+    ) -> Result<i64, AppError> {
         let name = parse_name(&input.name).map_err(|m| AppError::field("name", m))?;
         let group = self
             .store
@@ -72,7 +85,11 @@ impl Routing {
         Ok(group.id)
     }
 
-    pub(super) async fn change_group(&self, actor: &Actor, input: GroupUpdateInput) -> Result<(), AppError> {
+    pub(super) async fn change_group(
+        &self,
+        actor: &Actor,
+        input: GroupUpdateInput,
+    ) -> Result<(), AppError> {
         let mut errors = FieldErrors::default();
         let name = errors.check("name", parse_name(&input.name));
         let strategy = errors.check(
@@ -85,7 +102,10 @@ impl Routing {
         };
         let now = self.clock.now();
         let id = input.group_id;
-        self.store.rename_group(id, &name, now).await.map_err(taken)?;
+        self.store
+            .rename_group(id, &name, now)
+            .await
+            .map_err(taken)?;
         self.store
             .set_group_policy(id, strategy, input.auto_assign.is_some(), now)
             .await
@@ -99,7 +119,11 @@ impl Routing {
         Ok(())
     }
 
-    pub(super) async fn put_member(&self, actor: &Actor, input: MemberInput) -> Result<(), AppError> {
+    pub(super) async fn put_member(
+        &self,
+        actor: &Actor,
+        input: MemberInput,
+    ) -> Result<(), AppError> {
         let mut errors = FieldErrors::default();
         let capacity = errors.check(
             "capacity",
@@ -113,7 +137,11 @@ impl Routing {
         );
         let user_id = errors.check(
             "user_id",
-            input.user_id.trim().parse::<i64>().map_err(|_| "Choose an agent."),
+            input
+                .user_id
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| "Choose an agent."),
         );
         errors.into_result()?;
         let (Some(capacity), Some(user_id)) = (capacity, user_id) else {
@@ -121,26 +149,50 @@ impl Routing {
         };
         let user = self.store.user_by_id(user_id).await.map_err(store_err)?;
         if !user.is_some_and(|u| u.active && matches!(u.role, Role::Agent | Role::Admin)) {
-            return Err(AppError::field("user_id", "Only active agents and admins can join a group."));
+            return Err(AppError::field(
+                "user_id",
+                "Only active agents and admins can join a group.",
+            ));
         }
-        if self.store.group(input.group_id).await.map_err(store_err)?.is_none() {
+        if self
+            .store
+            .group(input.group_id)
+            .await
+            .map_err(store_err)?
+            .is_none()
+        {
             return Err(AppError::NotFound);
         }
         self.store
             .set_member(input.group_id, user_id, capacity, self.clock.now())
             .await
             .map_err(store_err)?;
-        tracing::info!(actor_id = actor.id, group_id = input.group_id, user_id, capacity, "member set");
+        tracing::info!(
+            actor_id = actor.id,
+            group_id = input.group_id,
+            user_id,
+            capacity,
+            "member set"
+        );
         self.signal.roster().await;
         Ok(())
     }
 
-    pub(super) async fn drop_member(&self, actor: &Actor, input: MemberRemoveInput) -> Result<(), AppError> {
+    pub(super) async fn drop_member(
+        &self,
+        actor: &Actor,
+        input: MemberRemoveInput,
+    ) -> Result<(), AppError> {
         self.store
             .remove_member(input.group_id, input.user_id)
             .await
             .map_err(store_err)?;
-        tracing::info!(actor_id = actor.id, group_id = input.group_id, user_id = input.user_id, "member removed");
+        tracing::info!(
+            actor_id = actor.id,
+            group_id = input.group_id,
+            user_id = input.user_id,
+            "member removed"
+        );
         self.signal.roster().await;
         Ok(())
     }

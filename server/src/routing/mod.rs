@@ -50,7 +50,10 @@ impl Routing {
     fn due(&self, key: &str) -> bool {
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
-        if seen.get(key).is_some_and(|at| now.duration_since(*at) < SEEN_EVERY) {
+        if seen
+            .get(key)
+            .is_some_and(|at| now.duration_since(*at) < SEEN_EVERY)
+        {
             return false;
         }
         if seen.len() > 10_000 {
@@ -61,7 +64,10 @@ impl Routing {
     }
 
     fn forget(&self, key: &str) {
-        self.seen.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
     }
 
     fn idle_before(&self) -> chrono::DateTime<chrono::Utc> {
@@ -145,7 +151,11 @@ impl RoutingDesk for Routing {
         })
     }
 
-    async fn set_availability(&self, actor: &Actor, input: AvailabilityInput) -> Result<(), AppError> {
+    async fn set_availability(
+        &self,
+        actor: &Actor,
+        input: AvailabilityInput,
+    ) -> Result<(), AppError> {
         require(actor, Action::WorkTickets)?;
         let availability = Availability::parse(input.availability.trim())
             .ok_or_else(|| AppError::field("availability", "Choose online, away or offline."))?;
@@ -153,7 +163,11 @@ impl RoutingDesk for Routing {
             .set_availability(actor.id, availability, self.clock.now())
             .await
             .map_err(store_err)?;
-        tracing::info!(user_id = actor.id, availability = availability.as_str(), "availability changed");
+        tracing::info!(
+            user_id = actor.id,
+            availability = availability.as_str(),
+            "availability changed"
+        );
         self.signal.roster().await;
         Ok(())
     }
@@ -163,7 +177,11 @@ impl RoutingDesk for Routing {
         if !self.due(&key) {
             return;
         }
-        if let Err(err) = self.store.touch_agent_session(&key, user_id, self.clock.now()).await {
+        if let Err(err) = self
+            .store
+            .touch_agent_session(&key, user_id, self.clock.now())
+            .await
+        {
             tracing::warn!(error = %err, "could not record a session's use");
         }
     }

@@ -50,7 +50,8 @@ struct Leading {
 impl Scheduler {
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let settings = self.config.scheduler;
-        let renew_every = Duration::from_secs(u64::try_from(settings.lease_secs / 3).unwrap_or(1).max(1));
+        let renew_every =
+            Duration::from_secs(u64::try_from(settings.lease_secs / 3).unwrap_or(1).max(1));
         let mut leading: Option<Leading> = None;
         'outer: loop {
             if *shutdown.borrow() {
@@ -58,10 +59,16 @@ impl Scheduler {
             }
             let now = self.clock.now();
             let until = now + chrono::Duration::seconds(settings.lease_secs);
-            match self.store.acquire_lease(LEASE, &self.holder, now, until).await {
+            match self
+                .store
+                .acquire_lease(LEASE, &self.holder, now, until)
+                .await
+            {
                 Ok(true) if leading.is_none() => match self.lead().await {
                     Ok(lead) => leading = Some(lead),
-                    Err(err) => tracing::error!(error = %err, "could not build the scheduler's queue"),
+                    Err(err) => {
+                        tracing::error!(error = %err, "could not build the scheduler's queue")
+                    }
                 },
                 Ok(true) => {}
                 Ok(false) => {
@@ -129,13 +136,17 @@ impl Scheduler {
         let running = self.store.running_assignments().await?;
         let roster = self.store.roster().await?;
         let state = RoutingState::rebuild(routable, running, roster);
-        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "scheduler queue rebuilt");
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "scheduler queue rebuilt"
+        );
         Ok(state)
     }
 
     /// Catches up with what changed, then assigns what can be assigned.
     async fn round(&self, lead: &mut Leading) -> Result<(), StoreError> {
-        let sweep = Duration::from_secs(u64::try_from(self.config.scheduler.sweep_secs).unwrap_or(300));
+        let sweep =
+            Duration::from_secs(u64::try_from(self.config.scheduler.sweep_secs).unwrap_or(300));
         if lead.rebuilt_at.elapsed() >= sweep {
             lead.state = self.rebuild().await?;
             lead.rebuilt_at = Instant::now();
@@ -178,13 +189,25 @@ impl Scheduler {
     }
 
     /// Writes the plan; returns the tickets whose assignment was refused.
-    async fn apply(&self, state: &mut RoutingState, plan: &[Assignment]) -> Result<Vec<i64>, StoreError> {
+    async fn apply(
+        &self,
+        state: &mut RoutingState,
+        plan: &[Assignment],
+    ) -> Result<Vec<i64>, StoreError> {
         let config = self.config.clone();
         let mail = move |t: &TicketRecord| {
             t.assignee_email
                 .as_deref()
                 .and_then(|e| EmailAddress::parse(e).ok())
-                .map(|to| templates::assigned_to_you(&config, to, t.id, &t.subject, "Ferrodesk's scheduler"))
+                .map(|to| {
+                    templates::assigned_to_you(
+                        &config,
+                        to,
+                        t.id,
+                        &t.subject,
+                        "Ferrodesk's scheduler",
+                    )
+                })
                 .into_iter()
                 .collect()
         };
@@ -193,10 +216,19 @@ impl Scheduler {
             let now = self.clock.now();
             let written = self.store.apply_assignments(chunk, &mail, now).await?;
             let accepted: HashSet<i64> = written.iter().map(|a| a.ticket_id).collect();
-            refused.extend(chunk.iter().map(|a| a.ticket_id).filter(|id| !accepted.contains(id)));
+            refused.extend(
+                chunk
+                    .iter()
+                    .map(|a| a.ticket_id)
+                    .filter(|id| !accepted.contains(id)),
+            );
             state.assigned(&written, now);
             for a in &written {
-                tracing::info!(ticket_id = a.ticket_id, agent_id = a.agent_id, "ticket assigned");
+                tracing::info!(
+                    ticket_id = a.ticket_id,
+                    agent_id = a.agent_id,
+                    "ticket assigned"
+                );
             }
             if !written.is_empty() {
                 self.mail_wake.notify_one();
@@ -224,7 +256,10 @@ impl Scheduler {
                 .release_untouched(now - chrono::Duration::minutes(minutes), now)
                 .await?;
             for id in returned {
-                tracing::info!(ticket_id = id, "returned to the queue: its agent went offline");
+                tracing::info!(
+                    ticket_id = id,
+                    "returned to the queue: its agent went offline"
+                );
                 self.signal.ticket(id).await;
             }
         }

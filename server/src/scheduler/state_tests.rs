@@ -51,7 +51,11 @@ fn running_tickets_count_against_capacity() {
 
 #[test]
 fn a_resolved_ticket_frees_capacity_and_a_claimed_one_leaves_the_queue() {
-    let mut state = RoutingState::rebuild(vec![waiting(10, 1, 0), waiting(11, 1, 1)], vec![(3, 7)], roster(1));
+    let mut state = RoutingState::rebuild(
+        vec![waiting(10, 1, 0), waiting(11, 1, 1)],
+        vec![(3, 7)],
+        roster(1),
+    );
     assert!(state.plan(at(5)).is_empty());
     state.apply_ticket(&RoutingTicket {
         id: 3,
@@ -62,7 +66,10 @@ fn a_resolved_ticket_frees_capacity_and_a_claimed_one_leaves_the_queue() {
         routable_since: None,
     });
     let plan = state.plan(at(5));
-    assert_eq!(plan.iter().map(|a| a.ticket_id).collect::<Vec<_>>(), vec![10]);
+    assert_eq!(
+        plan.iter().map(|a| a.ticket_id).collect::<Vec<_>>(),
+        vec![10]
+    );
     let mut claimed = waiting(10, 1, 0);
     claimed.assignee_id = Some(99);
     claimed.routable_since = None;
@@ -73,9 +80,20 @@ fn a_resolved_ticket_frees_capacity_and_a_claimed_one_leaves_the_queue() {
 
 #[test]
 fn written_assignments_leave_the_queue_and_add_load() {
-    let mut state = RoutingState::rebuild(vec![waiting(10, 1, 0), waiting(11, 1, 1)], vec![], roster(1));
+    let mut state = RoutingState::rebuild(
+        vec![waiting(10, 1, 0), waiting(11, 1, 1)],
+        vec![],
+        roster(1),
+    );
     let plan = state.plan(at(5));
-    assert_eq!(plan, vec![Assignment { ticket_id: 10, agent_id: 7, group_id: 1 }]);
+    assert_eq!(
+        plan,
+        vec![Assignment {
+            ticket_id: 10,
+            agent_id: 7,
+            group_id: 1
+        }]
+    );
     state.assigned(&plan, at(5));
     assert_eq!(state.queued(), 1);
     assert!(state.plan(at(6)).is_empty(), "the only agent is now full");

@@ -60,7 +60,9 @@ impl Subscription for PgSubscription {
         // reconnecting, so the caller knows to rebuild.
         match self.0.try_recv().await? {
             Some(notification) => Ok(notification.payload().to_owned()),
-            None => Err(StoreError::Io("the notification connection was lost".into())),
+            None => Err(StoreError::Io(
+                "the notification connection was lost".into(),
+            )),
         }
     }
 }

@@ -48,9 +48,8 @@ impl TryFrom<CategoryRow> for CategoryRecord {
             parent_id: row.parent_id,
             name: row.name,
             group_id: row.group_id,
-            default_priority: Priority::parse(&row.default_priority).map_err(|_| {
-                StoreError::Corrupt(format!("priority {:?}", row.default_priority))
-            })?,
+            default_priority: Priority::parse(&row.default_priority)
+                .map_err(|_| StoreError::Corrupt(format!("priority {:?}", row.default_priority)))?,
             archived: row.archived,
         })
     }

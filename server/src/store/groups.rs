@@ -103,9 +103,8 @@ impl TryFrom<MemberRow> for MemberRecord {
 pub(super) fn availability(text: Option<&str>) -> Result<Availability, StoreError> {
     match text {
         None => Ok(Availability::Offline),
-        Some(text) => {
-            Availability::parse(text).ok_or_else(|| StoreError::Corrupt(format!("availability {text:?}")))
-        }
+        Some(text) => Availability::parse(text)
+            .ok_or_else(|| StoreError::Corrupt(format!("availability {text:?}"))),
     }
 }
 

@@ -23,11 +23,11 @@ pub use bulk::{BulkStore, SeedMessage, SeedTicket};
 pub use categories::CategoryStore;
 pub use groups::GroupStore;
 pub use links::LinkStore;
+pub use postgres::PgStore;
 pub use presence::PresenceStore;
+pub use records::*;
 pub use routing::RoutingStore;
 pub use routing_records::*;
-pub use postgres::PgStore;
-pub use records::*;
 pub use sqlite::SqliteStore;
 pub use ticket_store::*;
 
@@ -84,7 +84,9 @@ pub trait Store:
     + BulkStore
     + Broadcast
     + Send
-    + Sync + 'static {
+    + Sync
+    + 'static
+{
     fn backend(&self) -> Backend;
     async fn ping(&self) -> Result<(), StoreError>;
 

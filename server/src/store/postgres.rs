@@ -1,12 +1,12 @@
 //! The multi-instance backend: PostgreSQL.
 
 use super::bulk::*;
-use super::common::*;
 use super::categories::*;
+use super::common::*;
 use super::groups::*;
+use super::links::impl_link_store;
 use super::presence::*;
 use super::routing::*;
-use super::links::impl_link_store;
 use super::ticket_sql::*;
 use super::*;
 use sqlx::postgres::PgPoolOptions;

@@ -2,8 +2,8 @@
 //! it plans over, conditional assignment writes, the queue as agents and
 //! admins see it, and the lease that lets one instance plan at a time.
 
-use super::{QueuePosition, RosterRecord, RoutingTicket, StoreError, TicketRecord};
 use super::{NewEmail, RosterAgent};
+use super::{QueuePosition, RosterRecord, RoutingTicket, StoreError, TicketRecord};
 use app::domain::routing::Assignment;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -42,7 +42,11 @@ pub trait RoutingStore: Send + Sync {
     ) -> Result<bool, StoreError>;
     async fn release_lease(&self, name: &str, holder: &str) -> Result<(), StoreError>;
     /// Who holds the named lease, if anyone's lease still runs at `now`.
-    async fn lease_holder(&self, name: &str, now: DateTime<Utc>) -> Result<Option<String>, StoreError>;
+    async fn lease_holder(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, StoreError>;
     /// Returns to the queue the tickets of agents offline since before
     /// `offline_before` that they have not worked on since they got them.
     async fn release_untouched(
@@ -82,7 +86,10 @@ impl TryFrom<RoutingRow> for RoutingTicket {
             status: app::domain::Status::parse(&row.status)
                 .map_err(|_| StoreError::Corrupt(format!("status {:?}", row.status)))?,
             assignee_id: row.assignee_id,
-            routable_since: row.routable_since.map(super::common::from_millis).transpose()?,
+            routable_since: row
+                .routable_since
+                .map(super::common::from_millis)
+                .transpose()?,
         })
     }
 }
@@ -105,7 +112,10 @@ impl TryFrom<RosterAgentRow> for RosterAgent {
             name: row.name,
             email: row.email,
             availability: super::groups::availability(row.availability.as_deref())?,
-            last_assigned: row.last_assigned_at.map(super::common::from_millis).transpose()?,
+            last_assigned: row
+                .last_assigned_at
+                .map(super::common::from_millis)
+                .transpose()?,
         })
     }
 }

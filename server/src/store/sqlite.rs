@@ -1,12 +1,12 @@
 //! The embedded backend: one SQLite file in the data directory.
 
 use super::bulk::*;
-use super::common::*;
 use super::categories::*;
+use super::common::*;
 use super::groups::*;
+use super::links::impl_link_store;
 use super::presence::*;
 use super::routing::*;
-use super::links::impl_link_store;
 use super::ticket_sql::*;
 use super::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -158,4 +158,3 @@ pub struct AttachmentRecord {
     pub internal: bool,
     pub created_at: DateTime<Utc>,
 }
-

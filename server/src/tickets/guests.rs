@@ -88,9 +88,16 @@ impl Tickets {
             return Ok(());
         }
         let follow = contact.password_hash.is_empty().then(|| self.new_link());
-        self.file_ticket(contact.id, fields, category, input.idempotency_key, files, follow)
-            .await
-            .map(|_| ())
+        self.file_ticket(
+            contact.id,
+            fields,
+            category,
+            input.idempotency_key,
+            files,
+            follow,
+        )
+        .await
+        .map(|_| ())
     }
 
     /// The session a ticket link opens: the requester, who has no password

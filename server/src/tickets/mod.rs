@@ -14,9 +14,8 @@ use crate::limits::Limiter;
 use crate::mail::templates;
 use crate::scheduler::RoutingSignal;
 use crate::store::{
-    AssigneeFilter, ClaimOutcome, EventRecord, NewMessage, Notify, SharedStore,
-    StoreError, TicketChanges, TicketCursor, TicketFilters, TicketQuery, TicketRecord, TicketScope,
-    TicketSort,
+    AssigneeFilter, ClaimOutcome, EventRecord, NewMessage, Notify, SharedStore, StoreError,
+    TicketChanges, TicketCursor, TicketFilters, TicketQuery, TicketRecord, TicketScope, TicketSort,
 };
 use app::api::backend::{internal, SessionUser, TicketDesk};
 use app::api::types::*;
@@ -293,8 +292,15 @@ impl TicketDesk for Tickets {
         errors.into_result()?;
         let fields =
             fields.ok_or_else(|| AppError::form("Please correct the highlighted fields."))?;
-        self.file_ticket(actor.id, fields, category, input.idempotency_key, files, None)
-            .await
+        self.file_ticket(
+            actor.id,
+            fields,
+            category,
+            input.idempotency_key,
+            files,
+            None,
+        )
+        .await
     }
 
     async fn raise_without_account(

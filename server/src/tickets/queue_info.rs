@@ -8,17 +8,29 @@ use app::domain::Availability;
 use app::error::AppError;
 
 impl Tickets {
-    pub(super) async fn queue_info(&self, ticket: &TicketRecord) -> Result<Option<QueueInfo>, AppError> {
+    pub(super) async fn queue_info(
+        &self,
+        ticket: &TicketRecord,
+    ) -> Result<Option<QueueInfo>, AppError> {
         let Some(group_id) = ticket.group_id else {
             return Ok(None);
         };
-        let Some(place) = self.store.queue_position(ticket.id).await.map_err(store_err)? else {
+        let Some(place) = self
+            .store
+            .queue_position(ticket.id)
+            .await
+            .map_err(store_err)?
+        else {
             return Ok(None);
         };
         let Some(group) = self.store.group(group_id).await.map_err(store_err)? else {
             return Ok(None);
         };
-        let members = self.store.group_members(group_id).await.map_err(store_err)?;
+        let members = self
+            .store
+            .group_members(group_id)
+            .await
+            .map_err(store_err)?;
         Ok(Some(QueueInfo {
             reason: waiting_for(self.config.scheduler.enabled, &group, &members).to_owned(),
             group_name: group.name,

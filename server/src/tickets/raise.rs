@@ -30,7 +30,9 @@ pub(super) fn parse_ticket(
     let urgency = match input.urgency.trim() {
         "" => Some(None),
         text if staff => errors.check("urgency", Priority::parse(text)).map(Some),
-        text => errors.check("urgency", Priority::parse_urgency(text)).map(Some),
+        text => errors
+            .check("urgency", Priority::parse_urgency(text))
+            .map(Some),
     };
     Some(TicketFields {
         subject: subject?,
@@ -40,27 +42,27 @@ pub(super) fn parse_ticket(
 }
 
 impl Tickets {
-    /// The active category the form names. Once categories exist, a
-    /// request must name one.
+    /// The active category the form names. None is fine: someone who is
+    /// not sure leaves it to an agent, and the ticket waits ungrouped.
     pub(super) async fn category_for(
         &self,
         input: &NewTicketInput,
         errors: &mut FieldErrors,
     ) -> Result<Option<CategoryRecord>, AppError> {
-        let categories = self.store.list_categories().await.map_err(store_err)?;
-        let mut active = categories.into_iter().filter(|c| !c.archived);
         let chosen = input.category.as_deref().map(str::trim).unwrap_or_default();
         if chosen.is_empty() {
-            if active.next().is_some() {
-                errors.check::<()>("category", Err("Choose the category closest to your request."));
-            }
             return Ok(None);
         }
+        let categories = self.store.list_categories().await.map_err(store_err)?;
+        let mut active = categories.into_iter().filter(|c| !c.archived);
         let found = chosen
             .parse::<i64>()
             .ok()
             .and_then(|id| active.find(|c| c.id == id));
-        Ok(errors.check("category", found.ok_or("Choose one of the listed categories.")))
+        Ok(errors.check(
+            "category",
+            found.ok_or("Choose one of the listed categories."),
+        ))
     }
 
     /// Files a validated ticket for `requester_id` with its files, the

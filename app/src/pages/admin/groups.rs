@@ -67,7 +67,9 @@ pub fn AdminGroups() -> impl IntoView {
 
 fn groups_view(result: Result<GroupsOverview, AppError>, actions: GroupActions) -> AnyView {
     match result {
-        Ok(o) if o.groups.is_empty() => view! { <div class="empty-state">"No groups yet."</div> }.into_any(),
+        Ok(o) if o.groups.is_empty() => {
+            view! { <div class="empty-state">"No groups yet."</div> }.into_any()
+        }
         Ok(o) => o
             .groups
             .into_iter()
@@ -211,7 +213,10 @@ fn AddMember(
     candidates: Vec<StaffOption>,
     set: ServerAction<SetMember>,
 ) -> impl IntoView {
-    let (agent_id, capacity_id) = (format!("add-member-{group_id}"), format!("add-capacity-{group_id}"));
+    let (agent_id, capacity_id) = (
+        format!("add-member-{group_id}"),
+        format!("add-capacity-{group_id}"),
+    );
     view! {
         <ActionForm action=set attr:class="inline-form add-member">
             <input type="hidden" name="input[group_id]" value=group_id.to_string() />

@@ -1,9 +1,9 @@
 //! The user list with invitations, role changes and deactivation.
 
+use super::AdminPage;
 use crate::api::admin::{list_users, ChangeRole, DeactivateUser, InviteUser};
 use crate::api::types::UserSummary;
 use crate::components::form::{action_error, FormMessage, TextField};
-use super::AdminPage;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::pages::query_param;

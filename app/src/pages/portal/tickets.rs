@@ -119,8 +119,8 @@ fn CategoryField(error: Signal<Option<AppError>>) -> impl IntoView {
                 (!list.is_empty()).then(|| view! {
                     <div class="field">
                         <label for="ticket-category">"Category"</label>
-                        <select id="ticket-category" name="category" required=true>
-                            <option value="">"Choose the closest match…"</option>
+                        <select id="ticket-category" name="category">
+                            <option value="">"Not sure: an agent will sort it"</option>
                             {list.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.label}</option> }).collect_view()}
                         </select>
                         {move || error.get().and_then(|e| e.field_message("category")).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
