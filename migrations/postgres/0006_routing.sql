@@ -69,3 +69,11 @@ create index tickets_open_by_updated on tickets (updated_at desc, id desc)
     where status not in ('resolved', 'closed');
 create index tickets_unassigned_by_updated on tickets (updated_at desc, id desc)
     where assignee_id is null and status not in ('resolved', 'closed');
+-- Critical first among open tickets, without walking the closed ones.
+create index tickets_open_by_priority on tickets (priority_rank desc, updated_at desc, id desc)
+    where status not in ('resolved', 'closed');
+-- Only assigned tickets: "assignee is null" must use the unassigned index
+-- above, never walk every unassigned ticket ever closed.
+drop index tickets_by_assignee;
+create index tickets_by_assignee on tickets (assignee_id, status, updated_at desc)
+    where assignee_id is not null;

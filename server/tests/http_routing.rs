@@ -34,6 +34,11 @@ async fn raise(client: &Client, subject: &str, category: &str) -> i64 {
         .unwrap()
 }
 
+async fn user_id(app: &TestApp, email: &str) -> i64 {
+    let address = app::domain::EmailAddress::parse(email).unwrap();
+    app.store.user_by_email(&address).await.unwrap().unwrap().id
+}
+
 async fn assignee(app: &TestApp, ticket: i64) -> Option<i64> {
     app.store
         .ticket(ticket, TicketScope::All)
@@ -95,13 +100,7 @@ async fn a_new_ticket_goes_at_once_to_an_online_agent_of_its_category_group() {
         let app = spawn_app(db).await;
         let admin = app.signed_in("admin@example.com", Role::Admin).await;
         let agent = app.signed_in("ada@example.com", Role::Agent).await;
-        let ada = app
-            .store
-            .user_by_email(&app::domain::EmailAddress::parse("ada@example.com").unwrap())
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
+        let ada = user_id(&app, "ada@example.com").await;
         let customer = app.signed_in("ann@example.com", Role::Customer).await;
         let (group, category) = set_up(&app, &admin, ada, "5").await;
 
@@ -165,13 +164,7 @@ async fn capacity_holds_until_work_is_resolved_and_manual_assignment_may_exceed_
         let app = spawn_app(db).await;
         let admin = app.signed_in("admin@example.com", Role::Admin).await;
         let agent = app.signed_in("ada@example.com", Role::Agent).await;
-        let ada = app
-            .store
-            .user_by_email(&app::domain::EmailAddress::parse("ada@example.com").unwrap())
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
+        let ada = user_id(&app, "ada@example.com").await;
         let customer = app.signed_in("ann@example.com", Role::Customer).await;
         let (_, category) = set_up(&app, &admin, ada, "1").await;
         agent
@@ -284,22 +277,8 @@ async fn routing_setup_is_for_admins_and_bad_input_gets_clear_errors() {
             .await;
         assert!(dup.field_error("name").unwrap().contains("already"));
         let group = app.store.list_groups().await.unwrap()[0].id.to_string();
-        let ada = app
-            .store
-            .user_by_email(&app::domain::EmailAddress::parse("ada@example.com").unwrap())
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-            .to_string();
-        let cust = app
-            .store
-            .user_by_email(&app::domain::EmailAddress::parse("ann@example.com").unwrap())
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-            .to_string();
+        let ada = user_id(&app, "ada@example.com").await.to_string();
+        let cust = user_id(&app, "ann@example.com").await.to_string();
         let bad = admin
             .call(
                 "admin/member_set",
@@ -421,13 +400,7 @@ async fn signing_out_of_the_last_session_takes_an_agent_offline() {
                 .status,
             200
         );
-        let ada = app
-            .store
-            .user_by_email(&app::domain::EmailAddress::parse("ada@example.com").unwrap())
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
+        let ada = user_id(&app, "ada@example.com").await;
         phone
             .call("agent/availability", &[("availability", "online")])
             .await;

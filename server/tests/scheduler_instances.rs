@@ -72,6 +72,20 @@ async fn user(store: &SharedStore, address: &str, role: Role) -> i64 {
     store.insert_user(new, Utc::now()).await.unwrap().id
 }
 
+async fn raise_ten(client: &Client, prefix: &str, category: &str) {
+    for i in 0..10 {
+        let subject = format!("{prefix} {i}");
+        let fields = [
+            ("subject", subject.as_str()),
+            ("description", "Down."),
+            ("urgency", ""),
+            ("category", category),
+        ];
+        let reply = client.call("tickets/raise", &fields).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+}
+
 /// Waits until no ticket is left unassigned; returns how long it took.
 async fn all_assigned(store: &SharedStore, within: Duration) -> Duration {
     let started = Instant::now();
@@ -147,23 +161,8 @@ async fn two_instances_never_assign_twice_and_a_killed_leader_is_replaced() {
         .await
         .unwrap();
     let category = category.id.to_string();
-    for (client, prefix) in [(&on_a, "on A"), (&on_b, "on B")] {
-        for i in 0..10 {
-            let subject = format!("{prefix} {i}");
-            let reply = client
-                .call(
-                    "tickets/raise",
-                    &[
-                        ("subject", &subject),
-                        ("description", "Down."),
-                        ("urgency", ""),
-                        ("category", &category),
-                    ],
-                )
-                .await;
-            assert_eq!(reply.status, 200, "{}", reply.body);
-        }
-    }
+    raise_ten(&on_a, "on A", &category).await;
+    raise_ten(&on_b, "on B", &category).await;
     all_assigned(&store, Duration::from_secs(10)).await;
 
     // Kill the leader without a chance to release its lease.
@@ -177,21 +176,7 @@ async fn two_instances_never_assign_twice_and_a_killed_leader_is_replaced() {
         b.child.wait().unwrap();
         (&mut a, &on_a)
     };
-    for i in 0..10 {
-        let subject = format!("after the kill {i}");
-        let reply = client
-            .call(
-                "tickets/raise",
-                &[
-                    ("subject", &subject),
-                    ("description", "Down."),
-                    ("urgency", ""),
-                    ("category", &category),
-                ],
-            )
-            .await;
-        assert_eq!(reply.status, 200, "{}", reply.body);
-    }
+    raise_ten(client, "after the kill", &category).await;
     let took = all_assigned(&store, Duration::from_secs(20)).await;
     eprintln!("the survivor assigned the backlog {took:?} after the kill");
     assert_eq!(leader_pid(&store).await, survivor.child.id());

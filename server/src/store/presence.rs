@@ -53,6 +53,9 @@ pub(super) const SET_AVAILABILITY_SQL: &str =
      changed_at = case when agent_presence.availability = excluded.availability \
      then agent_presence.changed_at else excluded.changed_at end, updated_at = excluded.updated_at";
 
+pub(super) const GO_OFFLINE_SQL: &str =
+    "update agent_presence set availability = 'offline', changed_at = $2, updated_at = $2 where user_id = $1";
+
 /// Agents who are not offline and have no session used since $1.
 pub(super) const IDLE_AGENTS_SQL: &str =
     "select p.user_id from agent_presence p where p.availability <> 'offline' \
@@ -131,16 +134,16 @@ macro_rules! impl_presence_store {
                     .bind(session_key)
                     .execute(&mut *tx)
                     .await?;
-                let sql = format!("update agent_presence set availability = 'offline', changed_at = $2, updated_at = $2 \
-                     where user_id = $3 and user_id in ({IDLE_AGENTS_SQL})");
-                let done = sqlx::query(&sql)
+                let idle: Vec<i64> = sqlx::query_scalar(&format!("{IDLE_AGENTS_SQL} and p.user_id = $2"))
                     .bind(millis(idle_before))
-                    .bind(millis(now))
                     .bind(user_id)
-                    .execute(&mut *tx)
+                    .fetch_all(&mut *tx)
                     .await?;
+                for id in &idle {
+                    sqlx::query(GO_OFFLINE_SQL).bind(id).bind(millis(now)).execute(&mut *tx).await?;
+                }
                 tx.commit().await?;
-                Ok(done.rows_affected() > 0)
+                Ok(!idle.is_empty())
             }
 
             async fn expire_idle_agents(&self, idle_before: DateTime<Utc>, now: DateTime<Utc>) -> Result<Vec<i64>, StoreError> {
@@ -154,11 +157,7 @@ macro_rules! impl_presence_store {
                     .fetch_all(&mut *tx)
                     .await?;
                 for user_id in &idle {
-                    sqlx::query("update agent_presence set availability = 'offline', changed_at = $2, updated_at = $2 where user_id = $1")
-                        .bind(user_id)
-                        .bind(millis(now))
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(GO_OFFLINE_SQL).bind(user_id).bind(millis(now)).execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
                 Ok(idle)
