@@ -63,7 +63,7 @@ impl_routing_store!(PgStore);
 impl_bulk_store!(
     PgStore,
     Postgres,
-    " overriding system value",
+    " overriding system value ",
     "select setval(pg_get_serial_sequence('tickets', 'id'), (select max(id) from tickets))"
 );
 
