@@ -113,6 +113,8 @@ async fn seed_database(config: Config, options: crate::seed::SeedOptions) -> Res
         }
     })
     .await?;
+    // Fresh statistics, so the first queries after a bulk load plan well.
+    db.store.refresh_statistics().await?;
     println!(
         "Seeded {} tickets and {} messages into {} in {:.1} s.",
         report.tickets,

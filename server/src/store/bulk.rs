@@ -38,9 +38,11 @@ pub trait BulkStore: Send + Sync {
 pub(super) const ROWS_PER_STATEMENT: usize = 500;
 
 /// `$overriding` lets PostgreSQL accept explicit identity values; `$resync`
-/// moves its sequences past them afterwards.
+/// moves its sequences past them afterwards; `$refresh` updates statistics
+/// (on PostgreSQL also the visibility map, without which index-only scans
+/// of a freshly loaded table still read every row).
 macro_rules! impl_bulk_store {
-    ($store:ty, $db:ty, $overriding:expr, $resync:expr) => {
+    ($store:ty, $db:ty, $overriding:expr, $resync:expr, $refresh:expr) => {
         #[async_trait::async_trait]
         impl $crate::store::BulkStore for $store {
             async fn load_tickets(&self, tickets: Vec<SeedTicket>) -> Result<(), StoreError> {
@@ -97,7 +99,7 @@ macro_rules! impl_bulk_store {
             }
 
             async fn refresh_statistics(&self) -> Result<(), StoreError> {
-                sqlx::query("analyze").execute(&self.pool).await?;
+                sqlx::query($refresh).execute(&self.pool).await?;
                 Ok(())
             }
 

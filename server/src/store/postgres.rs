@@ -64,7 +64,8 @@ impl_bulk_store!(
     PgStore,
     Postgres,
     " overriding system value ",
-    "select setval(pg_get_serial_sequence('tickets', 'id'), (select max(id) from tickets))"
+    "select setval(pg_get_serial_sequence('tickets', 'id'), (select max(id) from tickets))",
+    "vacuum analyze"
 );
 
 impl_link_store!(PgStore);

@@ -71,7 +71,7 @@ impl_presence_store!(SqliteStore);
 
 impl_routing_store!(SqliteStore);
 
-impl_bulk_store!(SqliteStore, Sqlite, "", "");
+impl_bulk_store!(SqliteStore, Sqlite, "", "", "analyze");
 
 impl_link_store!(SqliteStore);
 
