@@ -20,7 +20,7 @@ test('an admin sets up a group and a category, goes online, and a new ticket in 
   await expect(card.getByText('No members yet')).toBeVisible();
   await card.getByLabel(`Add to ${group}`, { exact: true }).selectOption({ label: `E2E Admin (${admin.email})` });
   await card.getByRole('button', { name: 'Add member', exact: true }).click();
-  await expect(page.getByRole('table', { name: `Members of ${group}` }).getByText(admin.email)).toBeVisible();
+  await expect(page.getByRole('table', { name: `Members of ${group}` }).getByText(admin.email, { exact: true })).toBeVisible();
 
   await goto(page, '/admin/categories');
   const form = page.getByRole('region', { name: 'New category' });

@@ -29,6 +29,7 @@ async fn seeded_tickets_load_with_messages_and_new_tickets_follow_them() {
                 description: "From the seed.".into(),
                 requester_id: ann,
                 assignee_id: None,
+                group_id: None,
                 priority: Priority::Normal,
                 status: Status::Closed,
                 created_at: at,

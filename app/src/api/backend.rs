@@ -101,11 +101,14 @@ pub async fn client_ip() -> Result<IpAddr, AppError> {
 /// account is no longer valid is destroyed on the spot. A staff session
 /// counts as activity for the agent's availability.
 pub async fn current_actor() -> Result<Option<Actor>, AppError> {
+    // Context first: while a page renders on the server, it is reachable
+    // only until the first await that really waits.
+    let (desk, routing) = (desk()?, routing_desk()?);
     let session = session().await?;
-    let actor = actor_for_session(&session, desk()?.as_ref()).await?;
+    let actor = actor_for_session(&session, desk.as_ref()).await?;
     if let (Some(actor), Some(id)) = (&actor, session.id()) {
         if actor.role.is_staff() {
-            routing_desk()?.seen(actor.id, &id.to_string()).await;
+            routing.seen(actor.id, &id.to_string()).await;
         }
     }
     Ok(actor)
@@ -153,15 +156,14 @@ pub async fn start_session_on(session: &Session, user: SessionUser) -> Result<()
 }
 
 pub async fn end_session() -> Result<(), AppError> {
+    let routing = routing_desk()?;
     let session = session().await?;
     let user = session
         .get::<SessionUser>(SESSION_USER)
         .await
         .map_err(internal)?;
     if let (Some(user), Some(id)) = (user, session.id()) {
-        routing_desk()?
-            .session_ended(user.user_id, &id.to_string())
-            .await;
+        routing.session_ended(user.user_id, &id.to_string()).await;
     }
     session.flush().await.map_err(internal)
 }

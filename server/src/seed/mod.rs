@@ -133,6 +133,7 @@ pub async fn seed(
                 description: text.sentence(15, 80),
                 requester_id,
                 assignee_id: (status != Status::New).then_some(agent),
+                group_id: None,
                 priority,
                 status,
                 created_at,

@@ -11,11 +11,22 @@ pub struct SeedTicket {
     pub description: String,
     pub requester_id: i64,
     pub assignee_id: Option<i64>,
+    /// A new or open ticket in a group without an assignee waits in that
+    /// group's queue from `updated_at`.
+    pub group_id: Option<i64>,
     pub priority: Priority,
     pub status: Status,
     pub created_at: i64,
     pub updated_at: i64,
     pub messages: Vec<SeedMessage>,
+}
+
+impl SeedTicket {
+    fn routable(&self) -> bool {
+        matches!(self.status, Status::New | Status::Open)
+            && self.assignee_id.is_none()
+            && self.group_id.is_some()
+    }
 }
 
 pub struct SeedMessage {
@@ -54,7 +65,7 @@ macro_rules! impl_bulk_store {
                 for (chunk, chunk_ids) in tickets.chunks(ROWS_PER_STATEMENT).zip(ids.chunks(ROWS_PER_STATEMENT)) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(
                         "insert into tickets (id, subject, description, requester_id, assignee_id, priority, status, \
-                         version, created_at, updated_at)",
+                         version, created_at, updated_at, group_id, routable_since)",
                         $overriding
                     ));
                     qb.push_values(chunk.iter().zip(chunk_ids), |mut row, (t, id)| {
@@ -67,7 +78,9 @@ macro_rules! impl_bulk_store {
                             .push_bind(t.status.as_str())
                             .push_bind(1_i64)
                             .push_bind(t.created_at)
-                            .push_bind(t.updated_at);
+                            .push_bind(t.updated_at)
+                            .push_bind(t.group_id)
+                            .push_bind(t.routable().then_some(t.updated_at));
                     });
                     qb.build().execute(&mut *tx).await?;
                 }
