@@ -22,7 +22,7 @@ pub struct SeedTicket {
 }
 
 impl SeedTicket {
-    fn routable(&self) -> bool {
+    pub(super) fn routable(&self) -> bool {
         matches!(self.status, Status::New | Status::Open)
             && self.assignee_id.is_none()
             && self.group_id.is_some()
