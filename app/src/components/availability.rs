@@ -5,14 +5,39 @@ use crate::api::routing::{my_presence, SetAvailability};
 use crate::api::routing_types::PresenceView;
 use crate::components::form::{action_error, FormMessage};
 use crate::domain::Availability;
+use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+/// The panel's action and data. Pages create them once, outside any
+/// guard, so a re-render of the guard never orphans them mid-request.
+#[derive(Clone, Copy)]
+pub struct Presence {
+    set: ServerAction<SetAvailability>,
+    data: Resource<Result<PresenceView, AppError>>,
+}
+
+impl Presence {
+    pub fn new() -> Self {
+        let set = ServerAction::<SetAvailability>::new();
+        let data = Resource::new(move || set.version().get(), |_| my_presence());
+        Self { set, data }
+    }
+}
+
+impl Default for Presence {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[component]
-pub fn AvailabilityPanel() -> impl IntoView {
-    let set = ServerAction::<SetAvailability>::new();
+pub fn AvailabilityPanel(presence: Presence) -> impl IntoView {
+    let Presence {
+        set,
+        data: presence,
+    } = presence;
     let error = action_error(set);
-    let presence = Resource::new(move || set.version().get(), |_| my_presence());
     view! {
         <section class="availability" aria-labelledby="availability-title">
             <h2 class="sidebar-title" id="availability-title">"Availability"</h2>

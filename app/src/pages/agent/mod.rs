@@ -6,7 +6,7 @@ pub use ticket::AgentTicket;
 
 use crate::api::tickets::{assignable_agents, queue_counts, ticket_groups, ticket_queue};
 use crate::api::types::{count_label, AgentOption, GroupOption, QueueParams, QueueView};
-use crate::components::availability::AvailabilityPanel;
+use crate::components::availability::{AvailabilityPanel, Presence};
 use crate::components::guard::Guarded;
 use crate::components::keys::{move_selection, on_shortcut, Shortcut};
 use crate::components::ticket::TicketTable;
@@ -28,6 +28,7 @@ pub fn AgentHome() -> impl IntoView {
             .unwrap_or(QueueView::MyOpen)
     });
     let counts = Resource::new(|| (), |_| queue_counts());
+    let presence = Presence::new();
     let choices = Resource::new(
         || (),
         |_| async {
@@ -89,7 +90,7 @@ pub fn AgentHome() -> impl IntoView {
                             }}
                         </Transition>
                     </nav>
-                    <AvailabilityPanel />
+                    <AvailabilityPanel presence />
                 </aside>
                 <div class="workspace-main">
                     <h1 class="page-title">"Agent workspace"</h1>
