@@ -25,8 +25,6 @@ fn roster(capacity: u32) -> RosterRecord {
     RosterRecord {
         agents: vec![RosterAgent {
             id: 7,
-            name: "Ada".into(),
-            email: "ada@example.test".into(),
             availability: Availability::Online,
             last_assigned: None,
         }],

@@ -97,8 +97,6 @@ impl TryFrom<RoutingRow> for RoutingTicket {
 #[derive(sqlx::FromRow)]
 pub(super) struct RosterAgentRow {
     id: i64,
-    name: String,
-    email: String,
     availability: Option<String>,
     last_assigned_at: Option<i64>,
 }
@@ -109,8 +107,6 @@ impl TryFrom<RosterAgentRow> for RosterAgent {
     fn try_from(row: RosterAgentRow) -> Result<Self, StoreError> {
         Ok(RosterAgent {
             id: row.id,
-            name: row.name,
-            email: row.email,
             availability: super::groups::availability(row.availability.as_deref())?,
             last_assigned: row
                 .last_assigned_at
@@ -159,7 +155,7 @@ macro_rules! impl_routing_store {
 
             async fn roster(&self) -> Result<RosterRecord, StoreError> {
                 let agents: Vec<RosterAgentRow> = sqlx::query_as(
-                    "select u.id, u.name, u.email, p.availability, p.last_assigned_at from users u \
+                    "select u.id, p.availability, p.last_assigned_at from users u \
                      left join agent_presence p on p.user_id = u.id \
                      where u.active and u.role in ('agent', 'admin') order by u.id",
                 )

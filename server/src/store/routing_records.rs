@@ -78,8 +78,6 @@ pub struct RosterRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RosterAgent {
     pub id: i64,
-    pub name: String,
-    pub email: String,
     pub availability: Availability,
     pub last_assigned: Option<DateTime<Utc>>,
 }

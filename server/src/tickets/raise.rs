@@ -53,12 +53,11 @@ impl Tickets {
         if chosen.is_empty() {
             return Ok(None);
         }
-        let categories = self.store.list_categories().await.map_err(store_err)?;
-        let mut active = categories.into_iter().filter(|c| !c.archived);
-        let found = chosen
-            .parse::<i64>()
-            .ok()
-            .and_then(|id| active.find(|c| c.id == id));
+        let found = match chosen.parse::<i64>() {
+            Ok(id) => self.store.category(id).await.map_err(store_err)?,
+            Err(_) => None,
+        }
+        .filter(|c| !c.archived);
         Ok(errors.check(
             "category",
             found.ok_or("Choose one of the listed categories."),
