@@ -5,6 +5,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# Arguments go to Playwright, e.g. a spec file to run alone.
+playwright_args=("$@")
 bin="${FERRODESK_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/ferrodesk}"
 site="${LEPTOS_SITE_ROOT:-$root/target/site}"
 pg_admin_url="${FERRODESK_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
@@ -45,7 +47,7 @@ run_suite() {
   "$bin" serve >"$logs/server-$name.log" 2>&1 &
   server_pid=$!
   local status=0
-  (cd "$root/end2end" && BASE_URL="http://127.0.0.1:$port" npx playwright test) || status=$?
+  (cd "$root/end2end" && BASE_URL="http://127.0.0.1:$port" npx playwright test "${playwright_args[@]+"${playwright_args[@]}"}") || status=$?
   kill "$server_pid" && wait "$server_pid" || true
   server_pid=""
   if [ "$status" -ne 0 ]; then

@@ -119,6 +119,20 @@ impl FieldErrors {
         }
     }
 
+    /// As [`FieldErrors::check`], for rules whose message names the input.
+    pub fn check_text<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.0.push(FieldError {
+                    field: field.into(),
+                    message,
+                });
+                None
+            }
+        }
+    }
+
     pub fn into_result(self) -> Result<(), AppError> {
         if self.0.is_empty() {
             Ok(())

@@ -77,6 +77,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=admin::AdminUsers ssr=SsrMode::Async />
                     <Route path=path!("/admin/groups") view=admin::AdminGroups ssr=SsrMode::Async />
                     <Route path=path!("/admin/categories") view=admin::AdminCategories ssr=SsrMode::Async />
+                    <Route path=path!("/admin/calendars") view=admin::AdminCalendars ssr=SsrMode::Async />
+                    <Route path=path!("/admin/sla") view=admin::AdminSla ssr=SsrMode::Async />
+                    <Route path=path!("/admin/escalations") view=admin::AdminEscalations ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="footer">"Ferrodesk — open-source service desk"</footer>

@@ -6,7 +6,8 @@
 //! - On SQLite and on PostgreSQL: rebuilding the queue from a database
 //!   holding those tickets, and persisted assignments per second.
 //! - Creation to assignment through HTTP with online agents waiting
-//!   (p50/p95/p99, from the ticket's creation time to its assignment event).
+//!   (p50/p95/p99, from the ticket's creation time to its assignment event),
+//!   on one instance and, on PostgreSQL, across two processes.
 //!
 //! `cargo bench -p server --bench scheduler`; BENCH_QUEUED sets the queue
 //! size (default 1,000,000), BENCH_BACKEND=sqlite|postgres one backend.
@@ -21,7 +22,8 @@ use chrono::{Duration as Span, Utc};
 use ferrodesk::scheduler::RoutingState;
 use ferrodesk::store::{SeedTicket, SharedStore, TicketScope};
 use std::time::{Duration, Instant};
-use support::{TestApp, TEST_PASSWORD};
+use support::process::{leader_pid, Instance};
+use support::{insert_user, Client, Db, FreshDb, TestApp, TEST_PASSWORD};
 
 const GROUPS: i64 = 20;
 const AGENTS: i64 = 10_000;
@@ -101,11 +103,6 @@ fn planner(queued: i64) {
     );
 }
 
-async fn agent(app: &TestApp, email: &str) -> i64 {
-    app.create_user(email, "Bench agent", Role::Agent, TEST_PASSWORD)
-        .await
-}
-
 /// Rebuild from the database, then persisted assignments per second.
 async fn database(app: &TestApp, queued: i64) {
     let store: &SharedStore = &app.store;
@@ -131,7 +128,8 @@ async fn database(app: &TestApp, queued: i64) {
     // Fewer agents in the database than in the planner run: creating users
     // hashes a password each; the roster's size barely matters here.
     for a in 0..200 {
-        let id = agent(app, &format!("agent{a}@example.test")).await;
+        let email = format!("agent{a}@example.test");
+        let id = insert_user(store, &email, "Bench agent", Role::Agent, TEST_PASSWORD).await;
         let group = groups[a % groups.len()];
         store.set_member(group, id, 1_000_000, now).await.unwrap();
         store
@@ -154,6 +152,7 @@ async fn database(app: &TestApp, queued: i64) {
                 created_at: (start + Span::seconds(i)).timestamp_millis(),
                 updated_at: (start + Span::seconds(i)).timestamp_millis(),
                 messages: Vec::new(),
+                first_response_due: None,
             })
             .collect();
         loaded += batch.len() as i64;
@@ -190,56 +189,34 @@ async fn database(app: &TestApp, queued: i64) {
     );
 }
 
-/// Creation to assignment through HTTP, agents online and waiting.
-async fn latency(app: &TestApp, seconds: u64) {
+/// A group of 20 online agents with room for everything, and the category
+/// that routes to it; returns the group and the category's id.
+async fn latency_group(store: &SharedStore, name: &str) -> (i64, String) {
     let now = Utc::now();
-    let group = app.store.create_group("Latency", now).await.unwrap().id;
+    let group = store.create_group(name, now).await.unwrap().id;
     for a in 0..20 {
-        let id = agent(app, &format!("fast{a}@example.test")).await;
-        app.store
-            .set_member(group, id, 1_000_000, now)
-            .await
-            .unwrap();
-        app.store
+        let email = format!("{}{a}@example.test", name.to_lowercase());
+        let id = insert_user(store, &email, "Bench agent", Role::Agent, TEST_PASSWORD).await;
+        store.set_member(group, id, 1_000_000, now).await.unwrap();
+        store
             .set_availability(id, Availability::Online, now)
             .await
             .unwrap();
     }
     let fields = ferrodesk::store::CategoryFields {
         parent_id: None,
-        name: "Latency".into(),
+        name: name.into(),
         group_id: Some(group),
         default_priority: Priority::Normal,
         archived: false,
     };
-    let category = app
-        .store
-        .create_category(fields, now)
-        .await
-        .unwrap()
-        .id
-        .to_string();
-    // The last agent goes online through HTTP, which wakes the scheduler
-    // to reload the roster set up above.
-    let last = app.signed_in("fast-last@example.test", Role::Agent).await;
-    let last_id = app
-        .store
-        .user_by_email(&app::domain::EmailAddress::parse("fast-last@example.test").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    app.store
-        .set_member(group, last_id, 1_000_000, now)
-        .await
-        .unwrap();
-    assert_eq!(
-        last.call("agent/availability", &[("availability", "online")])
-            .await
-            .status,
-        200
-    );
-    let client = app.signed_in("latency@example.test", Role::Customer).await;
+    let category = store.create_category(fields, now).await.unwrap().id;
+    (group, category.to_string())
+}
+
+/// Raises tickets one at a time for `seconds`, paced, so that the figure
+/// measured afterwards is the scheduler's and not a queue of requests.
+async fn raise_paced(client: &Client, category: &str, seconds: u64) {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut n = 0;
     while Instant::now() < deadline {
@@ -249,17 +226,20 @@ async fn latency(app: &TestApp, seconds: u64) {
             ("subject", subject.as_str()),
             ("description", "Now."),
             ("urgency", ""),
-            ("category", category.as_str()),
+            ("category", category),
         ];
         assert_eq!(client.call("tickets/raise", &fields).await.status, 200);
-        // One request at a time, paced, so the figure is the scheduler's.
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
+}
+
+/// Milliseconds from each ticket's creation to its assignment event, for
+/// the tickets of `group`.
+async fn assignment_latencies(store: &SharedStore, group: i64) -> Vec<i64> {
     let mut samples = Vec::new();
-    for (ticket, _) in app.store.running_assignments().await.unwrap() {
-        let record = app
-            .store
+    for (ticket, _) in store.running_assignments().await.unwrap() {
+        let record = store
             .ticket(ticket, TicketScope::All)
             .await
             .unwrap()
@@ -267,16 +247,76 @@ async fn latency(app: &TestApp, seconds: u64) {
         if record.group_id != Some(group) {
             continue;
         }
-        let events = app.store.ticket_events(ticket, true).await.unwrap();
+        let events = store.ticket_events(ticket, true).await.unwrap();
         if let Some(assigned) = events.iter().find(|e| e.kind == "assigned") {
             samples.push((assigned.created_at - record.created_at).num_milliseconds());
         }
     }
+    samples
+}
+
+/// Creation to assignment through HTTP on one instance, agents waiting.
+async fn latency(app: &TestApp, seconds: u64) {
+    let (group, category) = latency_group(&app.store, "Latency").await;
+    // The scheduler loaded its roster before the agents above existed; one
+    // more agent going online through HTTP wakes it to reload.
+    let last = app.signed_in("fast-last@example.test", Role::Agent).await;
+    let last_id = app
+        .store
+        .user_by_email(&app::domain::EmailAddress::parse("fast-last@example.test").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    app.store
+        .set_member(group, last_id, 1_000_000, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        last.call("agent/availability", &[("availability", "online")])
+            .await
+            .status,
+        200
+    );
+    let client = app.signed_in("latency@example.test", Role::Customer).await;
+    raise_paced(&client, &category, seconds).await;
+    let samples = assignment_latencies(&app.store, group).await;
     println!(
         "  creation to assignment, one instance: {} tickets, {}",
         samples.len(),
         percentiles(samples)
     );
+}
+
+/// Creation to assignment across instances: two processes on one
+/// PostgreSQL database, every ticket raised through the one that does not
+/// hold the scheduler lease, so each wake-up crosses LISTEN/NOTIFY.
+async fn across_instances(seconds: u64) {
+    let fresh = FreshDb::new(Db::Postgres).await;
+    let url = fresh.url.clone().unwrap();
+    let store = ferrodesk::store::open(&fresh.database_url())
+        .await
+        .unwrap()
+        .store;
+    let (group, category) = latency_group(&store, "Across").await;
+    let customer = "across@example.test";
+    insert_user(&store, customer, "Customer", Role::Customer, TEST_PASSWORD).await;
+    let mut a = Instance::start(&url, fresh.dir.path()).await;
+    let mut b = Instance::start(&url, fresh.dir.path()).await;
+    let leader = leader_pid(&store, Duration::from_secs(30)).await;
+    let follower = if a.child.id() == leader { &b } else { &a };
+    let client = Client::new(&follower.base);
+    assert_eq!(client.sign_in(customer, TEST_PASSWORD).await.status, 200);
+    raise_paced(&client, &category, seconds).await;
+    let samples = assignment_latencies(&store, group).await;
+    println!(
+        "  creation to assignment, across two instances: {} tickets, {}",
+        samples.len(),
+        percentiles(samples)
+    );
+    a.kill();
+    b.kill();
+    fresh.cleanup().await;
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -305,5 +345,8 @@ async fn main() {
         let app = support::spawn_app_with(db, &busy).await;
         latency(&app, seconds).await;
         app.stop().await;
+        if db == Db::Postgres {
+            across_instances(seconds).await;
+        }
     }
 }

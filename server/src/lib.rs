@@ -13,6 +13,7 @@ pub mod routing;
 pub mod scheduler;
 pub mod seed;
 pub mod sessions;
+pub mod sla;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -67,6 +67,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         clock.clone(),
         routing.clone(),
     ));
+    let sla_desk = Arc::new(crate::sla::Sla::new(store.clone(), clock.clone()));
 
     let leptos = LeptosOptions::builder()
         .output_name("ferrodesk")
@@ -81,6 +82,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         desk: accounts,
         tickets,
         routing: routing_desk,
+        sla: sla_desk,
         sessions: database.sessions.clone(),
     });
 
@@ -104,6 +106,14 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         mail_wake: mail_wake.clone(),
         holder: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
     };
+    let monitor = crate::sla::SlaMonitor {
+        store: store.clone(),
+        config: config.clone(),
+        clock: clock.clone(),
+        routing: scheduler.signal.clone(),
+        mail_wake: mail_wake.clone(),
+        holder: scheduler.holder.clone(),
+    };
     let outbox = OutboxWorker {
         store: store.clone(),
         transport,
@@ -121,6 +131,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         )),
     ];
 
+    workers.push(tokio::spawn(monitor.run(signal.clone())));
     if config.scheduler.enabled {
         workers.push(tokio::spawn(scheduler.run(signal.clone())));
     }

@@ -40,6 +40,8 @@ async fn seeded_tickets_load_with_messages_and_new_tickets_follow_them() {
                     internal: false,
                     created_at: at,
                 }],
+                // The second one arrives with an armed first-response clock.
+                first_response_due: (i == 1).then_some(at + 60_000),
             })
             .collect();
         s.load_tickets(seeded).await.unwrap();
@@ -64,6 +66,19 @@ async fn seeded_tickets_load_with_messages_and_new_tickets_follow_them() {
         let first = s.ticket(1, TicketScope::All).await.unwrap().unwrap();
         assert_eq!(first.subject, "Seeded 0");
         assert_eq!(s.ticket_messages(1, false).await.unwrap().len(), 1);
+        let clocks = s.ticket_clocks(2).await.unwrap();
+        assert_eq!(clocks.len(), 1);
+        assert_eq!(clocks[0].clock.due_at.timestamp_millis(), at + 60_000);
+        assert_eq!(clocks[0].next_fire_at, Some(clocks[0].clock.due_at));
+        assert_eq!(
+            s.ticket(2, TicketScope::All)
+                .await
+                .unwrap()
+                .unwrap()
+                .sla_due_at,
+            Some(clocks[0].clock.due_at)
+        );
+        assert!(s.ticket_clocks(1).await.unwrap().is_empty());
     })
     .await;
 }

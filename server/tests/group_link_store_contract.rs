@@ -145,6 +145,7 @@ async fn priority_order_pages_by_keyset_and_filters_narrow_by_group_and_assignee
                 rank: last.priority.rank(),
                 updated_at: last.updated_at,
                 id: last.id,
+                sla_due_at: last.sla_due_at,
             });
             seen.extend(page.iter().map(|t| t.id));
         }

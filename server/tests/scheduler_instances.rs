@@ -5,72 +5,12 @@
 
 mod support;
 
-use app::domain::{Availability, DisplayName, EmailAddress, Role, TimezoneName};
+use app::domain::{Availability, Role};
 use chrono::Utc;
-use ferrodesk::store::{NewUser, SharedStore, TicketScope};
-use std::process::{Child, Command, Stdio};
+use ferrodesk::store::{SharedStore, TicketScope};
 use std::time::{Duration, Instant};
-use support::{backends, Client, Db, FreshDb, TEST_PASSWORD};
-
-struct Instance {
-    child: Child,
-    base: String,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn start(url: &str, data_dir: &std::path::Path) -> Instance {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_ferrodesk"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("FERRODESK_DATA_DIR", data_dir)
-        .env("DATABASE_URL", url)
-        .env("FERRODESK_BIND", format!("127.0.0.1:{port}"))
-        .env("FERRODESK_SCHEDULER_LEASE_SECS", "2")
-        .env("FERRODESK_TICKET_LIMIT_PER_ACCOUNT", "100000")
-        .env("RUST_LOG", "warn")
-        .arg("serve")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let started = Instant::now();
-    while reqwest::get(format!("{base}/healthz"))
-        .await
-        .map(|r| r.status().is_success())
-        .ok()
-        != Some(true)
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "{base} never became healthy"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Instance { child, base }
-}
-
-async fn user(store: &SharedStore, address: &str, role: Role) -> i64 {
-    let hash = ferrodesk::accounts::passwords::hash(TEST_PASSWORD.to_owned())
-        .await
-        .unwrap();
-    let new = NewUser {
-        email: EmailAddress::parse(address).unwrap(),
-        name: DisplayName::parse(address.split('@').next().unwrap()).unwrap(),
-        role,
-        password_hash: hash,
-        timezone: TimezoneName::utc(),
-    };
-    store.insert_user(new, Utc::now()).await.unwrap().id
-}
+use support::process::{leader_pid, Instance};
+use support::{backends, insert_user, Client, Db, FreshDb, TEST_PASSWORD};
 
 async fn raise_ten(client: &Client, prefix: &str, category: &str) {
     for i in 0..10 {
@@ -101,16 +41,6 @@ async fn all_assigned(store: &SharedStore, within: Duration) -> Duration {
     }
 }
 
-async fn leader_pid(store: &SharedStore) -> u32 {
-    // The holder names the process: "<pid>-<random>".
-    let holder = store
-        .lease_holder("scheduler", Utc::now())
-        .await
-        .unwrap()
-        .expect("a leader holds the lease");
-    holder.split('-').next().unwrap().parse().unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_never_assign_twice_and_a_killed_leader_is_replaced() {
     if !backends().await.contains(&Db::Postgres) {
@@ -126,17 +56,24 @@ async fn two_instances_never_assign_twice_and_a_killed_leader_is_replaced() {
     let now = Utc::now();
     let group = store.create_group("Network", now).await.unwrap();
     for agent in ["ada@example.com", "bob@example.com"] {
-        let id = user(&store, agent, Role::Agent).await;
+        let id = insert_user(&store, agent, "Agent", Role::Agent, TEST_PASSWORD).await;
         store.set_member(group.id, id, 100, now).await.unwrap();
         store
             .set_availability(id, Availability::Online, now)
             .await
             .unwrap();
     }
-    user(&store, "ann@example.com", Role::Customer).await;
+    insert_user(
+        &store,
+        "ann@example.com",
+        "Ann",
+        Role::Customer,
+        TEST_PASSWORD,
+    )
+    .await;
 
-    let mut a = start(&url, fresh.dir.path()).await;
-    let mut b = start(&url, fresh.dir.path()).await;
+    let mut a = Instance::start(&url, fresh.dir.path()).await;
+    let mut b = Instance::start(&url, fresh.dir.path()).await;
     let (on_a, on_b) = (Client::new(&a.base), Client::new(&b.base));
     assert_eq!(
         on_a.sign_in("ann@example.com", TEST_PASSWORD).await.status,
@@ -166,20 +103,21 @@ async fn two_instances_never_assign_twice_and_a_killed_leader_is_replaced() {
     all_assigned(&store, Duration::from_secs(10)).await;
 
     // Kill the leader without a chance to release its lease.
-    let leader = leader_pid(&store).await;
+    let leader = leader_pid(&store, Duration::from_secs(10)).await;
     let (survivor, client) = if a.child.id() == leader {
-        a.child.kill().unwrap();
-        a.child.wait().unwrap();
+        a.kill();
         (&mut b, &on_b)
     } else {
-        b.child.kill().unwrap();
-        b.child.wait().unwrap();
+        b.kill();
         (&mut a, &on_a)
     };
     raise_ten(client, "after the kill", &category).await;
     let took = all_assigned(&store, Duration::from_secs(20)).await;
     eprintln!("the survivor assigned the backlog {took:?} after the kill");
-    assert_eq!(leader_pid(&store).await, survivor.child.id());
+    assert_eq!(
+        leader_pid(&store, Duration::from_secs(10)).await,
+        survivor.child.id()
+    );
 
     // Every ticket was assigned exactly once.
     let running = store.running_assignments().await.unwrap();
@@ -196,7 +134,6 @@ async fn two_instances_never_assign_twice_and_a_killed_leader_is_replaced() {
             .assignee_id
             .is_some());
     }
-    survivor.child.kill().unwrap();
-    survivor.child.wait().unwrap();
+    survivor.kill();
     fresh.cleanup().await;
 }

@@ -219,6 +219,7 @@ async fn lists_filter_and_page_by_keyset() {
                 rank: last.priority.rank(),
                 updated_at: last.updated_at,
                 id: last.id,
+                sla_due_at: last.sla_due_at,
             });
             seen.extend(page.iter().map(|t| t.id));
         }

@@ -288,3 +288,44 @@ pub fn routing_desk() -> Result<Arc<dyn RoutingDesk>, AppError> {
         .map(|handle| handle.0)
         .ok_or_else(|| internal("routing services missing from context"))
 }
+
+/// SLA configuration, implemented by the server.
+#[async_trait]
+pub trait SlaDesk: Send + Sync + 'static {
+    async fn overview(&self, actor: &Actor) -> Result<super::sla_types::SlaOverview, AppError>;
+    /// Returns the calendar's id.
+    async fn save_calendar(
+        &self,
+        actor: &Actor,
+        input: super::sla_types::CalendarInput,
+    ) -> Result<i64, AppError>;
+    async fn save_policy(
+        &self,
+        actor: &Actor,
+        input: super::sla_types::PolicyInput,
+    ) -> Result<i64, AppError>;
+    async fn save_matrix(
+        &self,
+        actor: &Actor,
+        input: super::sla_types::MatrixInput,
+    ) -> Result<i64, AppError>;
+    async fn save_level(
+        &self,
+        actor: &Actor,
+        input: super::sla_types::LevelInput,
+    ) -> Result<(), AppError>;
+    async fn remove_level(
+        &self,
+        actor: &Actor,
+        input: super::sla_types::LevelRemoveInput,
+    ) -> Result<(), AppError>;
+}
+
+#[derive(Clone)]
+pub struct SlaDeskHandle(pub Arc<dyn SlaDesk>);
+
+pub fn sla_desk() -> Result<Arc<dyn SlaDesk>, AppError> {
+    use_context::<SlaDeskHandle>()
+        .map(|handle| handle.0)
+        .ok_or_else(|| internal("SLA services missing from context"))
+}

@@ -9,6 +9,8 @@ pub mod auth;
 pub mod backend;
 pub mod routing;
 pub mod routing_types;
+pub mod sla;
+pub mod sla_types;
 pub mod tickets;
 pub mod types;
 #[cfg(feature = "ssr")]

@@ -14,6 +14,8 @@ pub struct MemberView {
     pub availability: Availability,
     /// Tickets assigned that are new or open.
     pub load: i64,
+    /// Hears of the group's escalations.
+    pub lead: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +56,16 @@ pub struct CategoryView {
     pub group_name: Option<String>,
     pub default_priority: Priority,
     pub archived: bool,
+    /// `None`: the default policy (or matrix) applies.
+    pub sla_policy_id: Option<i64>,
+    pub escalation_matrix_id: Option<i64>,
+}
+
+/// Something chosen by id in a select.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedOption {
+    pub id: i64,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -61,6 +73,23 @@ pub struct CategoriesOverview {
     /// In tree order.
     pub categories: Vec<CategoryView>,
     pub groups: Vec<super::types::GroupOption>,
+    pub policies: Vec<NamedOption>,
+    pub matrices: Vec<NamedOption>,
+}
+
+impl CategoriesOverview {
+    pub fn policy_name(&self, id: Option<i64>) -> String {
+        named(&self.policies, id, "Default policy")
+    }
+
+    pub fn matrix_name(&self, id: Option<i64>) -> String {
+        named(&self.matrices, id, "Default matrix")
+    }
+}
+
+fn named(options: &[NamedOption], id: Option<i64>, default: &str) -> String {
+    id.and_then(|id| options.iter().find(|o| o.id == id))
+        .map_or_else(|| default.to_owned(), |o| o.name.clone())
 }
 
 /// A category a requester can pick.
@@ -110,6 +139,8 @@ pub struct MemberInput {
     pub group_id: i64,
     pub user_id: String,
     pub capacity: String,
+    #[serde(default)]
+    pub lead: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -131,6 +162,12 @@ pub struct CategoryInput {
     pub default_priority: String,
     #[serde(default)]
     pub archived: Option<String>,
+    /// Empty: the default policy.
+    #[serde(default)]
+    pub sla_policy_id: String,
+    /// Empty: the default matrix.
+    #[serde(default)]
+    pub escalation_matrix_id: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -134,13 +134,16 @@ pub enum QueueView {
     Unassigned,
     AllOpen,
     RecentlyUpdated,
+    /// Open tickets with a running SLA clock, nearest due time first.
+    BreachingSoon,
 }
 
 impl QueueView {
-    pub const AGENT_VIEWS: [QueueView; 4] = [
+    pub const AGENT_VIEWS: [QueueView; 5] = [
         QueueView::MyOpen,
         QueueView::Unassigned,
         QueueView::AllOpen,
+        QueueView::BreachingSoon,
         QueueView::RecentlyUpdated,
     ];
 
@@ -151,6 +154,7 @@ impl QueueView {
             QueueView::Unassigned => "unassigned",
             QueueView::AllOpen => "all_open",
             QueueView::RecentlyUpdated => "recent",
+            QueueView::BreachingSoon => "breaching",
         }
     }
 
@@ -161,6 +165,7 @@ impl QueueView {
             QueueView::Unassigned => "Unassigned",
             QueueView::AllOpen => "All open",
             QueueView::RecentlyUpdated => "Recently updated",
+            QueueView::BreachingSoon => "Breaching soon",
         }
     }
 
@@ -171,6 +176,7 @@ impl QueueView {
             QueueView::Unassigned,
             QueueView::AllOpen,
             QueueView::RecentlyUpdated,
+            QueueView::BreachingSoon,
         ]
         .into_iter()
         .find(|v| v.as_str() == input)
@@ -189,6 +195,8 @@ pub struct TicketSummary {
     /// Agent lists only.
     pub group_name: Option<String>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// The nearest due time of its running SLA clocks.
+    pub sla_due_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// One page of a list, with an opaque cursor for the next one.
@@ -266,6 +274,8 @@ pub struct TicketDetail {
     pub watching: bool,
     /// Files; internal ones only for agents.
     pub attachments: Vec<AttachmentView>,
+    /// The SLA clocks: what was promised and when it is due.
+    pub sla: super::sla_types::TicketSla,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -19,6 +19,17 @@ pub fn provide_auth() {
     provide_context(AuthContext { me, version });
 }
 
+impl AuthContext {
+    /// The signed-in user as a resource of the caller's own, refetched with
+    /// `me`. Each `Suspense` boundary reads its own: one resource read in
+    /// two boundaries can leave a server-rendered response stalled for good
+    /// (leptos-rs/leptos#4851), so only the header reads `me`.
+    pub fn own(&self) -> Resource<Result<Option<Actor>, AppError>> {
+        let version = self.version;
+        Resource::new(move || version.get(), |_| current_user())
+    }
+}
+
 pub fn use_auth() -> AuthContext {
     use_context::<AuthContext>().unwrap_or_else(|| {
         provide_auth();

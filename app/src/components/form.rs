@@ -90,6 +90,31 @@ pub fn FormMessage(
     }
 }
 
+/// Every message of an error at once, for forms that share one action (the
+/// edit forms of a list) and so cannot each show their own field errors.
+#[component]
+pub fn ErrorSummary(error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            let fields = match &e {
+                AppError::Invalid { fields, .. } => {
+                    fields.iter().map(|f| f.message.clone()).collect()
+                }
+                _ => Vec::new(),
+            };
+            let lead = e.to_string();
+            view! {
+                <div class="form-error" role="alert">
+                    <p>{lead}</p>
+                    {(!fields.is_empty()).then(|| view! {
+                        <ul>{fields.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                    })}
+                </div>
+            }
+        })
+    }
+}
+
 /// For forms opened from an emailed link (`?token=…`): carries the token as
 /// a hidden field and shows the form message, which also reports a dead link
 /// as soon as the page opens, before anyone fills in the form.

@@ -8,28 +8,25 @@ use leptos::prelude::*;
 
 #[component]
 pub fn Guarded(action: Action, refusal: &'static str, children: ChildrenFn) -> impl IntoView {
-    let auth = use_auth();
+    let me = use_auth().own();
     let children = StoredValue::new(children);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || {
-                auth.me
-                    .get()
-                    .map(|me| {
-                        let me = me.ok().flatten();
-                        match authorize(me.as_ref(), action) {
-                            Ok(()) => children.with_value(|c| c()).into_any(),
-                            Err(Denied::Unauthenticated) => {
-                                set_status(401);
-                                view! { <SignInRequired/> }.into_any()
-                            }
-                            Err(Denied::Forbidden) => {
-                                set_status(403);
-                                view! { <Refusal text=refusal/> }.into_any()
-                            }
-                        }
-                    })
-            }}
+            // Its own resource, awaited: see `AuthContext::own`.
+            {move || Suspend::new(async move {
+                let me = me.await.ok().flatten();
+                match authorize(me.as_ref(), action) {
+                    Ok(()) => children.with_value(|c| c()).into_any(),
+                    Err(Denied::Unauthenticated) => {
+                        set_status(401);
+                        view! { <SignInRequired/> }.into_any()
+                    }
+                    Err(Denied::Forbidden) => {
+                        set_status(403);
+                        view! { <Refusal text=refusal/> }.into_any()
+                    }
+                }
+            })}
         </Suspense>
     }
 }

@@ -16,11 +16,10 @@ pub fn Header() -> impl IntoView {
             <a class="skip-link" href="#main">"Skip to content"</a>
             <a class="brand" href="/">"Ferrodesk"</a>
             <Transition fallback=|| ()>
-                {move || {
-                    auth.me
-                        .get()
-                        .map(|me| {
-                            let me = me.ok().flatten();
+                // The only boundary that reads `auth.me`: see `AuthContext::own`.
+                {move || Suspend::new(async move {
+                        {
+                            let me = auth.me.await.ok().flatten();
                             let staff = authorize(me.as_ref(), Action::UseAgentWorkspace).is_ok();
                             let admin = authorize(me.as_ref(), Action::UseAdminConsole).is_ok();
                             let nav = view! {
@@ -55,8 +54,8 @@ pub fn Header() -> impl IntoView {
                                 }
                             };
                             view! { {nav} {menu} }
-                        })
-                }}
+                        }
+                })}
             </Transition>
         </header>
     }

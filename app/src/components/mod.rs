@@ -7,4 +7,5 @@ pub mod guard;
 pub mod header;
 pub mod keys;
 pub mod reply;
+pub mod sla;
 pub mod ticket;

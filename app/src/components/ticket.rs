@@ -145,6 +145,7 @@ pub fn TicketTable(
     #[prop(optional)]
     selected: Option<RwSignal<Option<usize>>>,
 ) -> impl IntoView {
+    let now = super::sla::ticking_now();
     view! {
         <div class="table-wrap">
             <table class="table ticket-table">
@@ -156,6 +157,7 @@ pub fn TicketTable(
                         <th scope="col">"Status"</th>
                         <th scope="col">"Priority"</th>
                         {staff.then(|| view! { <th scope="col">"Assignee"</th> })}
+                        {staff.then(|| view! { <th scope="col">"SLA due"</th> })}
                         <th scope="col">"Last update"</th>
                     </tr>
                 </thead>
@@ -185,6 +187,7 @@ pub fn TicketTable(
                                                 <td>{t.assignee_name.clone().unwrap_or_else(|| "—".into())}</td>
                                             }
                                         })}
+                                    {staff.then(|| view! { <super::sla::DueCell due=t.sla_due_at now /> })}
                                     <td>{when(t.updated_at)}</td>
                                 </tr>
                             }

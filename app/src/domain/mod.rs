@@ -2,14 +2,17 @@
 //! `now` in, so every rule is testable on its own and compiles for the
 //! browser as well as the server.
 
+pub mod calendar;
 pub mod category;
 pub mod email;
+pub mod escalation;
 pub mod password;
 pub mod person;
 pub mod planner;
 pub mod policy;
 pub mod role;
 pub mod routing;
+pub mod sla;
 pub mod ticket;
 pub mod timezone;
 

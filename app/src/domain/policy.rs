@@ -38,6 +38,9 @@ pub enum Action {
     RaiseTicket,
     /// Configure groups, members, categories: who gets which work.
     ManageRouting,
+    /// Configure calendars, SLA policies and escalation matrices, and see
+    /// SLA compliance.
+    ManageSla,
 }
 
 /// Which tickets an actor may see. Customers see only what they requested
@@ -77,9 +80,10 @@ pub fn authorize(actor: Option<&Actor>, action: Action) -> Result<(), Denied> {
         Action::ManageOwnAccount | Action::UseTickets | Action::RaiseTicket => true,
         Action::WorkTickets => actor.role.is_staff(),
         Action::UseAgentWorkspace => actor.role.is_staff(),
-        Action::UseAdminConsole | Action::ManageUsers | Action::ManageRouting => {
-            actor.role == Role::Admin
-        }
+        Action::UseAdminConsole
+        | Action::ManageUsers
+        | Action::ManageRouting
+        | Action::ManageSla => actor.role == Role::Admin,
         Action::ChangeUser { target_id } => actor.role == Role::Admin && target_id != actor.id,
     };
     if allowed {

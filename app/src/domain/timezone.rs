@@ -1,11 +1,10 @@
-//! IANA timezone names for profiles (and, later, business calendars).
+//! IANA timezone names for profiles and business calendars.
 
 use serde::{Deserialize, Serialize};
 
 pub const INVALID_TIMEZONE: &str = "Enter a timezone name such as Europe/Berlin or UTC.";
 
-/// A timezone name. The server checks it against the IANA database; the
-/// browser build only checks the shape, to keep the bundle small.
+/// A timezone name from the IANA database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimezoneName(String);
 
@@ -32,17 +31,11 @@ impl TimezoneName {
     }
 }
 
-#[cfg(feature = "ssr")]
 fn known(name: &str) -> bool {
     name.parse::<chrono_tz::Tz>().is_ok()
 }
 
-#[cfg(not(feature = "ssr"))]
-fn known(_name: &str) -> bool {
-    true
-}
-
-#[cfg(all(test, feature = "ssr"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -10,14 +10,17 @@ mod headers;
 mod health;
 mod overload;
 mod server_fns;
+mod stall;
 
 use crate::config::Config;
 use crate::sessions::AnySessionStore;
 use crate::store::SharedStore;
 use app::api::backend::{
-    Desk, DeskHandle, RoutingDesk, RoutingDeskHandle, TicketDesk, TicketDeskHandle,
+    Desk, DeskHandle, RoutingDesk, RoutingDeskHandle, SlaDesk, SlaDeskHandle, TicketDesk,
+    TicketDeskHandle,
 };
 use app::{shell, App};
+use axum::handler::Handler;
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
@@ -25,6 +28,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{time, SameSite};
@@ -39,30 +43,44 @@ pub struct HttpState {
     pub desk: Arc<dyn Desk>,
     pub tickets: Arc<dyn TicketDesk>,
     pub routing: Arc<dyn RoutingDesk>,
+    pub sla: Arc<dyn SlaDesk>,
     pub sessions: AnySessionStore,
 }
 
 pub fn router(state: HttpState) -> Router {
-    let (desk, tickets, routing) = (
+    let (desk, tickets, routing, sla) = (
         state.desk.clone(),
         state.tickets.clone(),
         state.routing.clone(),
+        state.sla.clone(),
     );
     let context = move || {
         provide_context(DeskHandle(desk.clone()));
         provide_context(TicketDeskHandle(tickets.clone()));
         provide_context(RoutingDeskHandle(routing.clone()));
+        provide_context(SlaDeskHandle(sla.clone()));
     };
     let routes = generate_route_list(App);
+    // Static files are served here rather than by leptos_axum's file
+    // handler: that one adopts whatever reactive owner the worker thread
+    // last held, so a file could go out with another page's status (a 403
+    // on the WASM bundle, seen under load), and it rendered a page where a
+    // conditional request deserved 304.
+    let not_found = leptos_axum::file_and_error_handler_with_context(context.clone(), shell)
+        .with_state(state.leptos.clone());
+    let files = ServeDir::new(&*state.leptos.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .call_fallback_on_method_not_allowed(true)
+        .fallback(not_found);
     let pages = Router::new()
-        .leptos_routes_with_context(&state.leptos, routes, context.clone(), {
+        .leptos_routes_with_context(&state.leptos, routes, context, {
             let options = state.leptos.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context(
-            context, shell,
-        ))
-        .with_state(state.leptos.clone());
+        .fallback_service(files)
+        .with_state(state.leptos.clone())
+        .layer(axum::middleware::from_fn(stall::retry_stalled_render));
 
     let sessions = SessionManagerLayer::new(state.sessions.clone())
         .with_name(if state.config.secure_cookies {

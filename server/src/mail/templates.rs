@@ -133,3 +133,20 @@ pub fn assigned_to_you(
         format!("{by} assigned ticket #{id} \"{subject}\" to you.\n\nOpen the ticket:\n\n{link}\n"),
     )
 }
+
+/// To staff an escalation names: a breach or an escalation level.
+pub fn sla_alert(
+    config: &Config,
+    to: EmailAddress,
+    id: i64,
+    subject: &str,
+    what: &str,
+) -> NewEmail {
+    let link = config.link(&format!("/agent/tickets/{id}"));
+    email(
+        config,
+        to,
+        &format!("[#{id}] {what}: {subject}"),
+        format!("{what} on ticket #{id} \"{subject}\".\n\nOpen the ticket:\n\n{link}\n"),
+    )
+}

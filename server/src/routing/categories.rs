@@ -15,6 +15,14 @@ impl Routing {
     pub(super) async fn category_tree(&self) -> Result<CategoriesOverview, AppError> {
         let categories = self.store.list_categories().await.map_err(store_err)?;
         let groups = self.store.list_groups().await.map_err(store_err)?;
+        let sla: HashMap<i64, (Option<i64>, Option<i64>)> = self
+            .store
+            .category_sla()
+            .await
+            .map_err(store_err)?
+            .into_iter()
+            .map(|(id, policy, matrix)| (id, (policy, matrix)))
+            .collect();
         let group_names: HashMap<i64, &str> =
             groups.iter().map(|g| (g.id, g.name.as_str())).collect();
         let by_id: HashMap<i64, _> = categories.iter().map(|c| (c.id, c)).collect();
@@ -39,6 +47,8 @@ impl Routing {
                         .map(|n| n.to_string()),
                     default_priority: c.default_priority,
                     archived: c.archived,
+                    sla_policy_id: sla.get(&id).and_then(|s| s.0),
+                    escalation_matrix_id: sla.get(&id).and_then(|s| s.1),
                 })
             })
             .collect();
@@ -50,7 +60,34 @@ impl Routing {
                 archived: g.archived,
             })
             .collect();
-        Ok(CategoriesOverview { categories, groups })
+        let policies = self
+            .store
+            .list_sla_policies()
+            .await
+            .map_err(store_err)?
+            .into_iter()
+            .map(|p| NamedOption {
+                id: p.id,
+                name: p.fields.name,
+            })
+            .collect();
+        let matrices = self
+            .store
+            .list_matrices()
+            .await
+            .map_err(store_err)?
+            .into_iter()
+            .map(|m| NamedOption {
+                id: m.id,
+                name: m.fields.name,
+            })
+            .collect();
+        Ok(CategoriesOverview {
+            categories,
+            groups,
+            policies,
+            matrices,
+        })
     }
 
     pub(super) async fn write_category(
@@ -106,9 +143,39 @@ impl Routing {
                 )
             }
         };
+        let policies: Vec<i64> = self
+            .store
+            .list_sla_policies()
+            .await
+            .map_err(store_err)?
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        let matrices: Vec<i64> = self
+            .store
+            .list_matrices()
+            .await
+            .map_err(store_err)?
+            .iter()
+            .map(|m| m.id)
+            .collect();
+        let policy_id = errors.check(
+            "sla_policy_id",
+            super::parse_choice(&input.sla_policy_id, &policies),
+        );
+        let matrix_id = errors.check(
+            "escalation_matrix_id",
+            super::parse_choice(&input.escalation_matrix_id, &matrices),
+        );
         errors.into_result()?;
-        let (Some(name), Some(default_priority), Some(parent_id), Some(group_id)) =
-            (name, priority, parent_id, group_id)
+        let (
+            Some(name),
+            Some(default_priority),
+            Some(parent_id),
+            Some(group_id),
+            Some(policy_id),
+            Some(matrix_id),
+        ) = (name, priority, parent_id, group_id, policy_id, matrix_id)
         else {
             return Err(AppError::form("Please correct the highlighted fields."));
         };
@@ -121,15 +188,23 @@ impl Routing {
         };
         let now = self.clock.now();
         let result = match input.category_id {
-            Some(id) => self.store.update_category(id, fields, now).await,
-            None => self.store.create_category(fields, now).await.map(|_| ()),
+            Some(id) => self
+                .store
+                .update_category(id, fields, now)
+                .await
+                .map(|()| id),
+            None => self.store.create_category(fields, now).await.map(|c| c.id),
         };
-        result.map_err(|e| match e {
+        let id = result.map_err(|e| match e {
             StoreError::Conflict(_) => {
                 AppError::field("name", "A category with this name already sits here.")
             }
             other => store_err(other),
         })?;
+        self.store
+            .set_category_sla(id, policy_id, matrix_id, now)
+            .await
+            .map_err(store_err)?;
         tracing::info!(actor_id = actor.id, category_id = ?input.category_id, "category saved");
         Ok(())
     }

@@ -50,6 +50,7 @@ impl Routing {
                         capacity: m.capacity,
                         availability: m.availability,
                         load: m.load,
+                        lead: m.lead,
                     })
                     .collect(),
             });
@@ -165,6 +166,10 @@ impl Routing {
         }
         self.store
             .set_member(input.group_id, user_id, capacity, self.clock.now())
+            .await
+            .map_err(store_err)?;
+        self.store
+            .set_lead(input.group_id, user_id, input.lead.is_some())
             .await
             .map_err(store_err)?;
         tracing::info!(

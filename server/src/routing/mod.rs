@@ -82,6 +82,19 @@ pub(crate) fn store_err(err: StoreError) -> AppError {
     }
 }
 
+/// An optional id from a select: empty means none (or the default).
+pub(crate) fn parse_choice(input: &str, known: &[i64]) -> Result<Option<i64>, &'static str> {
+    match input.trim() {
+        "" => Ok(None),
+        text => text
+            .parse::<i64>()
+            .ok()
+            .filter(|id| known.contains(id))
+            .map(Some)
+            .ok_or("Choose one from the list."),
+    }
+}
+
 fn require(actor: &Actor, action: Action) -> Result<(), AppError> {
     authorize(Some(actor), action).map_err(|_| AppError::Forbidden)
 }

@@ -118,7 +118,7 @@ impl RoutingState {
         if let (Some(group), Some(since)) = (ticket.group_id, ticket.routable_since) {
             let key = QueueKey {
                 priority: ticket.priority,
-                sla_due: None,
+                sla_due: ticket.sla_due,
                 routable_since: since,
                 id: ticket.id,
             };

@@ -18,6 +18,7 @@ fn waiting(id: i64, group: i64, minute: i64) -> RoutingTicket {
         status: Status::New,
         assignee_id: None,
         routable_since: Some(at(minute)),
+        sla_due: None,
     }
 }
 
@@ -62,6 +63,7 @@ fn a_resolved_ticket_frees_capacity_and_a_claimed_one_leaves_the_queue() {
         status: Status::Resolved,
         assignee_id: Some(7),
         routable_since: None,
+        sla_due: None,
     });
     let plan = state.plan(at(5));
     assert_eq!(
@@ -104,4 +106,20 @@ fn an_agent_going_offline_gets_nothing() {
     away.agents[0].availability = Availability::Offline;
     state.set_roster(away);
     assert!(state.plan(at(5)).is_empty());
+}
+
+#[test]
+fn the_nearest_sla_due_time_goes_first_within_a_priority() {
+    let mut early = waiting(20, 1, 10);
+    early.sla_due = Some(at(90));
+    let mut late = waiting(21, 1, 0);
+    late.sla_due = Some(at(120));
+    // No SLA: after both, though it became routable first.
+    let none = waiting(22, 1, -10);
+    let state = RoutingState::rebuild(vec![late, none, early], Vec::new(), roster(1));
+    let plan = state.plan(at(100));
+    assert_eq!(
+        plan.iter().map(|a| a.ticket_id).collect::<Vec<_>>(),
+        vec![20]
+    );
 }

@@ -139,6 +139,7 @@ pub async fn seed(
                 created_at,
                 updated_at: at,
                 messages,
+                first_response_due: None,
             });
         }
         store.load_tickets(batch).await?;

@@ -19,6 +19,9 @@ pub struct SeedTicket {
     pub created_at: i64,
     pub updated_at: i64,
     pub messages: Vec<SeedMessage>,
+    /// Arms a running first-response clock due then (milliseconds), with
+    /// the monitor owing it its breach at that instant.
+    pub first_response_due: Option<i64>,
 }
 
 impl SeedTicket {
@@ -65,7 +68,7 @@ macro_rules! impl_bulk_store {
                 for (chunk, chunk_ids) in tickets.chunks(ROWS_PER_STATEMENT).zip(ids.chunks(ROWS_PER_STATEMENT)) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(
                         "insert into tickets (id, subject, description, requester_id, assignee_id, priority, status, \
-                         version, created_at, updated_at, group_id, routable_since)",
+                         version, created_at, updated_at, group_id, routable_since, sla_due_at)",
                         $overriding
                     ));
                     qb.push_values(chunk.iter().zip(chunk_ids), |mut row, (t, id)| {
@@ -80,7 +83,31 @@ macro_rules! impl_bulk_store {
                             .push_bind(t.created_at)
                             .push_bind(t.updated_at)
                             .push_bind(t.group_id)
-                            .push_bind(t.routable().then_some(t.updated_at));
+                            .push_bind(t.routable().then_some(t.updated_at))
+                            .push_bind(t.first_response_due);
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                let armed: Vec<(i64, &SeedTicket, i64)> = tickets
+                    .iter()
+                    .zip(&ids)
+                    .filter_map(|(t, id)| t.first_response_due.map(|due| (*id, t, due)))
+                    .collect();
+                for chunk in armed.chunks(ROWS_PER_STATEMENT) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "insert into sla_clocks (ticket_id, metric, cycle, status, started_at, target_minutes, business, \
+                         due_at, next_fire_at)",
+                    );
+                    qb.push_values(chunk, |mut row, (ticket_id, t, due)| {
+                        row.push_bind(*ticket_id)
+                            .push_bind("first_response")
+                            .push_bind(1_i64)
+                            .push_bind("running")
+                            .push_bind(t.created_at)
+                            .push_bind(((due - t.created_at) / 60_000).max(1))
+                            .push_bind(false)
+                            .push_bind(*due)
+                            .push_bind(*due);
                     });
                     qb.build().execute(&mut *tx).await?;
                 }

@@ -38,6 +38,8 @@ pub trait GroupStore: Send + Sync {
         capacity: u32,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+    /// Whether a member hears of the group's escalations.
+    async fn set_lead(&self, group_id: i64, user_id: i64, lead: bool) -> Result<(), StoreError>;
     async fn remove_member(&self, group_id: i64, user_id: i64) -> Result<(), StoreError>;
     /// The group's members by name, with their availability and load.
     async fn group_members(&self, group_id: i64) -> Result<Vec<MemberRecord>, StoreError>;
@@ -79,6 +81,7 @@ pub(super) struct MemberRow {
     name: String,
     email: String,
     capacity: i64,
+    lead: bool,
     availability: Option<String>,
     load: i64,
 }
@@ -95,6 +98,7 @@ impl TryFrom<MemberRow> for MemberRecord {
                 .map_err(|_| StoreError::Corrupt(format!("capacity {}", row.capacity)))?,
             availability: availability(row.availability.as_deref())?,
             load: row.load,
+            lead: row.lead,
         })
     }
 }
@@ -200,6 +204,16 @@ macro_rules! impl_group_store {
                 Ok(())
             }
 
+            async fn set_lead(&self, group_id: i64, user_id: i64, lead: bool) -> Result<(), StoreError> {
+                let done = sqlx::query("update group_members set lead = $3 where group_id = $1 and user_id = $2")
+                    .bind(group_id)
+                    .bind(user_id)
+                    .bind(lead)
+                    .execute(&self.pool)
+                    .await?;
+                found(done.rows_affected())
+            }
+
             async fn remove_member(&self, group_id: i64, user_id: i64) -> Result<(), StoreError> {
                 let done = sqlx::query("delete from group_members where group_id = $1 and user_id = $2")
                     .bind(group_id)
@@ -211,7 +225,7 @@ macro_rules! impl_group_store {
 
             async fn group_members(&self, group_id: i64) -> Result<Vec<MemberRecord>, StoreError> {
                 let sql = format!(
-                    "select u.id as user_id, u.name, u.email, m.capacity, p.availability, {LOAD_SQL} as load \
+                    "select u.id as user_id, u.name, u.email, m.capacity, m.lead, p.availability, {LOAD_SQL} as load \
                      from group_members m join users u on u.id = m.user_id \
                      left join agent_presence p on p.user_id = u.id \
                      where m.group_id = $1 order by lower(u.name), u.id"

@@ -2,6 +2,7 @@
 //! intent, take and return domain types, and own their transactions, so a
 //! change and the email it causes are always written together.
 
+mod batch_writes;
 mod broadcast;
 mod bulk;
 mod categories;
@@ -13,6 +14,11 @@ mod presence;
 mod records;
 pub mod routing;
 mod routing_records;
+mod sla_clocks;
+mod sla_config;
+mod sla_firing;
+pub mod sla_monitor;
+mod sla_records;
 mod sqlite;
 mod ticket_sql;
 mod ticket_store;
@@ -28,6 +34,10 @@ pub use presence::PresenceStore;
 pub use records::*;
 pub use routing::RoutingStore;
 pub use routing_records::*;
+pub use sla_clocks::SlaStore;
+pub use sla_config::SlaConfigStore;
+pub use sla_monitor::SlaMonitorStore;
+pub use sla_records::*;
 pub use sqlite::SqliteStore;
 pub use ticket_store::*;
 
@@ -81,6 +91,9 @@ pub trait Store:
     + PresenceStore
     + RoutingStore
     + LinkStore
+    + SlaConfigStore
+    + SlaStore
+    + SlaMonitorStore
     + BulkStore
     + Broadcast
     + Send

@@ -1,5 +1,6 @@
 //! The multi-instance backend: PostgreSQL.
 
+use super::batch_writes::impl_batch_writes;
 use super::bulk::*;
 use super::categories::*;
 use super::common::*;
@@ -7,6 +8,9 @@ use super::groups::*;
 use super::links::impl_link_store;
 use super::presence::*;
 use super::routing::*;
+use super::sla_clocks::*;
+use super::sla_config::*;
+use super::sla_monitor::*;
 use super::ticket_sql::*;
 use super::*;
 use sqlx::postgres::PgPoolOptions;
@@ -71,6 +75,14 @@ impl_bulk_store!(
 impl_link_store!(PgStore);
 
 impl_ticket_store!(PgStore, Postgres);
+
+impl_sla_config_store!(PgStore);
+
+impl_sla_sync!(PgStore, Postgres);
+
+impl_sla_monitor!(PgStore, Postgres);
+
+impl_batch_writes!(Postgres);
 
 /// plainto_tsquery reads plain words, so the text is passed as typed.
 fn pg_term(text: &str) -> Option<String> {

@@ -62,7 +62,7 @@ pub(super) const MARK_ROUTABLE_SQL: &str = "update tickets set routable_since = 
      then coalesce(routable_since, $2) else null end where id = $1";
 
 pub(super) const ROUTING_COLUMNS: &str =
-    "id, group_id, priority, status, assignee_id, routable_since";
+    "id, group_id, priority, status, assignee_id, routable_since, sla_due_at";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct RoutingRow {
@@ -72,6 +72,7 @@ pub(super) struct RoutingRow {
     status: String,
     assignee_id: Option<i64>,
     routable_since: Option<i64>,
+    sla_due_at: Option<i64>,
 }
 
 impl TryFrom<RoutingRow> for RoutingTicket {
@@ -90,6 +91,7 @@ impl TryFrom<RoutingRow> for RoutingTicket {
                 .routable_since
                 .map(super::common::from_millis)
                 .transpose()?,
+            sla_due: row.sla_due_at.map(super::common::from_millis).transpose()?,
         })
     }
 }
@@ -116,11 +118,14 @@ impl TryFrom<RosterAgentRow> for RosterAgent {
     }
 }
 
-/// The tickets ahead of $1 in its group's queue, in queue order.
+/// The tickets ahead of $1 in its group's queue, in queue order: priority,
+/// then the nearest SLA due time (none last), then routable since, then id.
 pub(super) const AHEAD_SQL: &str = "select count(*) from tickets o, tickets t where t.id = $1 \
      and o.routable_since is not null and o.group_id = t.group_id and (o.priority_rank > t.priority_rank \
-     or (o.priority_rank = t.priority_rank and (o.routable_since < t.routable_since \
-     or (o.routable_since = t.routable_since and o.id < t.id))))";
+     or (o.priority_rank = t.priority_rank and (coalesce(o.sla_due_at, 9223372036854775807) \
+     < coalesce(t.sla_due_at, 9223372036854775807) or (coalesce(o.sla_due_at, 9223372036854775807) \
+     = coalesce(t.sla_due_at, 9223372036854775807) and (o.routable_since < t.routable_since \
+     or (o.routable_since = t.routable_since and o.id < t.id))))))";
 
 /// Tickets of long-offline agents that they have not touched since assigned.
 pub(super) const UNTOUCHED_SQL: &str = "select t.id, t.assignee_id from tickets t \
@@ -183,39 +188,66 @@ macro_rules! impl_routing_store {
                 mail: $crate::store::routing::AssignmentMail<'_>,
                 now: DateTime<Utc>,
             ) -> Result<Vec<app::domain::routing::Assignment>, StoreError> {
-                let mut written = Vec::new();
-                let mut tx = self.begin_write().await?;
-                for a in assignments {
-                    let done = sqlx::query(
-                        "update tickets set assignee_id = $2, assigned_at = $4, routable_since = null, \
-                         version = version + 1, updated_at = $4 \
-                         where id = $1 and group_id = $3 and assignee_id is null and status in ('new', 'open')",
-                    )
-                    .bind(a.ticket_id)
-                    .bind(a.agent_id)
-                    .bind(a.group_id)
-                    .bind(millis(now))
-                    .execute(&mut *tx)
-                    .await?;
-                    if done.rows_affected() == 0 {
-                        continue;
-                    }
-                    let record = ticket_in(&mut tx, a.ticket_id).await?;
-                    let detail = format!(
-                        "Assigned to {} by the scheduler",
-                        record.assignee_name.as_deref().unwrap_or("an agent")
-                    );
-                    ticket_event(&mut tx, a.ticket_id, None, "assigned", &detail, false, now).await?;
-                    sqlx::query("update agent_presence set last_assigned_at = $2 where user_id = $1")
-                        .bind(a.agent_id)
-                        .bind(millis(now))
-                        .execute(&mut *tx)
-                        .await?;
-                    for email in mail(&record) {
-                        enqueue(&mut tx, &email, now).await?;
-                    }
-                    written.push(*a);
+                use std::collections::{BTreeSet, HashSet};
+                if assignments.is_empty() {
+                    return Ok(Vec::new());
                 }
+                let mut tx = self.begin_write().await?;
+                // One conditional update per chunk: only tickets still
+                // waiting unassigned in the planned group are taken.
+                let mut taken: HashSet<i64> = HashSet::with_capacity(assignments.len());
+                for chunk in assignments.chunks($crate::store::batch_writes::ROWS_PER_STATEMENT) {
+                    let mut q = sqlx::QueryBuilder::new("with v (ticket, agent, grp) as (");
+                    q.push_values(chunk, |mut row, a| {
+                        row.push_bind(a.ticket_id).push_bind(a.agent_id).push_bind(a.group_id);
+                    });
+                    q.push(") update tickets set assignee_id = v.agent, routable_since = null, version = version + 1, assigned_at = ");
+                    q.push_bind(millis(now));
+                    q.push(", updated_at = ");
+                    q.push_bind(millis(now));
+                    q.push(
+                        " from v where tickets.id = v.ticket and tickets.group_id = v.grp \
+                         and tickets.assignee_id is null and tickets.status in ('new', 'open') returning tickets.id",
+                    );
+                    let ids: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
+                    taken.extend(ids);
+                }
+                let written: Vec<app::domain::routing::Assignment> =
+                    assignments.iter().filter(|a| taken.contains(&a.ticket_id)).copied().collect();
+                if written.is_empty() {
+                    tx.commit().await?;
+                    return Ok(written);
+                }
+                let ids: Vec<i64> = written.iter().map(|a| a.ticket_id).collect();
+                let records = tickets_in_all(&mut tx, &ids).await?;
+                let events: Vec<$crate::store::batch_writes::NewEvent> = records
+                    .iter()
+                    .map(|record| $crate::store::batch_writes::NewEvent {
+                        ticket_id: record.id,
+                        kind: "assigned",
+                        detail: format!(
+                            "Assigned to {} by the scheduler",
+                            record.assignee_name.as_deref().unwrap_or("an agent")
+                        ),
+                        internal: false,
+                    })
+                    .collect();
+                insert_events(&mut tx, &events, now).await?;
+                let agents: BTreeSet<i64> = written.iter().map(|a| a.agent_id).collect();
+                let agents: Vec<i64> = agents.into_iter().collect();
+                for chunk in agents.chunks($crate::store::batch_writes::ROWS_PER_STATEMENT) {
+                    let mut q = sqlx::QueryBuilder::new("update agent_presence set last_assigned_at = ");
+                    q.push_bind(millis(now));
+                    q.push(" where user_id in (");
+                    let mut list = q.separated(", ");
+                    for agent in chunk {
+                        list.push_bind(*agent);
+                    }
+                    q.push(")");
+                    q.build().execute(&mut *tx).await?;
+                }
+                let mails: Vec<NewEmail> = records.iter().flat_map(|record| mail(record)).collect();
+                enqueue_all(&mut tx, &mails, now).await?;
                 tx.commit().await?;
                 Ok(written)
             }

@@ -22,6 +22,8 @@ pub struct MemberRecord {
     pub availability: Availability,
     /// Tickets assigned to them that are new or open.
     pub load: i64,
+    /// Hears of the group's escalations.
+    pub lead: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +65,8 @@ pub struct RoutingTicket {
     pub assignee_id: Option<i64>,
     /// Set while the ticket waits in its group's queue.
     pub routable_since: Option<DateTime<Utc>>,
+    /// The nearest due time of its running SLA clocks.
+    pub sla_due: Option<DateTime<Utc>>,
 }
 
 /// Agents with their presence, and groups with their members, as stored.

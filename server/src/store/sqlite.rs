@@ -1,5 +1,6 @@
 //! The embedded backend: one SQLite file in the data directory.
 
+use super::batch_writes::impl_batch_writes;
 use super::bulk::*;
 use super::categories::*;
 use super::common::*;
@@ -7,6 +8,9 @@ use super::groups::*;
 use super::links::impl_link_store;
 use super::presence::*;
 use super::routing::*;
+use super::sla_clocks::*;
+use super::sla_config::*;
+use super::sla_monitor::*;
 use super::ticket_sql::*;
 use super::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -76,6 +80,14 @@ impl_bulk_store!(SqliteStore, Sqlite, "", "", "analyze");
 impl_link_store!(SqliteStore);
 
 impl_ticket_store!(SqliteStore, Sqlite);
+
+impl_sla_config_store!(SqliteStore);
+
+impl_sla_sync!(SqliteStore, Sqlite);
+
+impl_sla_monitor!(SqliteStore, Sqlite);
+
+impl_batch_writes!(Sqlite);
 
 /// Each word becomes a quoted FTS5 string (quotes doubled), so nothing a
 /// person types is read as query syntax; all words must occur.

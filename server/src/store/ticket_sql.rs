@@ -3,13 +3,14 @@
 
 use super::{AssigneeFilter, TicketScope, TicketSort};
 use super::{AttachmentRecord, EventRecord, MessageRecord, StoreError, TicketQuery, TicketRecord};
+use app::domain::sla::SlaEvent;
 use app::domain::{Priority, Role, Status};
 use sqlx::{Database, Encode, QueryBuilder, Type};
 
 pub(super) const TICKET_SELECT: &str = "select t.id, t.subject, t.description, t.requester_id, \
      r.name as requester_name, r.email as requester_email, t.assignee_id, a.name as assignee_name, \
      a.email as assignee_email, t.group_id, g.name as group_name, t.category_id, c.name as category_name, \
-     t.priority, t.status, t.version, t.created_at, t.updated_at from tickets t \
+     t.priority, t.status, t.version, t.created_at, t.updated_at, t.sla_due_at from tickets t \
      join users r on r.id = t.requester_id left join users a on a.id = t.assignee_id \
      left join agent_groups g on g.id = t.group_id left join categories c on c.id = t.category_id";
 
@@ -33,6 +34,7 @@ pub(super) struct TicketRow {
     version: i64,
     created_at: i64,
     updated_at: i64,
+    sla_due_at: Option<i64>,
 }
 
 impl TryFrom<TicketRow> for TicketRecord {
@@ -59,6 +61,7 @@ impl TryFrom<TicketRow> for TicketRecord {
             version: row.version,
             created_at: super::common::from_millis(row.created_at)?,
             updated_at: super::common::from_millis(row.updated_at)?,
+            sla_due_at: row.sla_due_at.map(super::common::from_millis).transpose()?,
         })
     }
 }
@@ -182,6 +185,9 @@ pub(super) fn push_filters<'a, DB>(
     if query.active_only {
         qb.push(" and t.status not in ('resolved', 'closed')");
     }
+    if query.sort == TicketSort::SlaDue {
+        qb.push(" and t.sla_due_at is not null");
+    }
     match query.assignee {
         AssigneeFilter::Any => {}
         AssigneeFilter::Unassigned => {
@@ -237,6 +243,15 @@ pub(super) fn push_filters<'a, DB>(
             TicketSort::Created => {
                 qb.push(" and t.id < ").push_bind(after.id);
             }
+            TicketSort::SlaDue => {
+                let due = after.sla_due_at.map_or(i64::MIN, |d| d.timestamp_millis());
+                qb.push(" and (t.sla_due_at > ").push_bind(due);
+                qb.push(" or (t.sla_due_at = ")
+                    .push_bind(due)
+                    .push(" and t.id > ")
+                    .push_bind(after.id)
+                    .push("))");
+            }
             TicketSort::Priority => {
                 let at = after.updated_at.timestamp_millis();
                 qb.push(" and (t.priority_rank < ").push_bind(after.rank);
@@ -258,6 +273,26 @@ pub(super) fn order_by(sort: TicketSort) -> &'static str {
         // Ids grow with creation time.
         TicketSort::Created => " order by t.id desc",
         TicketSort::Priority => " order by t.priority_rank desc, t.updated_at desc, t.id desc",
+        // Soonest due first: the "Breaching soon" queue.
+        TicketSort::SlaDue => " order by t.sla_due_at, t.id",
+    }
+}
+
+/// The SLA events of one message: an answer counts before the status it
+/// sets (a reply that also pauses has still answered), a customer's
+/// question after the status it reopens (so its clock starts running).
+pub(super) fn message_sla_events(
+    from: Status,
+    to: Status,
+    internal: bool,
+    by_agent: bool,
+) -> Vec<SlaEvent> {
+    let moved = (from != to).then_some(SlaEvent::StatusChanged { from, to });
+    let reply = (!internal).then_some(SlaEvent::PublicReply { by_agent });
+    if by_agent {
+        reply.into_iter().chain(moved).collect()
+    } else {
+        moved.into_iter().chain(reply).collect()
     }
 }
 
@@ -303,6 +338,8 @@ macro_rules! impl_ticket_store {
                     Err(e) => return Err(e.into()),
                 };
                 ticket_event(&mut tx, id, Some(ticket.requester_id), "created", ticket.subject.as_str(), false, now).await?;
+                let created = app::domain::sla::SlaEvent::Created { status: app::domain::Status::New };
+                sync_sla(&mut tx, id, None, &[created], now).await?;
                 mark_routable(&mut tx, id, now).await?;
                 insert_files(&mut tx, id, None, ticket.requester_id, &ticket.files, false, now).await?;
                 if let Some(link) = &ticket.follow_link {
@@ -415,6 +452,9 @@ macro_rules! impl_ticket_store {
                     ticket_event(&mut tx, message.ticket_id, Some(message.author_id), "status", &detail, false, now).await?;
                     mark_routable(&mut tx, message.ticket_id, now).await?;
                 }
+                let by_agent = is_staff(&mut tx, message.author_id).await?;
+                let events = message_sla_events(before.status, status, message.internal, by_agent);
+                sync_sla(&mut tx, message.ticket_id, None, &events, now).await?;
                 if let Some(link) = &message.follow_link {
                     insert_link(&mut tx, before.requester_id, message.ticket_id, link, now).await?;
                 }
@@ -450,6 +490,8 @@ macro_rules! impl_ticket_store {
                 }
                 let detail = format!("{} → {}", before.status.label(), to.label());
                 ticket_event(&mut tx, ticket_id, Some(actor_id), "status", &detail, false, now).await?;
+                let moved = app::domain::sla::SlaEvent::StatusChanged { from: before.status, to };
+                sync_sla(&mut tx, ticket_id, None, &[moved], now).await?;
                 mark_routable(&mut tx, ticket_id, now).await?;
                 let record = ticket_in(&mut tx, ticket_id).await?;
                 tx.commit().await?;
@@ -535,6 +577,12 @@ macro_rules! impl_ticket_store {
                 if after.priority != before.priority {
                     let detail = format!("{} → {}", before.priority.label(), after.priority.label());
                     ticket_event(&mut tx, ticket_id, Some(actor_id), "priority", &detail, false, now).await?;
+                    let terms = app::domain::sla::SlaEvent::TermsChanged {
+                        created_at: after.created_at,
+                        answered: answered(&mut tx, ticket_id).await?,
+                        status: after.status,
+                    };
+                    sync_sla(&mut tx, ticket_id, None, &[terms], now).await?;
                 }
                 if after.assignee_id != before.assignee_id {
                     let detail = match &after.assignee_name {

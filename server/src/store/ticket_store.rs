@@ -52,13 +52,16 @@ pub struct TicketFilters {
     pub text: Option<String>,
 }
 
-/// List orders, newest first; ties broken by id so pages never overlap.
+/// List orders; ties broken by id so pages never overlap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TicketSort {
     Updated,
     Created,
     /// Critical first, then by last update.
     Priority,
+    /// Nearest SLA due time first; tickets without a running clock are left
+    /// out.
+    SlaDue,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -54,6 +54,8 @@ pub struct TicketRecord {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The nearest due time of its running SLA clocks.
+    pub sla_due_at: Option<DateTime<Utc>>,
 }
 
 /// Whose tickets a query may see. Decided by the authorization policy and
@@ -117,6 +119,8 @@ pub struct TicketCursor {
     pub rank: i64,
     pub updated_at: DateTime<Utc>,
     pub id: i64,
+    /// Used by the SLA order.
+    pub sla_due_at: Option<DateTime<Utc>>,
 }
 
 /// Agent edits of a ticket's fields; `None` leaves a field as it is.

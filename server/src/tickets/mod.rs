@@ -7,6 +7,7 @@ mod guests;
 pub mod markdown;
 mod queue_info;
 mod raise;
+mod sla_info;
 
 use crate::clock::SharedClock;
 use crate::config::Config;
@@ -206,13 +207,18 @@ fn summary(t: TicketRecord) -> TicketSummary {
         assignee_name: t.assignee_name,
         group_name: t.group_name,
         updated_at: t.updated_at,
+        sla_due_at: t.sla_due_at,
     }
 }
 
-/// `rank.updated_ms.id`: the sort key of the last row of a page.
+/// `rank.updated_ms.id.due_ms`: the sort keys of the last row of a page
+/// (`due_ms` is `-` without a running SLA clock).
 fn encode_cursor(t: &TicketRecord) -> String {
+    let due = t
+        .sla_due_at
+        .map_or_else(|| "-".to_owned(), |d| d.timestamp_millis().to_string());
     format!(
-        "{}.{}.{}",
+        "{}.{}.{}.{due}",
         t.priority.rank(),
         t.updated_at.timestamp_millis(),
         t.id
@@ -222,10 +228,23 @@ fn encode_cursor(t: &TicketRecord) -> String {
 fn decode_cursor(text: &str) -> Result<TicketCursor, AppError> {
     let invalid = || AppError::BadRequest("The page link is not valid.".into());
     let mut parts = text.split('.');
-    let (Some(rank), Some(ms), Some(id), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(rank), Some(ms), Some(id), Some(due), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return Err(invalid());
+    };
+    let sla_due_at = match due {
+        "-" => None,
+        ms => Some(
+            ms.parse()
+                .ok()
+                .and_then(chrono::DateTime::from_timestamp_millis)
+                .ok_or_else(invalid)?,
+        ),
     };
     let updated_at = ms
         .parse()
@@ -236,6 +255,7 @@ fn decode_cursor(text: &str) -> Result<TicketCursor, AppError> {
         rank: rank.parse().map_err(|_| invalid())?,
         updated_at,
         id: id.parse().map_err(|_| invalid())?,
+        sla_due_at,
     })
 }
 
@@ -345,6 +365,7 @@ impl TicketDesk for Tickets {
             QueueView::Unassigned => (TicketScope::All, true, AssigneeFilter::Unassigned),
             QueueView::AllOpen => (TicketScope::All, true, AssigneeFilter::Any),
             QueueView::RecentlyUpdated => (TicketScope::All, false, AssigneeFilter::Any),
+            QueueView::BreachingSoon => (TicketScope::All, true, AssigneeFilter::Any),
         };
         if view != QueueView::Mine {
             require(actor, Action::WorkTickets)?;
@@ -360,7 +381,11 @@ impl TicketDesk for Tickets {
             match self.filters(actor.id, &params).await? {
                 Some((filters, sort)) => {
                     query.filters = filters;
-                    query.sort = sort;
+                    query.sort = if view == QueueView::BreachingSoon {
+                        TicketSort::SlaDue
+                    } else {
+                        sort
+                    };
                 }
                 None => {
                     return Ok(TicketPage {
@@ -401,10 +426,13 @@ impl TicketDesk for Tickets {
             let (active_only, assignee) = match view {
                 QueueView::MyOpen => (true, AssigneeFilter::User(actor.id)),
                 QueueView::Unassigned => (true, AssigneeFilter::Unassigned),
-                QueueView::AllOpen => (true, AssigneeFilter::Any),
+                QueueView::AllOpen | QueueView::BreachingSoon => (true, AssigneeFilter::Any),
                 _ => (false, AssigneeFilter::Any),
             };
-            let query = TicketQuery::new(TicketScope::All, active_only, assignee);
+            let mut query = TicketQuery::new(TicketScope::All, active_only, assignee);
+            if view == QueueView::BreachingSoon {
+                query.sort = TicketSort::SlaDue;
+            }
             counts.push(QueueCount {
                 view,
                 count: self.store.count_tickets(query).await.map_err(store_err)?,
@@ -444,7 +472,9 @@ impl TicketDesk for Tickets {
             .ticket_attachments(id, staff)
             .await
             .map_err(store_err)?;
+        let sla = self.ticket_sla(id).await?;
         Ok(TicketDetail {
+            sla,
             id: ticket.id,
             description_html: markdown::render(&ticket.description),
             subject: ticket.subject,
@@ -753,9 +783,24 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
         let at = chrono::DateTime::from_timestamp_millis(1_800_000_000_123).unwrap();
-        let cursor = decode_cursor("3.1800000000123.42").unwrap();
-        assert_eq!((cursor.rank, cursor.updated_at, cursor.id), (3, at, 42));
-        for bad in ["", "x.1", "1.y", "12345", "1.2", "1.2.3.4", "a.1.2"] {
+        let cursor = decode_cursor("3.1800000000123.42.-").unwrap();
+        assert_eq!(
+            (cursor.rank, cursor.updated_at, cursor.id, cursor.sla_due_at),
+            (3, at, 42, None)
+        );
+        let cursor = decode_cursor("3.1800000000123.42.1800000000123").unwrap();
+        assert_eq!(cursor.sla_due_at, Some(at));
+        for bad in [
+            "",
+            "x.1",
+            "1.y",
+            "12345",
+            "1.2",
+            "1.2.3",
+            "1.2.3.x",
+            "1.2.3.4.5",
+            "a.1.2.-",
+        ] {
             assert!(decode_cursor(bad).is_err(), "{bad}");
         }
     }

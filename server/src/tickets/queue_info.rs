@@ -85,6 +85,7 @@ mod tests {
             capacity,
             availability,
             load,
+            lead: false,
         }
     }
 

@@ -2,6 +2,7 @@
 //! or a new PostgreSQL database), a real SMTP sink, and typed helpers.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod process;
 pub mod smtp;
 
 use ferrodesk::clock::{OffsetClock, SharedClock};
@@ -110,6 +111,7 @@ pub struct TestApp {
     pub clock: Arc<OffsetClock>,
     running: Option<Running>,
     fresh: Option<FreshDb>,
+    vars: HashMap<String, String>,
 }
 
 pub async fn spawn_app(db: Db) -> TestApp {
@@ -151,6 +153,7 @@ pub async fn spawn_app_with(db: Db, extra: &[(&str, &str)]) -> TestApp {
         clock,
         running: Some(running),
         fresh: Some(fresh),
+        vars,
     }
 }
 
@@ -176,6 +179,20 @@ impl TestApp {
         let client = self.client();
         assert_eq!(client.sign_in(email, TEST_PASSWORD).await.status, 200);
         client
+    }
+
+    /// Stops the server and starts a new one on the same database, clock
+    /// and mail sink (on a new port): what a restart after a crash sees.
+    pub async fn restart(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await;
+        }
+        let config = Config::load(|name| self.vars.get(name).cloned()).unwrap();
+        let shared: SharedClock = self.clock.clone();
+        let running = startup::start(config, shared).await.unwrap();
+        self.base = format!("http://{}", running.addr);
+        self.store = running.store.clone();
+        self.running = Some(running);
     }
 
     pub async fn stop(mut self) {
@@ -206,22 +223,33 @@ impl TestApp {
         role: app::domain::Role,
         password: &str,
     ) -> i64 {
-        let hash = ferrodesk::accounts::passwords::hash(password.to_owned())
-            .await
-            .unwrap();
-        let user = ferrodesk::store::NewUser {
-            email: app::domain::EmailAddress::parse(email).unwrap(),
-            name: app::domain::DisplayName::parse(name).unwrap(),
-            role,
-            password_hash: hash,
-            timezone: app::domain::TimezoneName::utc(),
-        };
-        self.store
-            .insert_user(user, chrono::Utc::now())
-            .await
-            .unwrap()
-            .id
+        insert_user(&self.store, email, name, role, password).await
     }
+}
+
+/// Creates an account directly in a store, for tests without a [`TestApp`].
+pub async fn insert_user(
+    store: &SharedStore,
+    email: &str,
+    name: &str,
+    role: app::domain::Role,
+    password: &str,
+) -> i64 {
+    let hash = ferrodesk::accounts::passwords::hash(password.to_owned())
+        .await
+        .unwrap();
+    let user = ferrodesk::store::NewUser {
+        email: app::domain::EmailAddress::parse(email).unwrap(),
+        name: app::domain::DisplayName::parse(name).unwrap(),
+        role,
+        password_hash: hash,
+        timezone: app::domain::TimezoneName::utc(),
+    };
+    store
+        .insert_user(user, chrono::Utc::now())
+        .await
+        .unwrap()
+        .id
 }
 
 /// A browser-like client: keeps cookies, never follows redirects.

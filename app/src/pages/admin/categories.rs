@@ -3,9 +3,9 @@
 
 use super::AdminPage;
 use crate::api::routing::{load_categories, SaveCategory};
-use crate::api::routing_types::{CategoriesOverview, CategoryView};
+use crate::api::routing_types::{CategoriesOverview, CategoryView, NamedOption};
 use crate::api::types::GroupOption;
-use crate::components::form::{action_error, FormMessage, TextField};
+use crate::components::form::{action_error, ErrorSummary, FormMessage, TextField};
 use crate::domain::Priority;
 use crate::error::AppError;
 use leptos::form::ActionForm;
@@ -27,7 +27,7 @@ pub fn AdminCategories() -> impl IntoView {
                 {move || overview.get().map(|result| match result {
                     Ok(o) => view! {
                         <NewCategory overview=o.clone() create error=create_error />
-                        <FormMessage error=edit_error />
+                        <ErrorSummary error=edit_error />
                         <CategoryList overview=o edit />
                     }
                         .into_any(),
@@ -54,6 +54,7 @@ fn NewCategory(
                 <ParentSelect id="category-parent".into() categories=overview.categories.clone() own=None current=None />
                 <GroupSelect id="category-group".into() groups=overview.groups.clone() current=None />
                 <PrioritySelect id="category-priority".into() current=Priority::Normal />
+                <SlaSelects prefix="category".into() overview=overview.clone() policy=None matrix=None />
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary">"Create category"</button>
                 </div>
@@ -78,6 +79,8 @@ fn CategoryList(overview: CategoriesOverview, edit: ServerAction<SaveCategory>) 
                             <th scope="col">"Category"</th>
                             <th scope="col">"Group"</th>
                             <th scope="col">"Default priority"</th>
+                            <th scope="col">"SLA policy"</th>
+                            <th scope="col">"Escalation"</th>
                             <th scope="col">"Edit"</th>
                         </tr>
                     </thead>
@@ -86,7 +89,7 @@ fn CategoryList(overview: CategoriesOverview, edit: ServerAction<SaveCategory>) 
                             .categories
                             .iter()
                             .cloned()
-                            .map(|c| view! { <CategoryRow c all=overview.categories.clone() groups=overview.groups.clone() edit /> })
+                            .map(|c| view! { <CategoryRow c overview=overview.clone() edit /> })
                             .collect_view()}
                     </tbody>
                 </table>
@@ -99,11 +102,11 @@ fn CategoryList(overview: CategoriesOverview, edit: ServerAction<SaveCategory>) 
 #[component]
 fn CategoryRow(
     c: CategoryView,
-    all: Vec<CategoryView>,
-    groups: Vec<GroupOption>,
+    overview: CategoriesOverview,
     edit: ServerAction<SaveCategory>,
 ) -> impl IntoView {
     let id = c.id;
+    let (all, groups) = (overview.categories.clone(), overview.groups.clone());
     view! {
         <tr>
             <td class=format!("category-depth-{}", c.depth.min(3))>
@@ -112,6 +115,8 @@ fn CategoryRow(
             </td>
             <td>{c.group_name.clone().unwrap_or_else(|| "None".into())}</td>
             <td>{c.default_priority.label()}</td>
+            <td>{overview.policy_name(c.sla_policy_id)}</td>
+            <td>{overview.matrix_name(c.escalation_matrix_id)}</td>
             <td>
                 <details>
                     <summary>{format!("Edit {}", c.path)}</summary>
@@ -124,6 +129,7 @@ fn CategoryRow(
                         <ParentSelect id=format!("category-{id}-parent") categories=all own=Some(id) current=c.parent_id />
                         <GroupSelect id=format!("category-{id}-group") groups current=c.group_id />
                         <PrioritySelect id=format!("category-{id}-priority") current=c.default_priority />
+                        <SlaSelects prefix=format!("category-{id}") overview=overview.clone() policy=c.sla_policy_id matrix=c.escalation_matrix_id />
                         <div class="field checkbox">
                             <input type="checkbox" id=format!("category-{id}-archived") name="input[archived]" value="on" checked=c.archived />
                             <label for=format!("category-{id}-archived")>"Archived (customers no longer see it)"</label>
@@ -186,6 +192,43 @@ fn PrioritySelect(id: String, current: Priority) -> impl IntoView {
                 {Priority::ALL
                     .into_iter()
                     .map(|p| view! { <option value=p.as_str() selected=p == current>{p.label()}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// The category's SLA policy and escalation matrix; empty picks the default.
+#[component]
+fn SlaSelects(
+    prefix: String,
+    overview: CategoriesOverview,
+    policy: Option<i64>,
+    matrix: Option<i64>,
+) -> impl IntoView {
+    view! {
+        <IdSelect id=format!("{prefix}-policy") label="SLA policy" name="input[sla_policy_id]" default="Default policy" options=overview.policies current=policy />
+        <IdSelect id=format!("{prefix}-matrix") label="Escalation matrix" name="input[escalation_matrix_id]" default="Default matrix" options=overview.matrices current=matrix />
+    }
+}
+
+#[component]
+fn IdSelect(
+    id: String,
+    label: &'static str,
+    name: &'static str,
+    default: &'static str,
+    options: Vec<NamedOption>,
+    current: Option<i64>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name>
+                <option value="" selected=current.is_none()>{default}</option>
+                {options
+                    .into_iter()
+                    .map(|o| view! { <option value=o.id.to_string() selected=current == Some(o.id)>{o.name}</option> })
                     .collect_view()}
             </select>
         </div>

@@ -162,7 +162,7 @@ fn MemberTable(
                         <th scope="col">"Agent"</th>
                         <th scope="col">"Availability"</th>
                         <th scope="col">"Tickets assigned"</th>
-                        <th scope="col">"Capacity"</th>
+                        <th scope="col">"Capacity and lead"</th>
                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                     </tr>
                 </thead>
@@ -173,6 +173,8 @@ fn MemberTable(
                             let capacity_id = format!("capacity-{group_id}-{}", m.user_id);
                             let capacity_label = format!("Capacity of {}", m.email);
                             let save_label = format!("Save capacity of {}", m.email);
+                            let lead_id = format!("lead-{group_id}-{}", m.user_id);
+                            let lead_label = format!("{} leads {group_name} (hears of escalations)", m.email);
                             let remove_label = format!("Remove {} from {group_name}", m.email);
                             view! {
                                 <tr>
@@ -185,6 +187,8 @@ fn MemberTable(
                                             <input type="hidden" name="input[user_id]" value=m.user_id.to_string() />
                                             <label class="visually-hidden" for=capacity_id.clone()>{capacity_label}</label>
                                             <input id=capacity_id type="number" min="0" max="1000" class="input-small" name="input[capacity]" value=m.capacity.to_string() />
+                                            <input id=lead_id.clone() type="checkbox" name="input[lead]" value="on" checked=m.lead />
+                                            <label for=lead_id>{lead_label}</label>
                                             <button type="submit" class="btn btn-secondary btn-small" aria-label=save_label>"Save"</button>
                                         </ActionForm>
                                     </td>

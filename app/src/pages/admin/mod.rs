@@ -1,21 +1,31 @@
-//! The admin console: people and roles, groups, categories.
+//! The admin console: people and roles, groups, categories, business
+//! calendars, SLA policies and escalation matrices.
 
+mod calendars;
 mod categories;
+mod escalations;
 mod groups;
+mod sla;
 mod users;
 
+pub use calendars::AdminCalendars;
 pub use categories::AdminCategories;
+pub use escalations::AdminEscalations;
 pub use groups::AdminGroups;
+pub use sla::AdminSla;
 pub use users::AdminUsers;
 
 use crate::components::guard::Guarded;
 use crate::domain::Action;
 use leptos::prelude::*;
 
-const SECTIONS: [(&str, &str, &str); 3] = [
+const SECTIONS: [(&str, &str, &str); 6] = [
     ("users", "/admin", "Users"),
     ("groups", "/admin/groups", "Groups"),
     ("categories", "/admin/categories", "Categories"),
+    ("calendars", "/admin/calendars", "Calendars"),
+    ("sla", "/admin/sla", "SLA policies"),
+    ("escalations", "/admin/escalations", "Escalations"),
 ];
 
 /// The console's frame: the admin guard and the section navigation.

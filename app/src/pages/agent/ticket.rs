@@ -113,6 +113,7 @@ fn StaffTicket(
                 </p>
             })}
         </section>
+        <crate::components::sla::SlaClocks sla=t.sla.clone() title="Service level" />
         <div class="ticket-layout">
             <div class="ticket-main">
                 <Conversation

@@ -4,11 +4,12 @@ use leptos::prelude::*;
 
 #[component]
 pub fn PortalHome() -> impl IntoView {
-    let auth = use_auth();
+    // Its own resource: see `AuthContext::own`.
+    let me = use_auth().own();
     view! {
         <Guarded action=Action::ManageOwnAccount refusal="">
             {move || {
-                auth.me
+                me
                     .get()
                     .and_then(|me| me.ok().flatten())
                     .map(|actor| {

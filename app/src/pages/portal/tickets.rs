@@ -60,7 +60,7 @@ pub fn MyTickets() -> impl IntoView {
 pub fn NewTicket() -> impl IntoView {
     let error = url_error::<RaiseTicket>();
     let key = Resource::new(|| (), |_| new_form_key());
-    let auth = use_auth();
+    let me = use_auth().own();
     view! {
         <div class="page-narrow page-wide-form">
             <div class="card">
@@ -69,14 +69,15 @@ pub fn NewTicket() -> impl IntoView {
                 <form method="post" enctype="multipart/form-data" action=RaiseTicket::PATH class="form">
                     <FormMessage error />
                     <Suspense fallback=|| ()>
-                        {move || {
-                            let signed_in = auth.me.get().and_then(|me| me.ok().flatten()).is_some();
-                            let key = key.get().and_then(|k| k.ok());
+                        // Its own resource: see `AuthContext::own`.
+                        {move || Suspend::new(async move {
+                            let signed_in = me.await.ok().flatten().is_some();
+                            let key = key.await.ok();
                             view! {
                                 {key.map(|k| view! { <input type="hidden" name="idempotency_key" value=k /> })}
                                 {(!signed_in).then(|| view! { <GuestFields error /> })}
                             }
-                        }}
+                        })}
                     </Suspense>
                     <TextField label="Subject" name="subject" id="ticket-subject" field="subject" error />
                     <TextArea
@@ -213,6 +214,7 @@ fn CustomerTicket(t: TicketDetail, status: ServerAction<ChangeTicketStatus>) -> 
                 </span>
             </p>
         </section>
+        <crate::components::sla::SlaClocks sla=t.sla.clone() title="What we promised" />
         <Conversation
             requester=t.requester_name.clone()
             created=when(t.created_at)

@@ -1,0 +1,393 @@
+//! SLA clocks as stored: one row per ticket and metric. Every ticket write
+//! that SLAs answer to moves the clocks in its own transaction
+//! (`sync_sla`), so a reply and the response target it meets are one
+//! change; the monitor finds what it owes through `next_fire_at`.
+
+use super::common::from_millis;
+use super::{ClockRecord, ComplianceRecord, SlaPolicyRecord, StoreError};
+use app::domain::calendar::Calendar;
+use app::domain::escalation::{next_firing, Matrix};
+use app::domain::sla::{targets_for, Clock, ClockStatus, Metric, Target, Terms};
+use app::domain::Priority;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+#[async_trait]
+pub trait SlaStore: Send + Sync {
+    /// The ticket's clocks, first response first.
+    async fn ticket_clocks(&self, ticket_id: i64) -> Result<Vec<ClockRecord>, StoreError>;
+    /// Met, breached and overdue clocks per group and per category.
+    async fn sla_compliance(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<ComplianceRecord>, Vec<ComplianceRecord>), StoreError>;
+}
+
+/// Clock outcomes grouped by `name`, a column of the table `join` adds.
+fn compliance_sql(name: &str, join: &str) -> String {
+    format!(
+        "select coalesce({name}, 'None') as name, \
+         sum(case when c.status = 'met' then 1 else 0 end) as met, \
+         sum(case when c.status = 'breached' then 1 else 0 end) as breached, \
+         sum(case when c.status = 'running' and c.due_at <= $1 then 1 else 0 end) as overdue \
+         from sla_clocks c join tickets t on t.id = c.ticket_id {join} \
+         group by coalesce({name}, 'None') order by 1"
+    )
+}
+
+pub(super) fn compliance_by_group() -> String {
+    compliance_sql("g.name", "left join agent_groups g on g.id = t.group_id")
+}
+
+pub(super) fn compliance_by_category() -> String {
+    compliance_sql("k.name", "left join categories k on k.id = t.category_id")
+}
+
+pub(super) const CLOCK_COLUMNS: &str =
+    "ticket_id, metric, cycle, status, started_at, target_minutes, business, \
+     paused_business_ms, paused_calendar_ms, paused_since, due_at, met_at, breached_at, policy_id, \
+     levels_fired, next_fire_at";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ClockRow {
+    ticket_id: i64,
+    metric: String,
+    cycle: i64,
+    status: String,
+    started_at: i64,
+    target_minutes: i64,
+    business: bool,
+    paused_business_ms: i64,
+    paused_calendar_ms: i64,
+    paused_since: Option<i64>,
+    due_at: i64,
+    met_at: Option<i64>,
+    breached_at: Option<i64>,
+    policy_id: Option<i64>,
+    levels_fired: i64,
+    next_fire_at: Option<i64>,
+}
+
+fn optional_instant(ms: Option<i64>) -> Result<Option<DateTime<Utc>>, StoreError> {
+    ms.map(from_millis).transpose()
+}
+
+impl TryFrom<ClockRow> for ClockRecord {
+    type Error = StoreError;
+
+    fn try_from(row: ClockRow) -> Result<Self, StoreError> {
+        let metric = Metric::parse(&row.metric)
+            .map_err(|_| StoreError::Corrupt(format!("metric {:?}", row.metric)))?;
+        let status = ClockStatus::parse(&row.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("clock status {:?}", row.status)))?;
+        let minutes = u32::try_from(row.target_minutes)
+            .map_err(|_| StoreError::Corrupt(format!("target {}", row.target_minutes)))?;
+        Ok(ClockRecord {
+            ticket_id: row.ticket_id,
+            clock: Clock {
+                metric,
+                cycle: row.cycle,
+                status,
+                started_at: from_millis(row.started_at)?,
+                target: Target {
+                    minutes,
+                    business: row.business,
+                },
+                paused_business_ms: row.paused_business_ms,
+                paused_calendar_ms: row.paused_calendar_ms,
+                paused_since: optional_instant(row.paused_since)?,
+                due_at: from_millis(row.due_at)?,
+                met_at: optional_instant(row.met_at)?,
+                breached_at: optional_instant(row.breached_at)?,
+            },
+            policy_id: row.policy_id,
+            levels_fired: row.levels_fired,
+            next_fire_at: optional_instant(row.next_fire_at)?,
+        })
+    }
+}
+
+/// The terms a policy sets for one priority; no policy promises nothing.
+pub(super) fn terms_of(
+    policy: Option<&SlaPolicyRecord>,
+    calendar: Option<Calendar>,
+    priority: Priority,
+) -> Terms {
+    let Some(policy) = policy else {
+        return Terms::none();
+    };
+    let targets = targets_for(&policy.fields.targets, priority);
+    Terms {
+        policy_id: Some(policy.id),
+        first_response: targets.first_response,
+        next_response: targets.next_response,
+        resolution: targets.resolution,
+        pause_on: policy.fields.pause_on.clone(),
+        calendar: calendar.unwrap_or_else(Calendar::always_open),
+    }
+}
+
+/// When the monitor next owes a clock something, given the ticket's
+/// matrix and priority.
+pub(super) fn next_fire(
+    clock: &Clock,
+    matrix: Option<&Matrix>,
+    priority: Priority,
+    levels_fired: i64,
+) -> Option<DateTime<Utc>> {
+    let row = matrix.and_then(|m| m.row(priority, clock.metric));
+    next_firing(
+        clock,
+        row,
+        usize::try_from(levels_fired).unwrap_or(usize::MAX),
+    )
+}
+
+/// The policy that applies to a category (or, without one, the default).
+pub(super) const TERMS_POLICY_SQL: &str =
+    "select id, name, calendar_id, pause_statuses, targets, is_default \
+     from sla_policies where id = coalesce((select sla_policy_id from categories where id = $1), \
+     (select id from sla_policies where is_default))";
+
+pub(super) const TERMS_MATRIX_SQL: &str =
+    "select id, name, rows, is_default from escalation_matrices \
+     where id = coalesce((select escalation_matrix_id from categories where id = $1), \
+     (select id from escalation_matrices where is_default))";
+
+/// Generates, inside a backend's module, `sync_sla`: moves a ticket's
+/// clocks for the events of one write, inside that write's transaction.
+macro_rules! impl_sla_sync {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::SlaStore for $store {
+            async fn ticket_clocks(&self, ticket_id: i64) -> Result<Vec<ClockRecord>, StoreError> {
+                let sql = format!("select {CLOCK_COLUMNS} from sla_clocks where ticket_id = $1");
+                let rows: Vec<ClockRow> = sqlx::query_as(&sql)
+                    .bind(ticket_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut clocks: Vec<ClockRecord> = rows
+                    .into_iter()
+                    .map(TryInto::try_into)
+                    .collect::<Result<_, _>>()?;
+                clocks.sort_by_key(|c| c.clock.metric);
+                Ok(clocks)
+            }
+
+            async fn sla_compliance(
+                &self,
+                now: DateTime<Utc>,
+            ) -> Result<(Vec<ComplianceRecord>, Vec<ComplianceRecord>), StoreError> {
+                let by_group: Vec<ComplianceRecord> = sqlx::query_as(&compliance_by_group())
+                    .bind(millis(now))
+                    .fetch_all(&self.pool)
+                    .await?;
+                let by_category: Vec<ComplianceRecord> = sqlx::query_as(&compliance_by_category())
+                    .bind(millis(now))
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok((by_group, by_category))
+            }
+        }
+
+        /// What a ticket's SLA answers to, read inside a transaction.
+        struct SlaContext {
+            priority: app::domain::Priority,
+            terms: app::domain::sla::Terms,
+            matrix: Option<app::domain::escalation::Matrix>,
+            clocks: Vec<ClockRecord>,
+        }
+
+        async fn sla_context(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            ticket_id: i64,
+        ) -> Result<SlaContext, StoreError> {
+            let (priority, category_id): (String, Option<i64>) =
+                sqlx::query_as("select priority, category_id from tickets where id = $1")
+                    .bind(ticket_id)
+                    .fetch_one(&mut **tx)
+                    .await?;
+            let priority = app::domain::Priority::parse(&priority)
+                .map_err(|_| StoreError::Corrupt(format!("priority {priority:?}")))?;
+            let policy: Option<PolicyRow> = sqlx::query_as(TERMS_POLICY_SQL)
+                .bind(category_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+            let policy: Option<SlaPolicyRecord> = policy.map(TryInto::try_into).transpose()?;
+            let calendar = match policy.as_ref().and_then(|p| p.fields.calendar_id) {
+                Some(id) => {
+                    let sql =
+                        format!("select {CALENDAR_COLUMNS} from business_calendars where id = $1");
+                    let row: Option<CalendarRow> = sqlx::query_as(&sql)
+                        .bind(id)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                    row.map(CalendarRecord::try_from)
+                        .transpose()?
+                        .map(|r| r.calendar)
+                }
+                None => None,
+            };
+            let matrix: Option<MatrixRow> = sqlx::query_as(TERMS_MATRIX_SQL)
+                .bind(category_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+            let matrix = matrix
+                .map(MatrixRecord::try_from)
+                .transpose()?
+                .map(|m| m.fields.matrix);
+            let sql = format!("select {CLOCK_COLUMNS} from sla_clocks where ticket_id = $1");
+            let rows: Vec<ClockRow> = sqlx::query_as(&sql)
+                .bind(ticket_id)
+                .fetch_all(&mut **tx)
+                .await?;
+            let clocks = rows
+                .into_iter()
+                .map(TryInto::try_into)
+                .collect::<Result<_, _>>()?;
+            Ok(SlaContext {
+                priority,
+                terms: terms_of(policy.as_ref(), calendar, priority),
+                matrix,
+                clocks,
+            })
+        }
+
+        /// Applies `events` to the ticket's clocks, writes the clocks that
+        /// changed, records each change in the history (for agents), and
+        /// keeps the ticket's nearest due time current.
+        async fn sync_sla(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            ticket_id: i64,
+            actor_id: Option<i64>,
+            events: &[app::domain::sla::SlaEvent],
+            now: DateTime<Utc>,
+        ) -> Result<(), StoreError> {
+            let mut context = sla_context(tx, ticket_id).await?;
+            let before: Vec<ClockRecord> = std::mem::take(&mut context.clocks);
+            let mut clocks: Vec<app::domain::sla::Clock> =
+                before.iter().map(|c| c.clock.clone()).collect();
+            let mut changes = Vec::new();
+            for event in events {
+                changes.extend(app::domain::sla::apply(
+                    &mut clocks,
+                    event,
+                    &context.terms,
+                    now,
+                ));
+            }
+            save_clocks(tx, ticket_id, &before, &clocks, &context).await?;
+            for change in &changes {
+                ticket_event(
+                    tx,
+                    ticket_id,
+                    actor_id,
+                    "sla",
+                    &change.describe(),
+                    true,
+                    now,
+                )
+                .await?;
+            }
+            Ok(())
+        }
+
+        /// Whether staff have answered the ticket publicly yet.
+        async fn answered(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            ticket_id: i64,
+        ) -> Result<bool, StoreError> {
+            let found: Option<i64> = sqlx::query_scalar(
+                "select m.id from ticket_messages m join users u on u.id = m.author_id \
+                 where m.ticket_id = $1 and not m.internal and u.role <> 'customer' limit 1",
+            )
+            .bind(ticket_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+            Ok(found.is_some())
+        }
+
+        async fn is_staff(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            user_id: i64,
+        ) -> Result<bool, StoreError> {
+            let role: Option<String> = sqlx::query_scalar("select role from users where id = $1")
+                .bind(user_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+            Ok(role.is_some_and(|r| r != "customer"))
+        }
+
+        /// Writes the clocks that differ from `before`, drops those gone,
+        /// and sets the ticket's nearest running due time.
+        async fn save_clocks(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            ticket_id: i64,
+            before: &[ClockRecord],
+            clocks: &[app::domain::sla::Clock],
+            context: &SlaContext,
+        ) -> Result<(), StoreError> {
+            for old in before {
+                if !clocks.iter().any(|c| c.metric == old.clock.metric) {
+                    sqlx::query("delete from sla_clocks where ticket_id = $1 and metric = $2")
+                        .bind(ticket_id)
+                        .bind(old.clock.metric.as_str())
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
+            for clock in clocks {
+                let old = before.iter().find(|c| c.clock.metric == clock.metric);
+                if old.is_some_and(|o| &o.clock == clock) {
+                    continue;
+                }
+                // A new cycle starts its escalation levels afresh.
+                let fired = old
+                    .filter(|o| o.clock.cycle == clock.cycle)
+                    .map_or(0, |o| o.levels_fired);
+                let next = next_fire(clock, context.matrix.as_ref(), context.priority, fired);
+                sqlx::query("delete from sla_clocks where ticket_id = $1 and metric = $2")
+                    .bind(ticket_id)
+                    .bind(clock.metric.as_str())
+                    .execute(&mut **tx)
+                    .await?;
+                let sql = format!(
+                    "insert into sla_clocks ({CLOCK_COLUMNS}) values \
+                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+                );
+                sqlx::query(&sql)
+                    .bind(ticket_id)
+                    .bind(clock.metric.as_str())
+                    .bind(clock.cycle)
+                    .bind(clock.status.as_str())
+                    .bind(millis(clock.started_at))
+                    .bind(i64::from(clock.target.minutes))
+                    .bind(clock.target.business)
+                    .bind(clock.paused_business_ms)
+                    .bind(clock.paused_calendar_ms)
+                    .bind(clock.paused_since.map(millis))
+                    .bind(millis(clock.due_at))
+                    .bind(clock.met_at.map(millis))
+                    .bind(clock.breached_at.map(millis))
+                    .bind(context.terms.policy_id)
+                    .bind(fired)
+                    .bind(next.map(millis))
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            let nearest = clocks
+                .iter()
+                .filter(|c| c.status == app::domain::sla::ClockStatus::Running)
+                .map(|c| c.due_at)
+                .min();
+            sqlx::query("update tickets set sla_due_at = $2 where id = $1")
+                .bind(ticket_id)
+                .bind(nearest.map(millis))
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        }
+    };
+}
+
+pub(super) use impl_sla_sync;

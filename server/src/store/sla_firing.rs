@@ -1,0 +1,121 @@
+//! What the SLA monitor owes one due clock, worked out before anything is
+//! written: the breach, the escalation levels now due, and when the clock
+//! is next owed something. Pure, so a whole batch is planned in memory and
+//! then written with a few multi-row statements.
+
+use super::common::from_millis;
+use super::sla_clocks::{next_fire, ClockRow, CLOCK_COLUMNS};
+use super::{ClockRecord, StoreError};
+use app::domain::escalation::{due_now, Level, Matrix};
+use app::domain::sla::{breach, Clock};
+use app::domain::{Priority, Status};
+use chrono::{DateTime, Utc};
+
+/// A due clock joined with the ticket facts firing needs.
+#[derive(sqlx::FromRow)]
+pub(super) struct DueRow {
+    #[sqlx(flatten)]
+    clock: ClockRow,
+    pub(super) category_id: Option<i64>,
+    ticket_priority: String,
+    ticket_status: String,
+    ticket_created_at: i64,
+    group_id: Option<i64>,
+    assignee_id: Option<i64>,
+    subject: String,
+}
+
+/// Due clocks, soonest first: `$1` is now, `$2` the batch size.
+pub(super) fn due_sql() -> String {
+    let clock: Vec<String> = CLOCK_COLUMNS
+        .split(',')
+        .map(|column| format!("c.{}", column.trim()))
+        .collect();
+    format!(
+        "select {}, t.category_id, t.priority as ticket_priority, t.status as ticket_status, \
+         t.created_at as ticket_created_at, t.group_id, t.assignee_id, t.subject \
+         from sla_clocks c join tickets t on t.id = c.ticket_id \
+         where c.next_fire_at is not null and c.next_fire_at <= $1 order by c.next_fire_at limit $2",
+        clock.join(", ")
+    )
+}
+
+/// The ticket as the clock's firing found it.
+pub(super) struct DueTicket {
+    pub priority: Priority,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+    pub group_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub subject: String,
+}
+
+/// One clock's firing: the claim (the clock as read, and as it will be)
+/// and what it sets off.
+pub(super) struct Firing {
+    pub ticket_id: i64,
+    pub was: Clock,
+    pub was_levels_fired: i64,
+    pub clock: Clock,
+    pub levels_fired: i64,
+    pub next_fire_at: Option<DateTime<Utc>>,
+    pub breached: bool,
+    /// (level number from 1, the level) for each level now due.
+    pub levels: Vec<(usize, Level)>,
+    pub ticket: DueTicket,
+    /// When the clock was due to be noticed.
+    pub due: DateTime<Utc>,
+}
+
+pub(super) fn plan(
+    row: DueRow,
+    matrix: Option<&Matrix>,
+    now: DateTime<Utc>,
+) -> Result<Firing, StoreError> {
+    let record = ClockRecord::try_from(row.clock)?;
+    let priority = Priority::parse(&row.ticket_priority)
+        .map_err(|_| StoreError::Corrupt(format!("priority {:?}", row.ticket_priority)))?;
+    let status = Status::parse(&row.ticket_status)
+        .map_err(|_| StoreError::Corrupt(format!("status {:?}", row.ticket_status)))?;
+    let matrix_row = matrix.and_then(|m| m.row(priority, record.clock.metric));
+    let already = usize::try_from(record.levels_fired).unwrap_or(usize::MAX);
+    let due = due_now(&record.clock, matrix_row, already, now);
+    let mut clock = record.clock.clone();
+    let breached = due.breach && breach(&mut clock, now);
+    let levels: Vec<(usize, Level)> = due
+        .levels
+        .iter()
+        .filter_map(|&i| {
+            matrix_row
+                .and_then(|r| r.levels.get(i))
+                .map(|l| (i + 1, l.clone()))
+        })
+        .collect();
+    let levels_fired = record.levels_fired + due.levels.len() as i64;
+    Ok(Firing {
+        ticket_id: record.ticket_id,
+        next_fire_at: next_fire(&clock, matrix, priority, levels_fired),
+        was_levels_fired: record.levels_fired,
+        was: record.clock,
+        clock,
+        levels_fired,
+        breached,
+        levels,
+        ticket: DueTicket {
+            priority,
+            status,
+            created_at: from_millis(row.ticket_created_at)?,
+            group_id: row.group_id,
+            assignee_id: row.assignee_id,
+            subject: row.subject,
+        },
+        due: record.next_fire_at.unwrap_or(now),
+    })
+}
+
+/// Who an escalation alert goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum AlertTo {
+    User(i64),
+    LeadsOf(i64),
+}
