@@ -85,3 +85,10 @@ create table sla_escalations (
 -- second sort key, and the "Breaching soon" queue.
 alter table tickets add column sla_due_at integer;
 create index tickets_breaching on tickets (sla_due_at, id) where sla_due_at is not null;
+
+-- The scheduler's rebuild reads its whole queue from this index alone, in
+-- queue order within each group: priority, nearest SLA due time, then
+-- time routable and id.
+drop index tickets_routable;
+create index tickets_routable on tickets (group_id, priority_rank desc, sla_due_at, routable_since, id)
+    where routable_since is not null;

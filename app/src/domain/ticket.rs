@@ -38,6 +38,11 @@ impl Priority {
         self as i64
     }
 
+    /// The priority a stored `priority_rank` stands for.
+    pub fn from_rank(rank: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.rank() == rank)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Priority::Low => "Low",

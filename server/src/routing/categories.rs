@@ -52,14 +52,7 @@ impl Routing {
                 })
             })
             .collect();
-        let groups = groups
-            .iter()
-            .map(|g| GroupOption {
-                id: g.id,
-                name: g.name.clone(),
-                archived: g.archived,
-            })
-            .collect();
+        let groups = groups.iter().cloned().map(GroupOption::from).collect();
         let policies = self
             .store
             .list_sla_policies()

@@ -75,6 +75,17 @@ impl Routing {
     }
 }
 
+/// How every admin and agent picker lists a group.
+impl From<crate::store::GroupRecord> for app::api::types::GroupOption {
+    fn from(group: crate::store::GroupRecord) -> Self {
+        Self {
+            id: group.id,
+            name: group.name,
+            archived: group.archived,
+        }
+    }
+}
+
 pub(crate) fn store_err(err: StoreError) -> AppError {
     match err {
         StoreError::NotFound => AppError::NotFound,

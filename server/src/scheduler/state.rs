@@ -2,7 +2,7 @@
 //! rebuilds: the routable tickets per group, who holds which running ticket
 //! (their load), and the roster. The domain planner reads it.
 
-use crate::store::{RosterRecord, RoutingTicket};
+use crate::store::{QueuedTicket, RosterRecord, RoutingTicket};
 use app::domain::planner;
 use app::domain::routing::{
     AgentState, Assignment, GroupPolicy, Member, QueueKey, Roster, RoutingQueue,
@@ -22,7 +22,7 @@ pub struct RoutingState {
 
 impl RoutingState {
     pub fn rebuild(
-        routable: Vec<RoutingTicket>,
+        routable: Vec<QueuedTicket>,
         running: Vec<(i64, i64)>,
         roster: RosterRecord,
     ) -> Self {
@@ -31,7 +31,7 @@ impl RoutingState {
             state.running.insert(ticket, agent);
             *state.loads.entry(agent).or_default() += 1;
         }
-        for ticket in &routable {
+        for ticket in routable {
             state.queue_ticket(ticket);
         }
         state.set_roster(roster);
@@ -83,7 +83,9 @@ impl RoutingState {
             self.running.insert(ticket.id, agent);
             self.change_load(agent, 1);
         }
-        self.queue_ticket(ticket);
+        if let Some(queued) = QueuedTicket::of(ticket) {
+            self.queue_ticket(queued);
+        }
     }
 
     /// The ticket is gone (deleted); forget it everywhere.
@@ -114,16 +116,14 @@ impl RoutingState {
         self.queue.len()
     }
 
-    fn queue_ticket(&mut self, ticket: &RoutingTicket) {
-        if let (Some(group), Some(since)) = (ticket.group_id, ticket.routable_since) {
-            let key = QueueKey {
-                priority: ticket.priority,
-                sla_due: ticket.sla_due,
-                routable_since: since,
-                id: ticket.id,
-            };
-            self.queue.upsert(group, key);
-        }
+    fn queue_ticket(&mut self, ticket: QueuedTicket) {
+        let key = QueueKey {
+            priority: ticket.priority,
+            sla_due: ticket.sla_due,
+            routable_since: ticket.routable_since,
+            id: ticket.id,
+        };
+        self.queue.upsert(ticket.group_id, key);
     }
 
     fn change_load(&mut self, agent: i64, by: i32) {

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::RoutingState;
-use crate::store::{GroupRecord, RosterAgent, RosterRecord, RoutingTicket};
+use crate::store::{GroupRecord, QueuedTicket, RosterAgent, RosterRecord, RoutingTicket};
 use app::domain::routing::Assignment;
 use app::domain::{Availability, Priority, Status, Strategy};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -10,14 +10,12 @@ fn at(minute: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap() + Duration::minutes(minute)
 }
 
-fn waiting(id: i64, group: i64, minute: i64) -> RoutingTicket {
-    RoutingTicket {
+fn waiting(id: i64, group: i64, minute: i64) -> QueuedTicket {
+    QueuedTicket {
         id,
-        group_id: Some(group),
+        group_id: group,
         priority: Priority::Normal,
-        status: Status::New,
-        assignee_id: None,
-        routable_since: Some(at(minute)),
+        routable_since: at(minute),
         sla_due: None,
     }
 }
@@ -70,10 +68,15 @@ fn a_resolved_ticket_frees_capacity_and_a_claimed_one_leaves_the_queue() {
         plan.iter().map(|a| a.ticket_id).collect::<Vec<_>>(),
         vec![10]
     );
-    let mut claimed = waiting(10, 1, 0);
-    claimed.assignee_id = Some(99);
-    claimed.routable_since = None;
-    state.apply_ticket(&claimed);
+    state.apply_ticket(&RoutingTicket {
+        id: 10,
+        group_id: Some(1),
+        priority: Priority::Normal,
+        status: Status::Open,
+        assignee_id: Some(99),
+        routable_since: None,
+        sla_due: None,
+    });
     assert_eq!(state.queued(), 1);
     assert_eq!(state.plan(at(6))[0].ticket_id, 11);
 }

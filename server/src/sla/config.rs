@@ -106,14 +106,7 @@ impl Sla {
                     is_default: m.fields.is_default,
                 })
                 .collect(),
-            groups: groups
-                .into_iter()
-                .map(|g| GroupOption {
-                    id: g.id,
-                    name: g.name,
-                    archived: g.archived,
-                })
-                .collect(),
+            groups: groups.into_iter().map(GroupOption::from).collect(),
             staff,
             by_group: by_group.into_iter().map(compliance_row).collect(),
             by_category: by_category.into_iter().map(compliance_row).collect(),

@@ -3,7 +3,7 @@
 //! admins see it, and the lease that lets one instance plan at a time.
 
 use super::{NewEmail, RosterAgent};
-use super::{QueuePosition, RosterRecord, RoutingTicket, StoreError, TicketRecord};
+use super::{QueuePosition, QueuedTicket, RosterRecord, RoutingTicket, StoreError, TicketRecord};
 use app::domain::routing::Assignment;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -14,7 +14,7 @@ pub type AssignmentMail<'a> = &'a (dyn Fn(&TicketRecord) -> Vec<NewEmail> + Send
 #[async_trait]
 pub trait RoutingStore: Send + Sync {
     /// Every ticket waiting in a group's queue.
-    async fn routable_tickets(&self) -> Result<Vec<RoutingTicket>, StoreError>;
+    async fn routable_tickets(&self) -> Result<Vec<QueuedTicket>, StoreError>;
     /// (ticket, assignee) for every assigned ticket that is new or open.
     async fn running_assignments(&self) -> Result<Vec<(i64, i64)>, StoreError>;
     async fn routing_ticket(&self, id: i64) -> Result<Option<RoutingTicket>, StoreError>;
@@ -96,6 +96,25 @@ impl TryFrom<RoutingRow> for RoutingTicket {
     }
 }
 
+/// Only columns of the `tickets_routable` index: an index-only read.
+pub(super) const QUEUED_SQL: &str =
+    "select id, group_id, priority_rank, routable_since, sla_due_at \
+     from tickets where routable_since is not null and group_id is not null";
+
+/// (id, group id, priority rank, routable since, SLA due) as `QUEUED_SQL` reads it.
+pub(super) fn queued_ticket(
+    (id, group_id, rank, since, due): (i64, i64, i64, i64, Option<i64>),
+) -> Result<QueuedTicket, StoreError> {
+    Ok(QueuedTicket {
+        id,
+        group_id,
+        priority: app::domain::Priority::from_rank(rank)
+            .ok_or_else(|| StoreError::Corrupt(format!("priority rank {rank}")))?,
+        routable_since: super::common::from_millis(since)?,
+        sla_due: due.map(super::common::from_millis).transpose()?,
+    })
+}
+
 #[derive(sqlx::FromRow)]
 pub(super) struct RosterAgentRow {
     id: i64,
@@ -138,10 +157,9 @@ macro_rules! impl_routing_store {
     ($store:ty) => {
         #[async_trait::async_trait]
         impl $crate::store::RoutingStore for $store {
-            async fn routable_tickets(&self) -> Result<Vec<RoutingTicket>, StoreError> {
-                let sql = format!("select {ROUTING_COLUMNS} from tickets where routable_since is not null");
-                let rows: Vec<RoutingRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
+            async fn routable_tickets(&self) -> Result<Vec<QueuedTicket>, StoreError> {
+                let rows: Vec<(i64, i64, i64, i64, Option<i64>)> = sqlx::query_as(QUEUED_SQL).fetch_all(&self.pool).await?;
+                rows.into_iter().map(queued_ticket).collect()
             }
 
             async fn running_assignments(&self) -> Result<Vec<(i64, i64)>, StoreError> {

@@ -143,6 +143,17 @@ pub(super) fn next_fire(
     )
 }
 
+/// `column = excluded.column` for every clock column but the key.
+pub(super) fn clock_updates() -> String {
+    CLOCK_COLUMNS
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !matches!(*c, "ticket_id" | "metric"))
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The policy that applies to a category (or, without one, the default).
 pub(super) const TERMS_POLICY_SQL: &str =
     "select id, name, calendar_id, pause_statuses, targets, is_default \
@@ -346,14 +357,11 @@ macro_rules! impl_sla_sync {
                     .filter(|o| o.clock.cycle == clock.cycle)
                     .map_or(0, |o| o.levels_fired);
                 let next = next_fire(clock, context.matrix.as_ref(), context.priority, fired);
-                sqlx::query("delete from sla_clocks where ticket_id = $1 and metric = $2")
-                    .bind(ticket_id)
-                    .bind(clock.metric.as_str())
-                    .execute(&mut **tx)
-                    .await?;
                 let sql = format!(
                     "insert into sla_clocks ({CLOCK_COLUMNS}) values \
-                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                     on conflict (ticket_id, metric) do update set {}",
+                    clock_updates()
                 );
                 sqlx::query(&sql)
                     .bind(ticket_id)

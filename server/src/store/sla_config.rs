@@ -45,6 +45,7 @@ pub trait SlaConfigStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
     async fn list_sla_policies(&self) -> Result<Vec<SlaPolicyRecord>, StoreError>;
+    async fn sla_policy(&self, id: i64) -> Result<Option<SlaPolicyRecord>, StoreError>;
 
     async fn create_matrix(
         &self,
@@ -283,6 +284,12 @@ macro_rules! impl_sla_config_store {
                 let sql = format!("select {POLICY_COLUMNS} from sla_policies order by lower(name), id");
                 let rows: Vec<PolicyRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
                 rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn sla_policy(&self, id: i64) -> Result<Option<SlaPolicyRecord>, StoreError> {
+                let sql = format!("select {POLICY_COLUMNS} from sla_policies where id = $1");
+                let row: Option<PolicyRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+                row.map(TryInto::try_into).transpose()
             }
 
             async fn create_matrix(&self, fields: MatrixFields, now: DateTime<Utc>) -> Result<MatrixRecord, StoreError> {

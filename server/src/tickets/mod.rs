@@ -339,14 +339,7 @@ impl TicketDesk for Tickets {
     async fn groups(&self, actor: &Actor) -> Result<Vec<GroupOption>, AppError> {
         require(actor, Action::WorkTickets)?;
         let groups = self.store.list_groups().await.map_err(store_err)?;
-        Ok(groups
-            .into_iter()
-            .map(|g| GroupOption {
-                id: g.id,
-                name: g.name,
-                archived: g.archived,
-            })
-            .collect())
+        Ok(groups.into_iter().map(GroupOption::from).collect())
     }
 
     async fn list(

@@ -16,11 +16,9 @@ impl Tickets {
         let policy_name = match clocks.iter().find_map(|c| c.policy_id) {
             Some(id) => self
                 .store
-                .list_sla_policies()
+                .sla_policy(id)
                 .await
                 .map_err(store_err)?
-                .into_iter()
-                .find(|p| p.id == id)
                 .map(|p| p.fields.name),
             None => None,
         };
