@@ -12,8 +12,11 @@
 //! `cargo bench -p server --bench scheduler`; BENCH_QUEUED sets the queue
 //! size (default 1,000,000), BENCH_BACKEND=sqlite|postgres one backend.
 
+mod figures;
 #[path = "../tests/support/mod.rs"]
 mod support;
+
+use figures::{env_or, percentiles};
 
 use app::domain::planner::plan;
 use app::domain::routing::{AgentState, GroupPolicy, Member, QueueKey, Roster, RoutingQueue};
@@ -27,25 +30,6 @@ use support::{insert_user, Client, Db, FreshDb, TestApp, TEST_PASSWORD};
 
 const GROUPS: i64 = 20;
 const AGENTS: i64 = 10_000;
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentiles(mut samples: Vec<i64>) -> String {
-    samples.sort_unstable();
-    let at =
-        |p: f64| samples[((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1];
-    format!(
-        "p50 {} ms   p95 {} ms   p99 {} ms",
-        at(0.50),
-        at(0.95),
-        at(0.99)
-    )
-}
 
 /// A deterministic spread of priorities.
 fn priority(i: i64) -> Priority {
@@ -284,7 +268,7 @@ async fn latency(app: &TestApp, seconds: u64) {
     println!(
         "  creation to assignment, one instance: {} tickets, {}",
         samples.len(),
-        percentiles(samples)
+        percentiles(samples.into_iter().map(figures::millis).collect())
     );
 }
 
@@ -312,7 +296,7 @@ async fn across_instances(seconds: u64) {
     println!(
         "  creation to assignment, across two instances: {} tickets, {}",
         samples.len(),
-        percentiles(samples)
+        percentiles(samples.into_iter().map(figures::millis).collect())
     );
     a.kill();
     b.kill();

@@ -7,8 +7,11 @@
 //! `cargo bench -p server --bench tickets`; BENCH_BACKEND=sqlite|postgres
 //! runs one backend, BENCH_SECONDS sets the create phase (default 10).
 
+mod figures;
 #[path = "../tests/support/mod.rs"]
 mod support;
+
+use figures::{env_or, percentiles};
 
 use app::domain::Role;
 use ferrodesk::seed::{self, text::ZipfText, SeedOptions};
@@ -17,27 +20,6 @@ use support::{Db, TestApp, TEST_PASSWORD};
 
 const CLIENTS: usize = 64;
 const SAMPLES: usize = 300;
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentiles(mut samples: Vec<Duration>) -> String {
-    samples.sort();
-    let at = |p: f64| {
-        let i = ((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1;
-        samples[i].as_secs_f64() * 1000.0
-    };
-    format!(
-        "p50 {:>7.2} ms   p95 {:>7.2} ms   p99 {:>7.2} ms",
-        at(0.50),
-        at(0.95),
-        at(0.99)
-    )
-}
 
 /// A pooled, cookie-keeping client signed in as a fresh user.
 async fn signed_in(app: &TestApp, email: &str, role: Role) -> reqwest::Client {

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use std::time::Duration;
 
 /// Far beyond any healthy render, even of a debug build under load.
-const STALL: Duration = Duration::from_secs(8);
+const STALL: Duration = Duration::from_secs(5);
 /// Renders tried before the reader gets an error page instead of a hang.
 const ATTEMPTS: usize = 3;
 /// A rendered page is a few hundred kilobytes at most; this only bounds
