@@ -359,6 +359,32 @@ async fn assignments_are_conditional_recorded_and_mailed() {
             .await
             .unwrap()
             .is_empty());
+        // A ticket planned twice in one batch goes to one agent, and only
+        // that assignment is reported written.
+        s.set_availability(bob, Availability::Online, now)
+            .await
+            .unwrap();
+        let third = raise(&s, ann, Some(group.id), Priority::Normal, now).await;
+        let twice = [
+            Assignment {
+                ticket_id: third,
+                agent_id: ada,
+                group_id: group.id,
+            },
+            Assignment {
+                ticket_id: third,
+                agent_id: bob,
+                group_id: group.id,
+            },
+        ];
+        let written = s.apply_assignments(&twice, &mail, now).await.unwrap();
+        assert_eq!(written.len(), 1);
+        let ticket = s
+            .ticket(third, ferrodesk::store::TicketScope::All)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(ticket.assignee_id, Some(written[0].agent_id));
     })
     .await;
 }

@@ -473,6 +473,60 @@ async fn without_any_policy_no_clock_runs() {
     .await;
 }
 
+#[tokio::test]
+async fn every_level_that_raises_counts_even_when_fired_in_one_round() {
+    on_every_backend(|s| async move {
+        let start = at(MONDAY_10);
+        s.create_sla_policy(policy("Standard", None, true), start)
+            .await
+            .unwrap();
+        let raise_at = |offset_minutes| Level {
+            offset_minutes,
+            actions: vec![EscalationAction::RaisePriority],
+        };
+        let matrix = Matrix {
+            rows: vec![Row {
+                priority: Priority::Normal,
+                metric: Metric::FirstResponse,
+                levels: vec![raise_at(-20), raise_at(-10)],
+            }],
+        };
+        let fields = MatrixFields {
+            name: "Raise twice".into(),
+            matrix,
+            is_default: true,
+        };
+        s.create_matrix(fields, start).await.unwrap();
+        let customer = user(&s, "cat@example.com", Role::Customer).await;
+        let ticket = raise(&s, customer, None, start).await;
+        // The monitor was down: both levels and the breach are owed at once.
+        let later = start + Duration::hours(3);
+        let mail: &ferrodesk::store::sla_monitor::AlertMail = &|alert| ferrodesk::store::NewEmail {
+            recipient: alert.recipient.clone(),
+            subject: alert.what.clone(),
+            body_text: String::new(),
+            message_id: format!("<{}@test>", alert.ticket_id),
+        };
+        let fired = s.fire_due(later, 50, mail).await.unwrap();
+        assert_eq!(fired.len(), 1);
+        assert_eq!(fired[0].levels, [1, 2]);
+        assert!(fired[0].breached);
+        let now = s.routing_ticket(ticket).await.unwrap().unwrap();
+        assert_eq!(now.priority, Priority::Critical, "Normal → High → Critical");
+        let events = s.ticket_events(ticket, true).await.unwrap();
+        assert!(events
+            .iter()
+            .any(|e| e.kind == "priority" && e.detail == "Normal → Critical by escalation"));
+        assert_eq!(
+            clock(&s, ticket, Metric::FirstResponse).await.clock.status,
+            ClockStatus::Breached,
+            "the recomputed terms keep the breach on record"
+        );
+        assert!(s.fire_due(later, 50, mail).await.unwrap().is_empty());
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_monitors_on_one_database_fire_each_level_once() {
     for db in support::backends().await {

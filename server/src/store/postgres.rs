@@ -48,6 +48,12 @@ impl PgStore {
     };
 
     /// `skip locked` lets several instances drain the outbox side by side.
+    /// The monitor locks the due clocks and their tickets as it reads them,
+    /// so no ticket write can change them between its plan and its writes;
+    /// rows a ticket write holds are left for the next round, not waited
+    /// on, so the two never wait on each other.
+    const DUE_CLOCKS_LOCK: &'static str = " for update of c, t skip locked";
+
     const CLAIM_OUTBOX_SQL: &'static str = "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
          where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1 \
          and (locked_until is null or locked_until <= $1) order by id limit $3 for update skip locked) \

@@ -213,7 +213,8 @@ macro_rules! impl_routing_store {
                 let mut tx = self.begin_write().await?;
                 // One conditional update per chunk: only tickets still
                 // waiting unassigned in the planned group are taken.
-                let mut taken: HashSet<i64> = HashSet::with_capacity(assignments.len());
+                // (ticket, agent): a ticket planned twice is taken by one.
+                let mut taken: HashSet<(i64, i64)> = HashSet::with_capacity(assignments.len());
                 for chunk in assignments.chunks($crate::store::batch_writes::ROWS_PER_STATEMENT) {
                     let mut q = sqlx::QueryBuilder::new("with v (ticket, agent, grp) as (");
                     q.push_values(chunk, |mut row, a| {
@@ -225,13 +226,14 @@ macro_rules! impl_routing_store {
                     q.push_bind(millis(now));
                     q.push(
                         " from v where tickets.id = v.ticket and tickets.group_id = v.grp \
-                         and tickets.assignee_id is null and tickets.status in ('new', 'open') returning tickets.id",
+                         and tickets.assignee_id is null and tickets.status in ('new', 'open') \
+                         returning tickets.id, tickets.assignee_id",
                     );
-                    let ids: Vec<i64> = q.build_query_scalar().fetch_all(&mut *tx).await?;
-                    taken.extend(ids);
+                    let pairs: Vec<(i64, i64)> = q.build_query_as().fetch_all(&mut *tx).await?;
+                    taken.extend(pairs);
                 }
                 let written: Vec<app::domain::routing::Assignment> =
-                    assignments.iter().filter(|a| taken.contains(&a.ticket_id)).copied().collect();
+                    assignments.iter().filter(|a| taken.remove(&(a.ticket_id, a.agent_id))).copied().collect();
                 if written.is_empty() {
                     tx.commit().await?;
                     return Ok(written);

@@ -205,7 +205,7 @@ macro_rules! impl_sla_sync {
         struct SlaContext {
             priority: app::domain::Priority,
             terms: app::domain::sla::Terms,
-            matrix: Option<app::domain::escalation::Matrix>,
+            category_id: Option<i64>,
             clocks: Vec<ClockRecord>,
         }
 
@@ -239,14 +239,6 @@ macro_rules! impl_sla_sync {
                 }
                 None => None,
             };
-            let matrix: Option<MatrixRow> = sqlx::query_as(TERMS_MATRIX_SQL)
-                .bind(category_id)
-                .fetch_optional(&mut **tx)
-                .await?;
-            let matrix = matrix
-                .map(MatrixRecord::try_from)
-                .transpose()?
-                .map(|m| m.fields.matrix);
             let sql = format!("select {CLOCK_COLUMNS} from sla_clocks where ticket_id = $1");
             let rows: Vec<ClockRow> = sqlx::query_as(&sql)
                 .bind(ticket_id)
@@ -259,7 +251,7 @@ macro_rules! impl_sla_sync {
             Ok(SlaContext {
                 priority,
                 terms: terms_of(policy.as_ref(), calendar, priority),
-                matrix,
+                category_id,
                 clocks,
             })
         }
@@ -338,9 +330,28 @@ macro_rules! impl_sla_sync {
             clocks: &[app::domain::sla::Clock],
             context: &SlaContext,
         ) -> Result<(), StoreError> {
+            // Most writes touch a ticket no policy covers: nothing to do.
+            if before.is_empty() && clocks.is_empty() {
+                return Ok(());
+            }
+            let matrix: Option<MatrixRow> = sqlx::query_as(TERMS_MATRIX_SQL)
+                .bind(context.category_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+            let matrix = matrix
+                .map(MatrixRecord::try_from)
+                .transpose()?
+                .map(|m| m.fields.matrix);
             for old in before {
                 if !clocks.iter().any(|c| c.metric == old.clock.metric) {
                     sqlx::query("delete from sla_clocks where ticket_id = $1 and metric = $2")
+                        .bind(ticket_id)
+                        .bind(old.clock.metric.as_str())
+                        .execute(&mut **tx)
+                        .await?;
+                    // A clock armed again later starts over at cycle 1;
+                    // its levels must be able to fire again.
+                    sqlx::query("delete from sla_escalations where ticket_id = $1 and metric = $2")
                         .bind(ticket_id)
                         .bind(old.clock.metric.as_str())
                         .execute(&mut **tx)
@@ -349,14 +360,20 @@ macro_rules! impl_sla_sync {
             }
             for clock in clocks {
                 let old = before.iter().find(|c| c.clock.metric == clock.metric);
-                if old.is_some_and(|o| &o.clock == clock) {
-                    continue;
-                }
                 // A new cycle starts its escalation levels afresh.
                 let fired = old
                     .filter(|o| o.clock.cycle == clock.cycle)
                     .map_or(0, |o| o.levels_fired);
-                let next = next_fire(clock, context.matrix.as_ref(), context.priority, fired);
+                // A priority change can move the next level even when the
+                // clock itself stays as it was.
+                let next = next_fire(clock, matrix.as_ref(), context.priority, fired);
+                if old.is_some_and(|o| {
+                    &o.clock == clock
+                        && o.next_fire_at.map(millis) == next.map(millis)
+                        && o.policy_id == context.terms.policy_id
+                }) {
+                    continue;
+                }
                 let sql = format!(
                     "insert into sla_clocks ({CLOCK_COLUMNS}) values \
                      ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
@@ -383,14 +400,19 @@ macro_rules! impl_sla_sync {
                     .execute(&mut **tx)
                     .await?;
             }
-            let nearest = clocks
-                .iter()
-                .filter(|c| c.status == app::domain::sla::ClockStatus::Running)
-                .map(|c| c.due_at)
-                .min();
+            let nearest_of = |clocks: &mut dyn Iterator<Item = &app::domain::sla::Clock>| {
+                clocks
+                    .filter(|c| c.status == app::domain::sla::ClockStatus::Running)
+                    .map(|c| millis(c.due_at))
+                    .min()
+            };
+            let nearest = nearest_of(&mut clocks.iter());
+            if nearest == nearest_of(&mut before.iter().map(|c| &c.clock)) {
+                return Ok(());
+            }
             sqlx::query("update tickets set sla_due_at = $2 where id = $1")
                 .bind(ticket_id)
-                .bind(nearest.map(millis))
+                .bind(nearest)
                 .execute(&mut **tx)
                 .await?;
             Ok(())

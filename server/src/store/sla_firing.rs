@@ -23,6 +23,9 @@ pub(super) struct DueRow {
     group_id: Option<i64>,
     assignee_id: Option<i64>,
     subject: String,
+    /// Waiting in a group's queue, where its priority and nearest due time
+    /// decide its place.
+    queued: bool,
 }
 
 /// Due clocks, soonest first: `$1` is now, `$2` the batch size.
@@ -33,7 +36,8 @@ pub(super) fn due_sql() -> String {
         .collect();
     format!(
         "select {}, t.category_id, t.priority as ticket_priority, t.status as ticket_status, \
-         t.created_at as ticket_created_at, t.group_id, t.assignee_id, t.subject \
+         t.created_at as ticket_created_at, t.group_id, t.assignee_id, t.subject, \
+         t.routable_since is not null as queued \
          from sla_clocks c join tickets t on t.id = c.ticket_id \
          where c.next_fire_at is not null and c.next_fire_at <= $1 order by c.next_fire_at limit $2",
         clock.join(", ")
@@ -48,6 +52,7 @@ pub(super) struct DueTicket {
     pub group_id: Option<i64>,
     pub assignee_id: Option<i64>,
     pub subject: String,
+    pub queued: bool,
 }
 
 /// One clock's firing: the claim (the clock as read, and as it will be)
@@ -108,6 +113,7 @@ pub(super) fn plan(
             group_id: row.group_id,
             assignee_id: row.assignee_id,
             subject: row.subject,
+            queued: row.queued,
         },
         due: record.next_fire_at.unwrap_or(now),
     })

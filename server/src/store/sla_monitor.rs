@@ -61,7 +61,8 @@ macro_rules! impl_sla_monitor {
                 use std::collections::{HashMap, HashSet};
 
                 let mut tx = self.begin_write().await?;
-                let rows: Vec<DueRow> = sqlx::query_as(&due_sql()).bind(millis(now)).bind(limit).fetch_all(&mut *tx).await?;
+                let sql = format!("{}{}", due_sql(), Self::DUE_CLOCKS_LOCK);
+                let rows: Vec<DueRow> = sqlx::query_as(&sql).bind(millis(now)).bind(limit).fetch_all(&mut *tx).await?;
                 let mut matrices: HashMap<Option<i64>, Option<app::domain::escalation::Matrix>> = HashMap::new();
                 let mut plans: Vec<Firing> = Vec::with_capacity(rows.len());
                 for row in rows {
@@ -155,7 +156,8 @@ macro_rules! impl_sla_monitor {
                 let mut level_events = Vec::new();
                 let mut alerts: Vec<(i64, AlertTo, String)> = Vec::new();
                 let mut moves: Vec<(i64, i64)> = Vec::new();
-                let mut raises: Vec<i64> = Vec::new();
+                // Per ticket, in firing order: how many steps to raise it.
+                let mut raises: Vec<(i64, usize)> = Vec::new();
                 let mut fired = Vec::with_capacity(plans.len());
                 for p in &plans {
                     let mut levels = Vec::new();
@@ -176,7 +178,10 @@ macro_rules! impl_sla_monitor {
                             use app::domain::escalation::EscalationAction;
                             match action {
                                 EscalationAction::NotifyAssignee => {
-                                    if let Some(user) = p.ticket.assignee_id {
+                                    // Not the one a reassignment before it
+                                    // has just taken the ticket from.
+                                    let moved = moves.iter().any(|(t, _)| *t == p.ticket_id);
+                                    if let (Some(user), false) = (p.ticket.assignee_id, moved) {
                                         alerts.push((p.ticket_id, AlertTo::User(user), what.clone()));
                                     }
                                 }
@@ -187,7 +192,12 @@ macro_rules! impl_sla_monitor {
                                     alerts.push((p.ticket_id, AlertTo::User(*user), what.clone()))
                                 }
                                 EscalationAction::ReassignToGroup(group) => moves.push((p.ticket_id, *group)),
-                                EscalationAction::RaisePriority => raises.push(p.ticket_id),
+                                EscalationAction::RaisePriority => {
+                                    match raises.iter_mut().find(|(t, _)| *t == p.ticket_id) {
+                                        Some((_, steps)) => *steps += 1,
+                                        None => raises.push((p.ticket_id, 1)),
+                                    }
+                                }
                             }
                         }
                     }
@@ -233,13 +243,12 @@ macro_rules! impl_sla_monitor {
                         requeued.insert(ticket_id);
                     }
                 }
-                let mut raised_once: HashSet<i64> = HashSet::new();
-                for ticket_id in raises {
-                    // Two clocks of one ticket raising in the same batch
-                    // raise it once, as one escalation of the ticket.
+                for (ticket_id, steps) in raises {
+                    // Every level that raises counts, whether the monitor
+                    // fires them in one round or in several.
                     let Some(ticket) = tickets.get(&ticket_id) else { continue };
-                    let to = app::domain::escalation::raised(ticket.priority);
-                    if to == ticket.priority || !raised_once.insert(ticket_id) {
+                    let to = (0..steps).fold(ticket.priority, |p, _| app::domain::escalation::raised(p));
+                    if to == ticket.priority {
                         continue;
                     }
                     sqlx::query("update tickets set priority = $2, version = version + 1, updated_at = $3 where id = $1")
@@ -256,7 +265,12 @@ macro_rules! impl_sla_monitor {
                         status: ticket.status,
                     };
                     sync_sla(&mut tx, ticket_id, None, &[terms], now).await?;
+                    if ticket.queued {
+                        requeued.insert(ticket_id);
+                    }
                 }
+                // A breach moves the ticket's nearest due time, a queue key.
+                requeued.extend(plans.iter().filter(|p| p.breached && p.ticket.queued).map(|p| p.ticket_id));
 
                 // Alerts: the recipients of the whole batch in two reads.
                 // Leads are those of the group the ticket is in now: a

@@ -86,7 +86,8 @@ pub struct Fired {
     pub breached: bool,
     /// Escalation levels fired, from 1.
     pub levels: Vec<usize>,
-    /// The ticket went back into a group's queue.
+    /// The ticket's place in a group's queue changed: it was moved into
+    /// one, or its priority or nearest due time changed while it waits.
     pub requeued: bool,
     /// When the clock was due to be noticed (its previous `next_fire_at`).
     pub due: DateTime<Utc>,

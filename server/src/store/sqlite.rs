@@ -58,6 +58,9 @@ impl SqliteStore {
         term: fts5_term,
     };
 
+    /// `BEGIN IMMEDIATE` already keeps every other writer out.
+    const DUE_CLOCKS_LOCK: &'static str = "";
+
     const CLAIM_OUTBOX_SQL: &'static str =
         "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
          where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1 \
