@@ -57,6 +57,14 @@ test('an admin sets up a group and a category, goes online, and a new ticket in 
   await expect(page.getByText(`by the scheduler`)).toBeVisible();
   await expect(page.getByText(category).first()).toBeVisible();
 
+  // The agent files it under no category: the history says so.
+  const details = page.getByRole('region', { name: 'Details', exact: true });
+  const categorySelect = details.getByLabel('Category', { exact: true });
+  await expect(categorySelect.locator('option:checked')).toHaveText(category);
+  await categorySelect.selectOption({ label: 'No category' });
+  await details.getByRole('button', { name: 'Save changes', exact: true }).click();
+  await expect(page.getByText(`changed the category: ${category} → no category`)).toBeVisible();
+
   await goto(page, '/admin/groups');
   const members = page.getByRole('table', { name: `Members of ${group}` });
   await expect(members.getByText('Online', { exact: true })).toBeVisible();

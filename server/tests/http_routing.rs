@@ -128,6 +128,28 @@ async fn a_new_ticket_goes_at_once_to_an_online_agent_of_its_category_group() {
             (stored.group_id, stored.priority),
             (Some(group), Priority::High)
         );
+        // Filed under no category by an agent: the group stays.
+        let refiled = agent
+            .call(
+                "tickets/update",
+                &[
+                    ("ticket_id", &first.to_string()),
+                    ("version", &stored.version.to_string()),
+                    ("priority", "high"),
+                    ("assignee_id", ""),
+                    ("category_id", "none"),
+                ],
+            )
+            .await;
+        assert_eq!(refiled.status, 200, "{}", refiled.body);
+        let refiled = app
+            .store
+            .ticket(first, TicketScope::All)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((refiled.category_id, refiled.group_id), (None, Some(group)));
+        let stored = refiled;
 
         // Going online assigns it at once.
         let reply = agent

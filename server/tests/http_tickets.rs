@@ -438,11 +438,12 @@ async fn agents_edit_priority_assignee_tags_and_watch() {
                     ("priority", "urgent"),
                     ("assignee_id", &customer_id.to_string()),
                     ("tags", "ok, n/a"),
+                    ("category_id", "99999"),
                 ],
             )
             .await;
         assert_eq!(bad.status, 422);
-        for field in ["priority", "assignee_id", "tags"] {
+        for field in ["priority", "assignee_id", "tags", "category_id"] {
             assert!(bad.field_error(field).is_some(), "{field}: {}", bad.body);
         }
         let ok = first

@@ -458,6 +458,36 @@ async fn a_category_policy_and_matrix_win_over_the_defaults() {
         assert_eq!(first.policy_id, Some(fast.id));
         // The matrix's first level comes five minutes before the due time.
         assert_eq!(first.next_fire_at, Some(start + Duration::minutes(10)));
+
+        // An agent files the plain ticket under the category: its clocks
+        // take the category's terms, and the history says so.
+        let agent = user(&s, "ada@example.com", Role::Agent).await;
+        let version = s
+            .ticket(plain, ferrodesk::store::TicketScope::All)
+            .await
+            .unwrap()
+            .unwrap()
+            .version;
+        let changes = TicketChanges {
+            category: Some(Some(category.id)),
+            ..TicketChanges::default()
+        };
+        let later = start + Duration::minutes(2);
+        s.update_ticket(plain, agent, version, changes, no_mail(), later)
+            .await
+            .unwrap();
+        let moved = clock(&s, plain, Metric::FirstResponse).await;
+        assert_eq!(moved.clock.due_at, start + Duration::minutes(15));
+        assert_eq!(moved.policy_id, Some(fast.id));
+        assert_eq!(moved.next_fire_at, Some(start + Duration::minutes(10)));
+        let events = s.ticket_events(plain, true).await.unwrap();
+        assert!(events
+            .iter()
+            .any(|e| e.kind == "category" && e.detail == "no category → Outage"));
+        assert!(sla_history(&s, plain)
+            .await
+            .iter()
+            .any(|d| d.contains("First response due time recomputed")));
     })
     .await;
 }

@@ -453,6 +453,7 @@ async fn field_edits_tags_and_watchers() {
                 Tag::parse("a").unwrap(),
             ]),
             group: None,
+            category: None,
         };
         let after = s
             .update_ticket(

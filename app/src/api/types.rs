@@ -267,6 +267,7 @@ pub struct TicketDetail {
     pub group_name: Option<String>,
     /// Where the ticket waits for an agent, if it does (agents only).
     pub queue: Option<super::routing_types::QueueInfo>,
+    pub category_id: Option<i64>,
     pub category_name: Option<String>,
     pub tags: Vec<String>,
     pub watchers: Vec<String>,
@@ -329,6 +330,10 @@ pub struct ClaimInput {
     pub ticket_id: i64,
 }
 
+/// The choice "none" in a select whose empty value would arrive as absent:
+/// a form post's empty field deserializes to `None`.
+pub const NONE: &str = "none";
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TicketFieldsInput {
     pub ticket_id: i64,
@@ -339,9 +344,14 @@ pub struct TicketFieldsInput {
     /// Comma- or space-separated.
     #[serde(default)]
     pub tags: String,
-    /// A group id, empty for none; absent leaves the group as it is.
+    /// A group id, or [`NONE`] for no group; absent (or empty, which a
+    /// form post cannot tell from absent) leaves the group as it is.
     #[serde(default)]
     pub group_id: Option<String>,
+    /// A category id, or [`NONE`] for no category; absent or empty leaves
+    /// the category as it is.
+    #[serde(default)]
+    pub category_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -117,6 +117,7 @@ pub fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
                         "reply" => "replied".to_owned(),
                         "note" => "added an internal note".to_owned(),
                         "status" => format!("changed the status: {}", e.detail),
+                        "category" => format!("changed the category: {}", e.detail),
                         "assigned" => e.detail.to_lowercase(),
                         _ => e.detail,
                     };

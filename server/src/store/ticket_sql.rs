@@ -557,7 +557,7 @@ macro_rules! impl_ticket_store {
                 let mut tx = self.begin_write().await?;
                 let before = ticket_in(&mut tx, ticket_id).await?;
                 let done = sqlx::query(
-                    "update tickets set priority = $2, assignee_id = $3, group_id = $6, version = version + 1, \
+                    "update tickets set priority = $2, assignee_id = $3, group_id = $6, category_id = $7, version = version + 1, \
                      assigned_at = case when assignee_id is not distinct from $3 then assigned_at else $5 end, \
                      updated_at = $5 where id = $1 and version = $4",
                 )
@@ -567,6 +567,7 @@ macro_rules! impl_ticket_store {
                 .bind(expected_version)
                 .bind(millis(now))
                 .bind(changes.group.unwrap_or(before.group_id))
+                .bind(changes.category.unwrap_or(before.category_id))
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 0 {
@@ -577,6 +578,14 @@ macro_rules! impl_ticket_store {
                 if after.priority != before.priority {
                     let detail = format!("{} → {}", before.priority.label(), after.priority.label());
                     ticket_event(&mut tx, ticket_id, Some(actor_id), "priority", &detail, false, now).await?;
+                }
+                if after.category_id != before.category_id {
+                    let name = |n: &Option<String>| n.clone().unwrap_or_else(|| "no category".to_owned());
+                    let detail = format!("{} → {}", name(&before.category_name), name(&after.category_name));
+                    ticket_event(&mut tx, ticket_id, Some(actor_id), "category", &detail, false, now).await?;
+                }
+                // Either can bring other SLA terms: another policy, other targets.
+                if after.priority != before.priority || after.category_id != before.category_id {
                     let terms = app::domain::sla::SlaEvent::TermsChanged {
                         created_at: after.created_at,
                         answered: answered(&mut tx, ticket_id).await?,

@@ -133,6 +133,9 @@ pub struct TicketChanges {
     pub tags: Option<Vec<app::domain::Tag>>,
     /// `Some(None)` takes the ticket out of any group.
     pub group: Option<Option<i64>>,
+    /// `Some(None)` files the ticket under no category. The group stays:
+    /// a category's group routes new tickets only.
+    pub category: Option<Option<i64>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

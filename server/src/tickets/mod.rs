@@ -493,6 +493,7 @@ impl TicketDesk for Tickets {
             group_id: ticket.group_id.filter(|_| staff),
             group_name: ticket.group_name.filter(|_| staff),
             queue,
+            category_id: ticket.category_id,
             category_name: ticket.category_name,
             tags,
             watchers: watchers.into_iter().map(|w| w.name).collect(),
@@ -645,7 +646,7 @@ impl TicketDesk for Tickets {
         };
         let group = match input.group_id.as_deref().map(str::trim) {
             None => None,
-            Some("") => Some(None),
+            Some("" | NONE) => Some(None),
             Some(text) => {
                 let found = match text.parse::<i64>() {
                     Ok(id) => self.store.group(id).await.map_err(store_err)?,
@@ -661,6 +662,24 @@ impl TicketDesk for Tickets {
                 )
             }
         };
+        let category = match input.category_id.as_deref().map(str::trim) {
+            None => None,
+            Some("" | NONE) => Some(None),
+            Some(text) => {
+                let found = match text.parse::<i64>() {
+                    Ok(id) => self.store.category(id).await.map_err(store_err)?,
+                    Err(_) => None,
+                };
+                errors.check(
+                    "category_id",
+                    found
+                        // An archived category keeps its tickets but takes no new ones.
+                        .filter(|c| !c.archived || Some(c.id) == ticket.category_id)
+                        .map(|c| Some(c.id))
+                        .ok_or("Choose an active category."),
+                )
+            }
+        };
         errors.into_result()?;
         let current_tags = self.store.ticket_tags(ticket.id).await.map_err(store_err)?;
         let changes = TicketChanges {
@@ -673,6 +692,7 @@ impl TicketDesk for Tickets {
                 new != current_tags.iter().map(String::as_str).collect::<Vec<_>>()
             }),
             group: group.filter(|g| *g != ticket.group_id),
+            category: category.filter(|c| *c != ticket.category_id),
         };
         if changes == TicketChanges::default() {
             return Ok(());

@@ -1,10 +1,12 @@
 //! One ticket in the agent workspace: conversation with notes, reply or
 //! note, status, claim, and the full history.
 
+use crate::api::routing::category_options;
+use crate::api::routing_types::CategoryOption;
 use crate::api::tickets::{
     assignable_agents, ticket_groups, ChangeTicketStatus, ClaimTicket, UpdateTicket, WatchTicket,
 };
-use crate::api::types::{AgentOption, GroupOption, TicketDetail};
+use crate::api::types::{AgentOption, GroupOption, TicketDetail, NONE};
 use crate::components::form::{action_error, FormMessage};
 use crate::components::guard::Guarded;
 use crate::components::keys::{on_shortcut, start_message, Shortcut};
@@ -26,6 +28,7 @@ pub fn AgentTicket() -> impl IntoView {
     let watch = ServerAction::<WatchTicket>::new();
     let agents = Resource::new(|| (), |_| assignable_agents());
     let groups = Resource::new(|| (), |_| ticket_groups());
+    let categories = Resource::new(|| (), |_| category_options());
     on_shortcut(|shortcut| match shortcut {
         Shortcut::Reply => start_message(false),
         Shortcut::Note => start_message(true),
@@ -49,7 +52,8 @@ pub fn AgentTicket() -> impl IntoView {
                             Ok(t) => {
                                 let agents = agents.get().and_then(|a| a.ok()).unwrap_or_default();
                                 let groups = groups.get().and_then(|g| g.ok()).unwrap_or_default();
-                                view! { <StaffTicket t agents groups actions=TicketActions { status, claim, update, watch } /> }
+                                let categories = categories.get().and_then(|c| c.ok()).unwrap_or_default();
+                                view! { <StaffTicket t agents groups categories actions=TicketActions { status, claim, update, watch } /> }
                                     .into_any()
                             }
                             Err(AppError::NotFound) => view! {
@@ -78,6 +82,7 @@ fn StaffTicket(
     t: TicketDetail,
     agents: Vec<AgentOption>,
     groups: Vec<GroupOption>,
+    categories: Vec<CategoryOption>,
     actions: TicketActions,
 ) -> impl IntoView {
     let TicketActions {
@@ -168,7 +173,7 @@ fn StaffTicket(
                         </div>
                     </ActionForm>
                 </section>
-                <TicketFields t=t.clone() agents groups update />
+                <TicketFields t=t.clone() agents groups categories update />
                 <section class="panel" aria-labelledby="watchers-title">
                     <h2 class="panel-title" id="watchers-title">"Watchers"</h2>
                     <p>
@@ -191,12 +196,14 @@ fn StaffTicket(
     }
 }
 
-/// Priority, assignee and tags, saved together as one versioned edit.
+/// Priority, assignee, group, category and tags, saved together as one
+/// versioned edit.
 #[component]
 fn TicketFields(
     t: TicketDetail,
     agents: Vec<AgentOption>,
     groups: Vec<GroupOption>,
+    categories: Vec<CategoryOption>,
     update: ServerAction<UpdateTicket>,
 ) -> impl IntoView {
     let error = action_error(update);
@@ -208,7 +215,20 @@ fn TicketFields(
                 .map(|m| view! { <p class="field-error" role="alert">{m}</p> })
         }
     };
-    let (priority, assignee, group) = (t.priority, t.assignee_id, t.group_id);
+    let (priority, assignee, group, category) =
+        (t.priority, t.assignee_id, t.group_id, t.category_id);
+    // An archived category is not offered for new tickets, but the ticket
+    // filed under it keeps it unless the agent picks another.
+    let kept = category
+        .filter(|id| !categories.iter().any(|c| c.id == *id))
+        .map(|id| CategoryOption {
+            id,
+            label: t
+                .category_name
+                .clone()
+                .unwrap_or_else(|| format!("Category {id}")),
+        });
+    let categories: Vec<CategoryOption> = kept.into_iter().chain(categories).collect();
     view! {
         <section class="panel" aria-labelledby="fields-title">
             <h2 class="panel-title" id="fields-title">"Details"</h2>
@@ -243,7 +263,7 @@ fn TicketFields(
                 <div class="field">
                     <label for="ticket-group">"Group"</label>
                     <select id="ticket-group" name="input[group_id]">
-                        <option value="" selected=group.is_none()>"No group"</option>
+                        <option value=NONE selected=group.is_none()>"No group"</option>
                         {groups
                             .into_iter()
                             .filter(|g| !g.archived || group == Some(g.id))
@@ -254,6 +274,21 @@ fn TicketFields(
                             .collect_view()}
                     </select>
                     {field_error("group_id")}
+                </div>
+                <div class="field">
+                    <label for="ticket-category">"Category"</label>
+                    <select id="ticket-category" name="input[category_id]" aria-describedby="ticket-category-hint">
+                        <option value=NONE selected=category.is_none()>"No category"</option>
+                        {categories
+                            .into_iter()
+                            .map(|c| {
+                                let selected = category == Some(c.id);
+                                view! { <option value=c.id.to_string() selected=selected>{c.label}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                    <p class="hint" id="ticket-category-hint">"A new category brings its SLA policy; the group stays as it is."</p>
+                    {field_error("category_id")}
                 </div>
                 <div class="field">
                     <label for="ticket-tags">"Tags"</label>
