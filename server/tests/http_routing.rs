@@ -149,7 +149,6 @@ async fn a_new_ticket_goes_at_once_to_an_online_agent_of_its_category_group() {
             .unwrap()
             .unwrap();
         assert_eq!((refiled.category_id, refiled.group_id), (None, Some(group)));
-        let stored = refiled;
 
         // Going online assigns it at once.
         let reply = agent
