@@ -1,7 +1,7 @@
 //! Groups in the admin console: create, rename, archive, strategy and the
 //! auto-assignment switch, members and their capacity.
 
-use super::{store_err, Routing};
+use super::{staff_options, store_err, Routing};
 use crate::store::StoreError;
 use app::api::routing_types::*;
 use app::domain::category::parse_name;
@@ -55,19 +55,7 @@ impl Routing {
                     .collect(),
             });
         }
-        let staff = self
-            .store
-            .list_users()
-            .await
-            .map_err(store_err)?
-            .into_iter()
-            .filter(|u| u.active && u.role.is_staff())
-            .map(|u| StaffOption {
-                id: u.id,
-                name: u.name,
-                email: u.email,
-            })
-            .collect();
+        let staff = staff_options(&self.store).await?;
         Ok(GroupsOverview { groups, staff })
     }
 

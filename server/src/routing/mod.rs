@@ -86,6 +86,23 @@ impl From<crate::store::GroupRecord> for app::api::types::GroupOption {
     }
 }
 
+/// Active agents and admins, as the pickers for members, leads and
+/// escalation recipients list them.
+pub(crate) async fn staff_options(store: &SharedStore) -> Result<Vec<StaffOption>, AppError> {
+    Ok(store
+        .list_users()
+        .await
+        .map_err(store_err)?
+        .into_iter()
+        .filter(|u| u.active && u.role.is_staff())
+        .map(|u| StaffOption {
+            id: u.id,
+            name: u.name,
+            email: u.email,
+        })
+        .collect())
+}
+
 pub(crate) fn store_err(err: StoreError) -> AppError {
     match err {
         StoreError::NotFound => AppError::NotFound,

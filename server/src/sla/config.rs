@@ -2,9 +2,8 @@
 //! with compliance per group and category.
 
 use super::Sla;
-use crate::routing::{parse_choice, store_err};
+use crate::routing::{parse_choice, staff_options, store_err};
 use crate::store::{SlaPolicyFields, StoreError};
-use app::api::routing_types::StaffOption;
 use app::api::sla_types::*;
 use app::api::types::GroupOption;
 use app::domain::calendar::{
@@ -51,19 +50,7 @@ impl Sla {
             .await
             .map_err(store_err)?;
         let groups = self.store.list_groups().await.map_err(store_err)?;
-        let staff = self
-            .store
-            .list_users()
-            .await
-            .map_err(store_err)?
-            .into_iter()
-            .filter(|u| u.active && u.role.is_staff())
-            .map(|u| StaffOption {
-                id: u.id,
-                name: u.name,
-                email: u.email,
-            })
-            .collect();
+        let staff = staff_options(&self.store).await?;
         Ok(SlaOverview {
             calendars: calendars
                 .into_iter()
