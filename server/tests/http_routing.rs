@@ -8,7 +8,7 @@ mod support;
 use app::domain::{Availability, Priority, Role};
 use ferrodesk::store::TicketScope;
 use std::time::{Duration, Instant};
-use support::{backends, spawn_app, Client, TestApp};
+use support::{backends, spawn_app, user_id, Client, TestApp};
 
 async fn raise(client: &Client, subject: &str, category: &str) -> i64 {
     let reply = client
@@ -32,11 +32,6 @@ async fn raise(client: &Client, subject: &str, category: &str) -> i64 {
         .unwrap()["id"]
         .as_i64()
         .unwrap()
-}
-
-async fn user_id(app: &TestApp, email: &str) -> i64 {
-    let address = app::domain::EmailAddress::parse(email).unwrap();
-    app.store.user_by_email(&address).await.unwrap().unwrap().id
 }
 
 async fn assignee(app: &TestApp, ticket: i64) -> Option<i64> {

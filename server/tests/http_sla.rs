@@ -11,16 +11,11 @@ use app::domain::{Priority, Role};
 use chrono::Duration as Span;
 use ferrodesk::store::TicketScope;
 use std::time::{Duration, Instant};
-use support::{backends, spawn_app_with, Client, TestApp, TEST_PASSWORD};
+use support::{backends, spawn_app_with, user_id, Client, TestApp, TEST_PASSWORD};
 
 async fn ok(client: &Client, endpoint: &str, fields: &[(&str, &str)]) {
     let reply = client.call(endpoint, fields).await;
     assert_eq!(reply.status, 200, "{endpoint}: {}", reply.body);
-}
-
-async fn user_id(app: &TestApp, email: &str) -> i64 {
-    let address = app::domain::EmailAddress::parse(email).unwrap();
-    app.store.user_by_email(&address).await.unwrap().unwrap().id
 }
 
 async fn events(app: &TestApp, ticket: i64, kind: &str) -> Vec<String> {

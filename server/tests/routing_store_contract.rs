@@ -7,30 +7,10 @@
 mod support;
 
 use app::domain::routing::Assignment;
-use app::domain::{
-    Availability, DisplayName, EmailAddress, MessageBody, Priority, Role, Status, Strategy,
-    Subject, TimezoneName,
-};
+use app::domain::{Availability, MessageBody, Priority, Role, Status, Strategy, Subject};
 use chrono::{DateTime, Duration, Utc};
-use ferrodesk::store::{
-    CategoryFields, NewTicket, NewUser, Notify, SharedStore, StoreError, TicketChanges,
-};
-use support::on_every_backend;
-
-async fn user(s: &SharedStore, address: &str, role: Role) -> i64 {
-    let new = NewUser {
-        email: EmailAddress::parse(address).unwrap(),
-        name: DisplayName::parse(address.split('@').next().unwrap()).unwrap(),
-        role,
-        password_hash: "$argon2id$fake".into(),
-        timezone: TimezoneName::utc(),
-    };
-    s.insert_user(new, Utc::now()).await.unwrap().id
-}
-
-fn no_mail() -> Notify {
-    Box::new(|_| Vec::new())
-}
+use ferrodesk::store::{CategoryFields, NewTicket, SharedStore, StoreError, TicketChanges};
+use support::{no_mail, on_every_backend, stored_user as user};
 
 async fn raise(
     s: &SharedStore,

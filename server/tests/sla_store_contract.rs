@@ -8,15 +8,13 @@ mod support;
 use app::domain::calendar::{parse_holidays, parse_intervals, Calendar, Interval};
 use app::domain::escalation::{EscalationAction, Level, Matrix, Row};
 use app::domain::sla::{ClockStatus, Metric, PolicyTargets, PriorityTargets, Target};
-use app::domain::{
-    DisplayName, EmailAddress, MessageBody, Priority, Role, Status, Subject, TimezoneName,
-};
+use app::domain::{MessageBody, Priority, Role, Status, Subject};
 use chrono::{DateTime, Duration, Utc};
 use ferrodesk::store::{
-    CategoryFields, MatrixFields, NewMessage, NewTicket, NewUser, Notify, SharedStore,
-    SlaPolicyFields, StoreError, TicketChanges,
+    CategoryFields, MatrixFields, NewMessage, NewTicket, SharedStore, SlaPolicyFields, StoreError,
+    TicketChanges,
 };
-use support::on_every_backend;
+use support::{no_mail, on_every_backend, stored_user as user};
 
 fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
@@ -26,21 +24,6 @@ fn at(text: &str) -> DateTime<Utc> {
 
 // 2026-11-23 is a Monday.
 const MONDAY_10: &str = "2026-11-23T10:00:00Z";
-
-async fn user(s: &SharedStore, address: &str, role: Role) -> i64 {
-    let new = NewUser {
-        email: EmailAddress::parse(address).unwrap(),
-        name: DisplayName::parse(address.split('@').next().unwrap()).unwrap(),
-        role,
-        password_hash: "$argon2id$fake".into(),
-        timezone: TimezoneName::utc(),
-    };
-    s.insert_user(new, Utc::now()).await.unwrap().id
-}
-
-fn no_mail() -> Notify {
-    Box::new(|_| Vec::new())
-}
 
 fn office() -> Calendar {
     let day = parse_intervals("09:00-17:00").unwrap();

@@ -68,6 +68,16 @@ macro_rules! impl_batch_writes {
             Ok(())
         }
 
+        /// Appends `(id, id, …)`, each id a bound parameter.
+        fn push_ids(q: &mut sqlx::QueryBuilder<'_, $db>, ids: &[i64]) {
+            q.push("(");
+            let mut list = q.separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            q.push(")");
+        }
+
         /// The tickets with these ids, in no particular order.
         async fn tickets_in_all(
             tx: &mut sqlx::Transaction<'_, $db>,
@@ -76,12 +86,8 @@ macro_rules! impl_batch_writes {
             let mut records = Vec::with_capacity(ids.len());
             for chunk in ids.chunks($crate::store::batch_writes::ROWS_PER_STATEMENT) {
                 let mut q = sqlx::QueryBuilder::<$db>::new(TICKET_SELECT);
-                q.push(" where t.id in (");
-                let mut list = q.separated(", ");
-                for id in chunk {
-                    list.push_bind(*id);
-                }
-                q.push(")");
+                q.push(" where t.id in ");
+                push_ids(&mut q, chunk);
                 let rows: Vec<TicketRow> = q.build_query_as().fetch_all(&mut **tx).await?;
                 for row in rows {
                     records.push(row.try_into()?);

@@ -258,12 +258,8 @@ macro_rules! impl_routing_store {
                 for chunk in agents.chunks($crate::store::batch_writes::ROWS_PER_STATEMENT) {
                     let mut q = sqlx::QueryBuilder::new("update agent_presence set last_assigned_at = ");
                     q.push_bind(millis(now));
-                    q.push(" where user_id in (");
-                    let mut list = q.separated(", ");
-                    for agent in chunk {
-                        list.push_bind(*agent);
-                    }
-                    q.push(")");
+                    q.push(" where user_id in ");
+                    push_ids(&mut q, chunk);
                     q.build().execute(&mut *tx).await?;
                 }
                 let mails: Vec<NewEmail> = records.iter().flat_map(|record| mail(record)).collect();

@@ -358,6 +358,12 @@ macro_rules! impl_sla_sync {
                         .await?;
                 }
             }
+            let upsert = format!(
+                "insert into sla_clocks ({CLOCK_COLUMNS}) values \
+                 ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                 on conflict (ticket_id, metric) do update set {}",
+                clock_updates()
+            );
             for clock in clocks {
                 let old = before.iter().find(|c| c.clock.metric == clock.metric);
                 // A new cycle starts its escalation levels afresh.
@@ -374,13 +380,7 @@ macro_rules! impl_sla_sync {
                 }) {
                     continue;
                 }
-                let sql = format!(
-                    "insert into sla_clocks ({CLOCK_COLUMNS}) values \
-                     ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-                     on conflict (ticket_id, metric) do update set {}",
-                    clock_updates()
-                );
-                sqlx::query(&sql)
+                sqlx::query(&upsert)
                     .bind(ticket_id)
                     .bind(clock.metric.as_str())
                     .bind(clock.cycle)

@@ -126,13 +126,9 @@ macro_rules! impl_sla_monitor {
                 for chunk in breached_tickets.chunks(ROWS_PER_STATEMENT) {
                     let mut q = sqlx::QueryBuilder::new(
                         "update tickets set sla_due_at = (select min(due_at) from sla_clocks \
-                         where sla_clocks.ticket_id = tickets.id and sla_clocks.status = 'running') where id in (",
+                         where sla_clocks.ticket_id = tickets.id and sla_clocks.status = 'running') where id in ",
                     );
-                    let mut list = q.separated(", ");
-                    for id in chunk {
-                        list.push_bind(*id);
-                    }
-                    q.push(")");
+                    push_ids(&mut q, chunk);
                     q.build().execute(&mut *tx).await?;
                 }
 
@@ -300,12 +296,8 @@ macro_rules! impl_sla_monitor {
                     .collect();
                 let mut addresses: HashMap<AlertTo, Vec<String>> = HashMap::new();
                 for chunk in users.chunks(ROWS_PER_STATEMENT) {
-                    let mut q = sqlx::QueryBuilder::new("select id, email from users where active and id in (");
-                    let mut list = q.separated(", ");
-                    for id in chunk {
-                        list.push_bind(*id);
-                    }
-                    q.push(")");
+                    let mut q = sqlx::QueryBuilder::new("select id, email from users where active and id in ");
+                    push_ids(&mut q, chunk);
                     let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
                     for (id, email) in rows {
                         addresses.entry(AlertTo::User(id)).or_default().push(email);
@@ -314,13 +306,10 @@ macro_rules! impl_sla_monitor {
                 for chunk in groups.chunks(ROWS_PER_STATEMENT) {
                     let mut q = sqlx::QueryBuilder::new(
                         "select m.group_id, u.email from group_members m join users u on u.id = m.user_id \
-                         where m.lead and u.active and m.group_id in (",
+                         where m.lead and u.active and m.group_id in ",
                     );
-                    let mut list = q.separated(", ");
-                    for id in chunk {
-                        list.push_bind(*id);
-                    }
-                    q.push(") order by m.group_id, u.id");
+                    push_ids(&mut q, chunk);
+                    q.push(" order by m.group_id, u.id");
                     let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
                     for (group, email) in rows {
                         addresses.entry(AlertTo::LeadsOf(group)).or_default().push(email);

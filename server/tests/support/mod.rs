@@ -228,6 +228,34 @@ impl TestApp {
 }
 
 /// Creates an account directly in a store, for tests without a [`TestApp`].
+/// A user written straight to the store, named after the address's local
+/// part, with a placeholder hash: for store tests that never sign in.
+pub async fn stored_user(store: &SharedStore, address: &str, role: app::domain::Role) -> i64 {
+    let user = ferrodesk::store::NewUser {
+        email: app::domain::EmailAddress::parse(address).unwrap(),
+        name: app::domain::DisplayName::parse(address.split('@').next().unwrap()).unwrap(),
+        role,
+        password_hash: "$argon2id$fake".into(),
+        timezone: app::domain::TimezoneName::utc(),
+    };
+    store
+        .insert_user(user, chrono::Utc::now())
+        .await
+        .unwrap()
+        .id
+}
+
+/// A ticket write that sends no email.
+pub fn no_mail() -> ferrodesk::store::Notify {
+    Box::new(|_| Vec::new())
+}
+
+/// The id of the user with this address.
+pub async fn user_id(app: &TestApp, email: &str) -> i64 {
+    let address = app::domain::EmailAddress::parse(email).unwrap();
+    app.store.user_by_email(&address).await.unwrap().unwrap().id
+}
+
 pub async fn insert_user(
     store: &SharedStore,
     email: &str,
