@@ -1,5 +1,6 @@
 //! The HTML document and the route table.
 
+use crate::components::draft::{provide_form_draft, DraftLifetime};
 use crate::components::{auth::provide_auth, header::Header};
 use crate::pages::{admin, agent, home::Home, invite::AcceptInvite, not_found::NotFound, portal};
 use leptos::prelude::*;
@@ -18,6 +19,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <meta name="theme-color" content="#0969da" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -39,7 +43,8 @@ fn content_security_policy() {
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*; \
-         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; \
+         manifest-src 'self'"
     );
     if let (Some(options), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
@@ -53,11 +58,13 @@ fn content_security_policy() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_auth();
+    provide_form_draft();
     view! {
         <Stylesheet id="leptos" href="/pkg/ferrodesk.css" />
         <Title text="Ferrodesk" />
         <Router>
             <Header />
+            <DraftLifetime />
             <main class="page" id="main">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home ssr=SsrMode::Async />

@@ -63,7 +63,7 @@ test('an admin sets up a group and a category, goes online, and a new ticket in 
   await expect(categorySelect.locator('option:checked')).toHaveText(category);
   await categorySelect.selectOption({ label: 'No category' });
   await details.getByRole('button', { name: 'Save changes', exact: true }).click();
-  await expect(page.getByText(`changed the category: ${category} → no category`)).toBeVisible();
+  await expect(page.getByText(`changed the category from ${category} to no category`)).toBeVisible();
 
   await goto(page, '/admin/groups');
   const members = page.getByRole('table', { name: `Members of ${group}` });

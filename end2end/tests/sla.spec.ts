@@ -83,7 +83,7 @@ test('a one-minute first response nobody gives is breached and the ticket moves 
   await expect(async () => {
     await goto(page, `/agent/tickets/${id}`);
     await expect(clocks.getByRole('row', { name: /First response/ }).getByText('BREACHED')).toBeVisible({ timeout: 1_000 });
-    await expect(page.getByText(`Moved to ${group} by escalation`)).toBeVisible({ timeout: 1_000 });
+    await expect(page.getByText(`An escalation moved the ticket to the ${group} group`)).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 120_000, intervals: [2_000] });
   await expect(page.getByText('First response breached')).toBeVisible();
 

@@ -136,6 +136,9 @@ pub struct Config {
     /// The largest attachment accepted, checked while the upload streams.
     pub max_attachment_bytes: usize,
     pub scheduler: SchedulerConfig,
+    /// "Breaching soon" lists tickets due within this many minutes (or
+    /// already breached).
+    pub breaching_soon_minutes: i64,
 }
 
 /// The file format; every field optional, environment wins.
@@ -156,6 +159,7 @@ struct FileConfig {
     max_concurrent_requests: Option<i64>,
     max_attachment_bytes: Option<i64>,
     scheduler: Option<SchedulerConfig>,
+    breaching_soon_minutes: Option<i64>,
 }
 
 impl Config {
@@ -330,6 +334,18 @@ impl Config {
             ));
         }
         let scheduler = scheduler_config(&env, file.scheduler.unwrap_or_default())?;
+        let mut breaching_soon_minutes = file.breaching_soon_minutes.unwrap_or(120);
+        override_limit(
+            &env,
+            "FERRODESK_BREACHING_SOON_MINUTES",
+            &mut breaching_soon_minutes,
+        )?;
+        if !(1..=60 * 24 * 30).contains(&breaching_soon_minutes) {
+            return Err(invalid(
+                "breaching_soon_minutes",
+                format!("{breaching_soon_minutes}: use a whole number of minutes from 1 to 43200 (30 days)"),
+            ));
+        }
         let site_root = env("LEPTOS_SITE_ROOT")
             .map(PathBuf::from)
             .or(file.site_root)
@@ -349,6 +365,7 @@ impl Config {
             max_concurrent_requests: usize::try_from(max_concurrent_requests).unwrap_or(1024),
             max_attachment_bytes: usize::try_from(max_attachment_bytes).unwrap_or(10 * 1024 * 1024),
             scheduler,
+            breaching_soon_minutes,
         })
     }
 

@@ -47,13 +47,14 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
     let store = database.store;
     let transport = MailTransport::from_config(&config)?;
     let mail_wake = Arc::new(Notify::new());
+    let routing = Arc::new(RoutingSignal::new(store.clone()));
     let accounts = Arc::new(Accounts::new(
         store.clone(),
         config.clone(),
         clock.clone(),
         mail_wake.clone(),
+        routing.clone(),
     ));
-    let routing = Arc::new(RoutingSignal::new(store.clone()));
     let tickets = Arc::new(Tickets::new(
         store.clone(),
         config.clone(),

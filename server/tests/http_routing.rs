@@ -434,3 +434,92 @@ async fn signing_out_of_the_last_session_takes_an_agent_offline() {
         app.stop().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deactivating_an_agent_returns_their_open_tickets_to_the_queue_for_the_next_agent() {
+    for db in backends().await {
+        let app = spawn_app(db).await;
+        let admin = app.signed_in("admin@example.com", Role::Admin).await;
+        let ada_client = app.signed_in("ada@example.com", Role::Agent).await;
+        let bob_client = app.signed_in("bob@example.com", Role::Agent).await;
+        let ada = user_id(&app, "ada@example.com").await;
+        let bob = user_id(&app, "bob@example.com").await;
+        let customer = app.signed_in("ann@example.com", Role::Customer).await;
+        let (group, category) = set_up(&app, &admin, ada, "5").await;
+        let reply = admin
+            .call(
+                "admin/member_set",
+                &[
+                    ("group_id", &group.to_string()),
+                    ("user_id", &bob.to_string()),
+                    ("capacity", "5"),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let online = ada_client
+            .call("agent/availability", &[("availability", "online")])
+            .await;
+        assert_eq!(online.status, 200, "{}", online.body);
+        let first = raise(&customer, "VPN drops", &category.to_string()).await;
+        let second = raise(&customer, "VPN slow", &category.to_string()).await;
+        assert_eq!(assigned_within(&app, first).await, Some(ada));
+        assert_eq!(assigned_within(&app, second).await, Some(ada));
+
+        // Bob comes online; Ada leaves the company.
+        let online = bob_client
+            .call("agent/availability", &[("availability", "online")])
+            .await;
+        assert_eq!(online.status, 200, "{}", online.body);
+        let done = admin
+            .call("admin/deactivate", &[("user_id", &ada.to_string())])
+            .await;
+        assert_eq!(done.status, 200, "{}", done.body);
+        let location = done
+            .headers
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default();
+        assert!(location.contains("returned=2"), "{location:?}");
+        for ticket in [first, second] {
+            let started = Instant::now();
+            while assignee(&app, ticket).await != Some(bob) {
+                assert!(
+                    started.elapsed() < Duration::from_secs(10),
+                    "ticket {ticket} not handed on to Bob"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let history: Vec<String> = app
+                .store
+                .ticket_events(ticket, true)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| e.detail)
+                .collect();
+            assert!(
+                history.contains(&"Returned to the Network queue: ada was deactivated".to_owned()),
+                "{history:?}"
+            );
+        }
+        // Ada can no longer work; an admin lets her back in.
+        assert_eq!(
+            ada_client.get("/api/tickets/queue_counts").await.status,
+            401
+        );
+        let back = admin
+            .call("admin/reactivate", &[("user_id", &ada.to_string())])
+            .await;
+        assert_eq!(back.status, 200, "{}", back.body);
+        let again = app.client();
+        assert_eq!(
+            again
+                .sign_in("ada@example.com", support::TEST_PASSWORD)
+                .await
+                .status,
+            200
+        );
+        app.stop().await;
+    }
+}

@@ -234,7 +234,7 @@ async fn the_state_machine_and_versions_guard_status_changes() {
         assert_eq!(stale.status, 409);
         let message = stale.json()["Conflict"].as_str().unwrap().to_owned();
         assert!(
-            message.contains("changed the status (New → Pending)")
+            message.contains("changed the status from New to Pending")
                 && message.contains("now pending"),
             "{message}"
         );
@@ -478,7 +478,7 @@ async fn agents_edit_priority_assignee_tags_and_watch() {
             stale.json()["Conflict"]
                 .as_str()
                 .unwrap()
-                .contains("changed the tags (email, quota)"),
+                .contains("set the tags to email, quota"),
             "{}",
             stale.body
         );

@@ -38,7 +38,22 @@ pub async fn deactivate_user(input: DeactivateInput) -> Result<(), AppError> {
         target_id: input.user_id,
     })
     .await?;
-    backend::desk()?.deactivate(&actor, input).await?;
+    let done = backend::desk()?.deactivate(&actor, input).await?;
+    let name = url_encode(&done.name);
+    redirect(&format!(
+        "/admin?deactivated={name}&returned={}",
+        done.returned
+    ));
+    Ok(())
+}
+
+#[server(endpoint = "admin/reactivate")]
+pub async fn reactivate_user(input: ReactivateInput) -> Result<(), AppError> {
+    let actor = backend::authorized(Action::ChangeUser {
+        target_id: input.user_id,
+    })
+    .await?;
+    backend::desk()?.reactivate(&actor, input).await?;
     redirect("/admin");
     Ok(())
 }

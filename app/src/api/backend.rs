@@ -65,7 +65,12 @@ pub trait Desk: Send + Sync + 'static {
     async fn invite(&self, actor: &Actor, input: InviteInput) -> Result<String, AppError>;
     async fn accept_invite(&self, input: AcceptInviteInput) -> Result<SessionUser, AppError>;
     async fn change_role(&self, actor: &Actor, input: ChangeRoleInput) -> Result<(), AppError>;
-    async fn deactivate(&self, actor: &Actor, input: DeactivateInput) -> Result<(), AppError>;
+    async fn deactivate(
+        &self,
+        actor: &Actor,
+        input: DeactivateInput,
+    ) -> Result<Deactivated, AppError>;
+    async fn reactivate(&self, actor: &Actor, input: ReactivateInput) -> Result<(), AppError>;
 }
 
 /// How the server hands its services to the app.

@@ -7,6 +7,8 @@ pub mod admin;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod drafts;
+pub mod history;
 pub mod routing;
 pub mod routing_types;
 pub mod sla;

@@ -48,6 +48,10 @@ pub struct ComplianceRow {
     pub name: String,
     pub met: i64,
     pub breached: i64,
+    /// Response clocks stopped in time because the ticket was resolved or
+    /// closed before an agent replied: left out of the percentage, which
+    /// counts only promises kept or broken.
+    pub unanswered: i64,
     /// Running now and already past due.
     pub overdue: i64,
 }
@@ -76,14 +80,14 @@ impl SlaOverview {
         self.groups
             .iter()
             .find(|g| g.id == id)
-            .map_or_else(|| format!("group #{id}"), |g| g.name.clone())
+            .map_or_else(|| "a removed group".to_owned(), |g| g.name.clone())
     }
 
     pub fn staff_name(&self, id: i64) -> String {
         self.staff
             .iter()
             .find(|s| s.id == id)
-            .map_or_else(|| format!("user #{id}"), |s| s.name.clone())
+            .map_or_else(|| "a former team member".to_owned(), |s| s.name.clone())
     }
 }
 

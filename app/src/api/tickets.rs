@@ -19,7 +19,22 @@ pub async fn raise_ticket(data: MultipartData) -> Result<(), AppError> {
     let actor = backend::current_actor().await?;
     authorize(actor.as_ref(), Action::RaiseTicket).map_err(|_| AppError::Forbidden)?;
     let desk = backend::ticket_desk()?;
-    let form = UploadForm::read(data, desk.as_ref()).await?;
+    let mut form = UploadForm::read(data, desk.as_ref()).await?;
+    let files = std::mem::take(&mut form.files);
+    let result = raise(actor, &form, files, desk.as_ref()).await;
+    if result.is_err() {
+        form.keep_draft().await;
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn raise(
+    actor: Option<crate::domain::Actor>,
+    form: &UploadForm,
+    files: Vec<super::uploads::StagedFile>,
+    desk: &dyn backend::TicketDesk,
+) -> Result<(), AppError> {
     let input = NewTicketInput {
         subject: form.text("subject"),
         description: form.text("description"),
@@ -31,7 +46,7 @@ pub async fn raise_ticket(data: MultipartData) -> Result<(), AppError> {
     };
     match actor {
         Some(actor) => {
-            let id = desk.raise(&actor, input, form.files).await?;
+            let id = desk.raise(&actor, input, files).await?;
             let base = if actor.role.is_staff() {
                 "/agent/tickets"
             } else {
@@ -41,7 +56,7 @@ pub async fn raise_ticket(data: MultipartData) -> Result<(), AppError> {
         }
         None => {
             let ip = backend::client_ip().await?;
-            desk.raise_without_account(input, form.files, ip).await?;
+            desk.raise_without_account(input, files, ip).await?;
             redirect("/portal/tickets/sent");
         }
     }
@@ -86,7 +101,7 @@ pub async fn get_ticket(id: i64) -> Result<TicketDetail, AppError> {
 pub async fn reply_to_ticket(data: MultipartData) -> Result<(), AppError> {
     let actor = backend::authorized(Action::UseTickets).await?;
     let desk = backend::ticket_desk()?;
-    let form = UploadForm::read(data, desk.as_ref()).await?;
+    let mut form = UploadForm::read(data, desk.as_ref()).await?;
     let ticket_id = form
         .text("ticket_id")
         .parse()
@@ -96,7 +111,12 @@ pub async fn reply_to_ticket(data: MultipartData) -> Result<(), AppError> {
         body: form.text("body"),
         internal: form.optional("internal"),
     };
-    desk.reply(&actor, input, form.files).await
+    let files = std::mem::take(&mut form.files);
+    let result = desk.reply(&actor, input, files).await;
+    if result.is_err() {
+        form.keep_draft().await;
+    }
+    result
 }
 
 #[server(endpoint = "tickets/status")]

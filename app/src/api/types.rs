@@ -103,6 +103,19 @@ pub struct DeactivateInput {
     pub user_id: i64,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReactivateInput {
+    pub user_id: i64,
+}
+
+/// Who was deactivated, and how many of their open tickets went back to
+/// their groups' queues.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deactivated {
+    pub name: String,
+    pub returned: usize,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,7 +147,8 @@ pub enum QueueView {
     Unassigned,
     AllOpen,
     RecentlyUpdated,
-    /// Open tickets with a running SLA clock, nearest due time first.
+    /// Open tickets due within the configured window or already breached,
+    /// nearest due time first.
     BreachingSoon,
 }
 
@@ -206,6 +220,20 @@ pub struct TicketPage {
     pub next: Option<String>,
     /// Stops just past [`COUNT_CAP`]; see [`count_label`].
     pub total: i64,
+    /// "Breaching soon" only: how far ahead it looks, in minutes.
+    #[serde(default)]
+    pub due_within_minutes: Option<i64>,
+}
+
+/// How "Breaching soon" orders and bounds its tickets, in words.
+pub fn breaching_order_label(minutes: i64) -> String {
+    let window = match minutes {
+        60 => "1 hour".to_owned(),
+        m if m % 60 == 0 => format!("{} hours", m / 60),
+        1 => "1 minute".to_owned(),
+        m => format!("{m} minutes"),
+    };
+    format!("Due within {window} or breached, soonest first")
 }
 
 /// Counts beyond this are shown as "10,000+": an exact count of a huge

@@ -67,14 +67,37 @@ impl UploadForm {
     }
 
     /// Reads every part; parts named `files` are staged through the desk.
+    /// When the form cannot be read to the end (a file too large, say), the
+    /// text read so far is kept as the page's draft.
     pub async fn read(data: MultipartData, desk: &dyn TicketDesk) -> Result<Self, AppError> {
-        let mut multipart = data
-            .into_inner()
-            .ok_or_else(|| internal("multipart data read outside the server"))?;
         let mut form = UploadForm {
             fields: HashMap::new(),
             files: Vec::new(),
         };
+        match form.read_parts(data, desk).await {
+            Ok(()) => Ok(form),
+            Err(err) => {
+                form.keep_draft().await;
+                Err(err)
+            }
+        }
+    }
+
+    /// Keeps the text fields as the page's draft, for a form that failed.
+    pub async fn keep_draft(&self) {
+        let fields = self.fields.iter().map(|(k, v)| (k.clone(), v.clone()));
+        super::drafts::keep(fields.collect::<Vec<_>>()).await;
+    }
+
+    async fn read_parts(
+        &mut self,
+        data: MultipartData,
+        desk: &dyn TicketDesk,
+    ) -> Result<(), AppError> {
+        let form = self;
+        let mut multipart = data
+            .into_inner()
+            .ok_or_else(|| internal("multipart data read outside the server"))?;
         loop {
             let field = match multipart.next_field().await {
                 Ok(Some(field)) => field,
@@ -106,6 +129,6 @@ impl UploadForm {
                 form.fields.insert(name, value);
             }
         }
-        Ok(form)
+        Ok(())
     }
 }

@@ -3,6 +3,7 @@
 //! a server action, which also carries errors across a no-JavaScript
 //! round trip (the server puts them in the redirect URL).
 
+pub use super::draft::{drafted, drafted_check, drafted_choice};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -34,6 +35,10 @@ pub fn TextField(
     #[prop(default = true)] required: bool,
 ) -> impl IntoView {
     let message = Signal::derive(move || error.get().and_then(|e| e.field_message(field)));
+    // What was typed before the form came back with an error wins over
+    // the value the page would show.
+    let typed = drafted(name);
+    let value = Signal::derive(move || typed.clone().unwrap_or_else(|| value.get()));
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described_by = {
@@ -154,6 +159,7 @@ pub fn TextArea(
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described_by = hint.map(|_| hint_id.clone());
+    let typed = drafted(name).unwrap_or_default();
     view! {
         <div class="field">
             <label for=id>{label}</label>
@@ -164,7 +170,9 @@ pub fn TextArea(
                 required=true
                 aria-invalid=move || message.get().map(|_| "true")
                 aria-describedby=described_by
-            ></textarea>
+            >
+                {typed}
+            </textarea>
             {hint.map(|text| view! { <p class="hint" id=hint_id.clone()>{text}</p> })}
             {move || {
                 message

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod availability;
+pub mod draft;
 pub mod form;
 pub mod guard;
 pub mod header;

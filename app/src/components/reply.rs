@@ -2,7 +2,7 @@
 //! with the message and it works the same with or without JavaScript.
 
 use crate::api::tickets::ReplyToTicket;
-use crate::components::form::{url_error, FileField, FormMessage, TextArea};
+use crate::components::form::{drafted_check, url_error, FileField, FormMessage, TextArea};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -28,7 +28,7 @@ pub fn ReplyForm(
                 .then(|| {
                     view! {
                         <div class="field field-check">
-                            <input type="checkbox" id="reply-internal" name="internal" />
+                            <input type="checkbox" id="reply-internal" name="internal" checked=drafted_check("internal", false) />
                             <label for="reply-internal">"Internal note (never shown to the customer)"</label>
                         </div>
                     }

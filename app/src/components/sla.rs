@@ -33,6 +33,10 @@ fn left_text(clock: &Clock, now: DateTime<Utc>) -> String {
     match (clock.status_at(now), clock.met_at) {
         (ClockStatus::Met, Some(at)) => format!("Met {}", when(at)),
         (ClockStatus::Breached, Some(at)) => format!("Fulfilled late {}", when(at)),
+        (ClockStatus::Stopped, _) if clock.breached_at.is_some() => {
+            "Breached, then closed before an agent replied".to_owned()
+        }
+        (ClockStatus::Stopped, _) => "Closed before an agent replied".to_owned(),
         (ClockStatus::Paused, _) => format!(
             "{} left when paused",
             format_countdown(clock.remaining(now))
@@ -79,6 +83,7 @@ pub fn SlaClocks(
                             let for_left = clock.clone();
                             let due = match clock.status {
                                 ClockStatus::Paused => "Paused".to_owned(),
+                                ClockStatus::Stopped => "—".to_owned(),
                                 _ => when(clock.due_at),
                             };
                             view! {

@@ -1,5 +1,6 @@
 //! Pieces of ticket pages shared by the portal and the agent workspace.
 
+use crate::api::history::sentence;
 use crate::api::types::{HistoryEntry, MessageView, TicketSummary};
 use crate::domain::{Priority, Status};
 use leptos::prelude::*;
@@ -111,23 +112,12 @@ pub fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
             {entries
                 .into_iter()
                 .map(|e| {
-                    let who = e.actor_name.unwrap_or_else(|| "Ferrodesk".into());
-                    let what = match e.kind.as_str() {
-                        "created" => format!("raised the ticket: {}", e.detail),
-                        "reply" => "replied".to_owned(),
-                        "note" => "added an internal note".to_owned(),
-                        "status" => format!("changed the status: {}", e.detail),
-                        "category" => format!("changed the category: {}", e.detail),
-                        "assigned" => e.detail.to_lowercase(),
-                        _ => e.detail,
-                    };
+                    let line = sentence(e.actor_name.as_deref(), &e.kind, &e.detail);
                     view! {
                         <li>
                             <span class="muted">{when(e.created_at)}</span>
                             " "
-                            <strong>{who}</strong>
-                            " "
-                            {what}
+                            {line}
                         </li>
                     }
                 })

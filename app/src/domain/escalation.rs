@@ -24,14 +24,16 @@ pub enum EscalationAction {
     RaisePriority,
 }
 
-impl fmt::Display for EscalationAction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl EscalationAction {
+    /// In words, naming the person or group through `user` and `group`
+    /// (the one place an action is written out, for pages and history).
+    pub fn describe(&self, user: impl Fn(i64) -> String, group: impl Fn(i64) -> String) -> String {
         match self {
-            EscalationAction::NotifyAssignee => write!(f, "notify the assignee"),
-            EscalationAction::NotifyGroupLeads => write!(f, "notify the group's leads"),
-            EscalationAction::NotifyUser(id) => write!(f, "notify user #{id}"),
-            EscalationAction::ReassignToGroup(id) => write!(f, "reassign to group #{id}"),
-            EscalationAction::RaisePriority => write!(f, "raise the priority"),
+            EscalationAction::NotifyAssignee => "notify the assignee".to_owned(),
+            EscalationAction::NotifyGroupLeads => "notify the group's leads".to_owned(),
+            EscalationAction::NotifyUser(id) => format!("notify {}", user(*id)),
+            EscalationAction::ReassignToGroup(id) => format!("reassign to {}", group(*id)),
+            EscalationAction::RaisePriority => "raise the priority".to_owned(),
         }
     }
 }
@@ -141,7 +143,9 @@ pub fn validate(matrix: &Matrix, known: &Known) -> Vec<Problem> {
             let mut actions = HashSet::new();
             for action in &level.actions {
                 if !actions.insert(action) {
-                    problem(at, format!("\"{action}\" is listed twice."));
+                    let text =
+                        action.describe(|_| "the same person".into(), |_| "the same group".into());
+                    problem(at, format!("\"{text}\" is listed twice."));
                 }
                 match action {
                     EscalationAction::ReassignToGroup(g) if !known.groups.contains(g) => {

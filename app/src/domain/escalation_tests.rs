@@ -159,7 +159,7 @@ fn validation_names_every_problem() {
             "Row 1, level 2: its offset (45 min before) must come after the previous level's (30 min before).",
             "Row 1, level 3: group #8 does not exist or is archived.",
             "Row 1, level 3: user #4 is not an active agent or admin.",
-            "Row 1, level 3: \"notify user #4\" is listed twice.",
+            "Row 1, level 3: \"notify the same person\" is listed twice.",
             "Row 1, level 3: user #4 is not an active agent or admin.",
             "Row 2: High priority, first response appears twice; merge the two rows.",
             "Row 2, level 1: choose at least one action.",

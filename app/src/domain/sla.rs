@@ -54,6 +54,11 @@ pub enum ClockStatus {
     Paused,
     Met,
     Breached,
+    /// A response clock whose ticket was resolved or closed before any
+    /// agent replied publicly. In time (no `breached_at`) the promise was
+    /// neither kept nor broken, so compliance counts it apart from both;
+    /// after its due time it counts as breached.
+    Stopped,
 }
 
 impl ClockStatus {
@@ -63,6 +68,7 @@ impl ClockStatus {
             ClockStatus::Paused => "paused",
             ClockStatus::Met => "met",
             ClockStatus::Breached => "breached",
+            ClockStatus::Stopped => "stopped",
         }
     }
 
@@ -72,6 +78,7 @@ impl ClockStatus {
             ClockStatus::Paused => "PAUSED",
             ClockStatus::Met => "MET",
             ClockStatus::Breached => "BREACHED",
+            ClockStatus::Stopped => "STOPPED",
         }
     }
 
@@ -81,6 +88,7 @@ impl ClockStatus {
             ClockStatus::Paused,
             ClockStatus::Met,
             ClockStatus::Breached,
+            ClockStatus::Stopped,
         ]
         .into_iter()
         .find(|s| s.as_str() == input)
@@ -162,9 +170,16 @@ pub struct Clock {
 }
 
 impl Clock {
-    /// Still counting (or paused): not yet fulfilled.
+    /// Still counting (or paused): not yet fulfilled or stopped.
     pub fn is_open(&self) -> bool {
-        self.met_at.is_none() && self.status != ClockStatus::Met
+        self.met_at.is_none() && !matches!(self.status, ClockStatus::Met | ClockStatus::Stopped)
+    }
+
+    /// Counts towards the ticket's nearest due time: running, or breached
+    /// and still unanswered (so an overdue ticket stays at the head of
+    /// "Breaching soon" and of its queue).
+    pub fn is_overdue_or_running(&self) -> bool {
+        self.met_at.is_none() && matches!(self.status, ClockStatus::Running | ClockStatus::Breached)
     }
 
     /// The status as of `now`: a running clock past its due time is
@@ -245,6 +260,8 @@ pub enum ClockChange {
     Armed(Metric),
     Met(Metric),
     MetLate(Metric),
+    /// The ticket finished before any agent replied publicly.
+    StoppedUnanswered(Metric),
     Paused(Metric),
     Resumed(Metric),
     Retargeted(Metric),
@@ -257,6 +274,12 @@ impl ClockChange {
             ClockChange::Armed(m) => format!("{} clock started", m.label()),
             ClockChange::Met(m) => format!("{} target met", m.label()),
             ClockChange::MetLate(m) => format!("{} fulfilled after its breach", m.label()),
+            ClockChange::StoppedUnanswered(m) => {
+                format!(
+                    "{} clock stopped: closed before an agent replied",
+                    m.label()
+                )
+            }
             ClockChange::Paused(m) => format!("{} clock paused", m.label()),
             ClockChange::Resumed(m) => format!("{} clock resumed", m.label()),
             ClockChange::Retargeted(m) => format!("{} due time recomputed", m.label()),
@@ -306,10 +329,25 @@ pub fn apply(
             let finished = |s: Status| matches!(s, Status::Resolved | Status::Closed);
             if finished(to) && !finished(from) {
                 for clock in clocks.iter_mut().filter(|c| c.is_open()) {
-                    changes.push(fulfil(clock, now));
+                    // Only an agent's public reply answers; finishing the
+                    // ticket answers nobody.
+                    changes.push(match clock.metric {
+                        Metric::Resolution => fulfil(clock, now),
+                        Metric::FirstResponse | Metric::NextResponse => stop_unanswered(clock, now),
+                    });
                 }
             } else if finished(from) && !finished(to) {
                 arm(clocks, Metric::Resolution, now, to, terms, &mut changes);
+                // Reopened and still never answered: the wait for a first
+                // response (or the next one) goes on, in a new cycle.
+                for metric in [Metric::FirstResponse, Metric::NextResponse] {
+                    let stopped = clocks
+                        .iter()
+                        .any(|c| c.metric == metric && c.status == ClockStatus::Stopped);
+                    if stopped {
+                        arm(clocks, metric, now, to, terms, &mut changes);
+                    }
+                }
             } else if terms.pauses(to) && !terms.pauses(from) {
                 for clock in clocks.iter_mut().filter(|c| c.is_open()) {
                     // A clock already past its due time has breached; a
@@ -337,17 +375,14 @@ pub fn apply(
             for metric in Metric::ALL {
                 let target = terms.target(metric);
                 match (open_clock(clocks, metric), target) {
+                    // A breach is on record for good: the due time it
+                    // missed stays, and new terms apply from the next cycle.
+                    (Some(clock), Some(_)) if clock.status == ClockStatus::Breached => {}
                     (Some(clock), Some(target)) => {
                         if clock.target != target {
                             clock.target = target;
                             clock.due_at =
                                 due_time(clock.started_at, target, clock.paused(), &terms.calendar);
-                            // A longer target can lift a breach that the
-                            // old one caused.
-                            if clock.status == ClockStatus::Breached && clock.due_at > now {
-                                clock.status = ClockStatus::Running;
-                                clock.breached_at = None;
-                            }
                             changes.push(ClockChange::Retargeted(metric));
                         }
                     }
@@ -442,6 +477,18 @@ fn fulfil(clock: &mut Clock, now: DateTime<Utc>) -> ClockChange {
     }
 }
 
+/// Stops a response clock whose ticket finished without an agent's public
+/// reply. One already past its due time (and not paused) had breached:
+/// `breached_at` keeps that on record, and compliance counts it so.
+fn stop_unanswered(clock: &mut Clock, now: DateTime<Utc>) -> ClockChange {
+    let was_paused = clock.paused_since.take().is_some();
+    if clock.status == ClockStatus::Breached || (!was_paused && now >= clock.due_at) {
+        clock.breached_at.get_or_insert(clock.due_at);
+    }
+    clock.status = ClockStatus::Stopped;
+    ClockChange::StoppedUnanswered(clock.metric)
+}
+
 /// Ends a pause: the time it lasted moves the due time out.
 pub fn resume(clock: &mut Clock, calendar: &Calendar, now: DateTime<Utc>) {
     let Some(since) = clock.paused_since.take() else {
@@ -507,6 +554,8 @@ impl Urgency {
 pub fn urgency(clock: &Clock, now: DateTime<Utc>) -> Urgency {
     match clock.status_at(now) {
         ClockStatus::Met => Urgency::Met,
+        ClockStatus::Stopped if clock.breached_at.is_some() => Urgency::Breached,
+        ClockStatus::Stopped => Urgency::Met,
         ClockStatus::Paused => Urgency::Paused,
         ClockStatus::Breached => Urgency::Breached,
         ClockStatus::Running => {

@@ -195,15 +195,17 @@ fn a_clock_past_due_breaches_instead_of_pausing() {
 }
 
 #[test]
-fn resolving_fulfils_every_clock_and_reopening_starts_a_new_resolution_cycle() {
+fn resolving_after_an_answer_meets_every_clock_and_reopening_starts_a_new_resolution_cycle() {
     let t = terms();
     let mut clocks = created(&t);
+    let reply = SlaEvent::PublicReply { by_agent: true };
+    apply(&mut clocks, &reply, &t, at("2026-11-23T10:10:00Z"));
     let resolve = SlaEvent::StatusChanged {
         from: Status::Open,
         to: Status::Resolved,
     };
     let changes = apply(&mut clocks, &resolve, &t, at("2026-11-23T10:20:00Z"));
-    assert_eq!(changes.len(), 2);
+    assert_eq!(changes, vec![ClockChange::Met(Metric::Resolution)]);
     assert!(clocks.iter().all(|c| c.status == ClockStatus::Met));
     let reopen = SlaEvent::StatusChanged {
         from: Status::Resolved,
@@ -214,6 +216,94 @@ fn resolving_fulfils_every_clock_and_reopening_starts_a_new_resolution_cycle() {
     let resolution = clock(&clocks, Metric::Resolution);
     assert_eq!(resolution.cycle, 2);
     assert_eq!(resolution.started_at, at("2026-11-23T12:00:00Z"));
+}
+
+#[test]
+fn closing_before_any_agent_reply_stops_the_first_response_without_meeting_it() {
+    let t = terms();
+    let mut clocks = created(&t);
+    let close = SlaEvent::StatusChanged {
+        from: Status::New,
+        to: Status::Closed,
+    };
+    let changes = apply(&mut clocks, &close, &t, at("2026-11-23T10:20:00Z"));
+    assert_eq!(
+        changes,
+        vec![
+            ClockChange::StoppedUnanswered(Metric::FirstResponse),
+            ClockChange::Met(Metric::Resolution)
+        ]
+    );
+    let first = clock(&clocks, Metric::FirstResponse);
+    assert_eq!(first.status, ClockStatus::Stopped);
+    assert_eq!(first.met_at, None);
+    assert_eq!(first.breached_at, None);
+    assert!(!first.is_open());
+    assert_ne!(
+        urgency(first, at("2026-11-23T12:00:00Z")),
+        Urgency::Breached
+    );
+
+    // Reopened, still unanswered: the customer waits for a first
+    // response again, in a new cycle.
+    let reopen = SlaEvent::StatusChanged {
+        from: Status::Closed,
+        to: Status::Open,
+    };
+    let changes = apply(&mut clocks, &reopen, &t, at("2026-11-23T13:00:00Z"));
+    assert_eq!(
+        changes,
+        vec![
+            ClockChange::Armed(Metric::Resolution),
+            ClockChange::Armed(Metric::FirstResponse)
+        ]
+    );
+    let first = clock(&clocks, Metric::FirstResponse);
+    assert_eq!((first.cycle, first.status), (2, ClockStatus::Running));
+    assert_eq!(first.due_at, at("2026-11-23T14:00:00Z"));
+}
+
+#[test]
+fn closing_unanswered_after_the_due_time_keeps_the_breach() {
+    let t = terms();
+    let mut clocks = created(&t);
+    let close = SlaEvent::StatusChanged {
+        from: Status::New,
+        to: Status::Closed,
+    };
+    apply(&mut clocks, &close, &t, at("2026-11-23T11:30:00Z"));
+    let first = clock(&clocks, Metric::FirstResponse);
+    assert_eq!(first.status, ClockStatus::Stopped);
+    assert_eq!(first.breached_at, Some(at("2026-11-23T11:00:00Z")));
+    assert_eq!(
+        urgency(first, at("2026-11-23T12:00:00Z")),
+        Urgency::Breached
+    );
+}
+
+#[test]
+fn new_terms_never_lift_a_recorded_breach() {
+    let t = terms();
+    let mut clocks = created(&t);
+    let first = clocks
+        .iter_mut()
+        .find(|c| c.metric == Metric::FirstResponse)
+        .unwrap();
+    assert!(breach(first, at("2026-11-23T11:00:00Z")));
+    // An escalation raises the priority; its terms promise far longer.
+    let mut longer = t.clone();
+    longer.first_response = minutes(24 * 60);
+    let changed = SlaEvent::TermsChanged {
+        created_at: at(MONDAY_10),
+        answered: false,
+        status: Status::Open,
+    };
+    let changes = apply(&mut clocks, &changed, &longer, at("2026-11-23T11:05:00Z"));
+    assert!(!changes.contains(&ClockChange::Retargeted(Metric::FirstResponse)));
+    let first = clock(&clocks, Metric::FirstResponse);
+    assert_eq!(first.status, ClockStatus::Breached);
+    assert_eq!(first.breached_at, Some(at("2026-11-23T11:00:00Z")));
+    assert_eq!(first.due_at, at("2026-11-23T11:00:00Z"));
 }
 
 #[test]

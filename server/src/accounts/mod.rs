@@ -9,6 +9,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::limits::Limiter;
 use crate::mail::templates;
+use crate::scheduler::RoutingSignal;
 use crate::store::{NewInvitation, NewToken, NewUser, SharedStore, StoreError, UserRecord};
 use app::api::backend::{internal, Desk, SessionUser};
 use app::api::types::*;
@@ -39,6 +40,7 @@ pub struct Accounts {
     clock: SharedClock,
     limiter: Limiter,
     mail_wake: Arc<Notify>,
+    routing: Arc<RoutingSignal>,
 }
 
 impl Accounts {
@@ -47,6 +49,7 @@ impl Accounts {
         config: Arc<Config>,
         clock: SharedClock,
         mail_wake: Arc<Notify>,
+        routing: Arc<RoutingSignal>,
     ) -> Self {
         let limiter = Limiter::new(store.clone(), config.rate_limits.window_secs);
         Self {
@@ -55,6 +58,7 @@ impl Accounts {
             clock,
             limiter,
             mail_wake,
+            routing,
         }
     }
 
@@ -456,10 +460,46 @@ impl Desk for Accounts {
             .map_err(store_err)
     }
 
-    async fn deactivate(&self, actor: &Actor, input: DeactivateInput) -> Result<(), AppError> {
-        self.store
+    async fn deactivate(
+        &self,
+        actor: &Actor,
+        input: DeactivateInput,
+    ) -> Result<Deactivated, AppError> {
+        let returned = self
+            .store
             .deactivate_user(actor.id, input.user_id, self.clock.now())
             .await
-            .map_err(store_err)
+            .map_err(store_err)?;
+        // The scheduler forgets the agent as a candidate first, then hands
+        // the returned tickets on (and the store never assigns to an
+        // inactive account, whatever roster a planner still holds).
+        self.routing.roster().await;
+        for &ticket in &returned {
+            self.routing.ticket(ticket).await;
+        }
+        let user = self
+            .store
+            .user_by_id(input.user_id)
+            .await
+            .map_err(store_err)?
+            .ok_or_else(|| store_err(StoreError::NotFound))?;
+        tracing::info!(
+            user_id = user.id,
+            returned = returned.len(),
+            "user deactivated"
+        );
+        Ok(Deactivated {
+            name: user.name,
+            returned: returned.len(),
+        })
+    }
+
+    async fn reactivate(&self, actor: &Actor, input: ReactivateInput) -> Result<(), AppError> {
+        self.store
+            .reactivate_user(actor.id, input.user_id, self.clock.now())
+            .await
+            .map_err(store_err)?;
+        self.routing.roster().await;
+        Ok(())
     }
 }

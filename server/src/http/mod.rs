@@ -5,6 +5,7 @@
 mod attachments;
 mod client_ip;
 mod cross_site;
+mod drafts;
 mod follow;
 mod headers;
 mod health;
@@ -122,6 +123,7 @@ pub fn router(state: HttpState) -> Router {
         )
         .merge(pages)
         .layer(axum::middleware::from_fn(server_fns::error_status))
+        .layer(axum::middleware::from_fn(drafts::keep_and_restore))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             state.config.clone(),

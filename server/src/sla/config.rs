@@ -256,6 +256,7 @@ fn compliance_row(record: crate::store::ComplianceRecord) -> ComplianceRow {
         name: record.name,
         met: record.met,
         breached: record.breached,
+        unanswered: record.unanswered,
         overdue: record.overdue,
     }
 }

@@ -95,6 +95,23 @@ macro_rules! impl_batch_writes {
             }
             Ok(records)
         }
+
+        /// The names of the rows of `table` (users or groups) with these
+        /// ids; ids no longer there are left out.
+        async fn names_of(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            table: &'static str,
+            ids: &[i64],
+        ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+            let mut names = std::collections::HashMap::new();
+            for chunk in ids.chunks($crate::store::batch_writes::ROWS_PER_STATEMENT) {
+                let mut q = sqlx::QueryBuilder::<$db>::new(format!("select id, name from {table} where id in "));
+                push_ids(&mut q, chunk);
+                let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut **tx).await?;
+                names.extend(rows);
+            }
+            Ok(names)
+        }
     };
 }
 

@@ -218,19 +218,56 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn deactivate_user(&self, actor_id: i64, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+            async fn deactivate_user(&self, actor_id: i64, id: i64, now: DateTime<Utc>) -> Result<Vec<i64>, StoreError> {
                 let mut tx = self.begin_write().await?;
-                let done = sqlx::query(
-                    "update users set active = false, session_epoch = session_epoch + 1, updated_at = $2 where id = $1",
+                let name: Option<String> = sqlx::query_scalar(
+                    "update users set active = false, session_epoch = session_epoch + 1, updated_at = $2 where id = $1 returning name",
                 )
                 .bind(id)
                 .bind(millis(now))
-                .execute(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await?;
+                let name = name.ok_or(StoreError::NotFound)?;
+                // Their open work goes back to its group's queue, so the
+                // scheduler hands it to someone who can still answer.
+                let returned: Vec<i64> = sqlx::query_scalar(
+                    "update tickets set assignee_id = null, assigned_at = null, version = version + 1, updated_at = $2 \
+                     where assignee_id = $1 and status not in ('resolved', 'closed') returning id",
+                )
+                .bind(id)
+                .bind(millis(now))
+                .fetch_all(&mut *tx)
+                .await?;
+                for &ticket_id in &returned {
+                    sqlx::query(MARK_ROUTABLE_SQL)
+                        .bind(ticket_id)
+                        .bind(millis(now))
+                        .execute(&mut *tx)
+                        .await?;
+                    let ticket = ticket_in(&mut tx, ticket_id).await?;
+                    let detail = match &ticket.group_name {
+                        Some(group) => format!("Returned to the {group} queue: {name} was deactivated"),
+                        None => format!("Unassigned: {name} was deactivated"),
+                    };
+                    ticket_event(&mut tx, ticket_id, Some(actor_id), "assigned", &detail, false, now).await?;
+                }
+                let subject = format!("user {id}; {} open tickets returned to their queues", returned.len());
+                audit(&mut tx, actor_id, "user.deactivated", &subject, now).await?;
+                tx.commit().await?;
+                Ok(returned)
+            }
+
+            async fn reactivate_user(&self, actor_id: i64, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("update users set active = true, updated_at = $2 where id = $1")
+                    .bind(id)
+                    .bind(millis(now))
+                    .execute(&mut *tx)
+                    .await?;
                 if done.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
-                audit(&mut tx, actor_id, "user.deactivated", &format!("user {id}"), now).await?;
+                audit(&mut tx, actor_id, "user.reactivated", &format!("user {id}"), now).await?;
                 tx.commit().await?;
                 Ok(())
             }

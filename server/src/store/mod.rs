@@ -133,8 +133,16 @@ pub trait Store:
         role: Role,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
-    /// Deactivates the user and ends every session of theirs.
+    /// Deactivates the user, ends every session of theirs and returns
+    /// their open tickets to their groups' queues; gives those tickets' ids.
     async fn deactivate_user(
+        &self,
+        actor_id: i64,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>, StoreError>;
+    /// Lets a deactivated user sign in again (their old sessions stay ended).
+    async fn reactivate_user(
         &self,
         actor_id: i64,
         id: i64,

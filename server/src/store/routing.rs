@@ -227,6 +227,7 @@ macro_rules! impl_routing_store {
                     q.push(
                         " from v where tickets.id = v.ticket and tickets.group_id = v.grp \
                          and tickets.assignee_id is null and tickets.status in ('new', 'open') \
+                         and exists (select 1 from users u where u.id = v.agent and u.active) \
                          returning tickets.id, tickets.assignee_id",
                     );
                     let pairs: Vec<(i64, i64)> = q.build_query_as().fetch_all(&mut *tx).await?;

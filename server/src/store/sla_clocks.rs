@@ -16,7 +16,8 @@ use chrono::{DateTime, Utc};
 pub trait SlaStore: Send + Sync {
     /// The ticket's clocks, first response first.
     async fn ticket_clocks(&self, ticket_id: i64) -> Result<Vec<ClockRecord>, StoreError>;
-    /// Met, breached and overdue clocks per group and per category.
+    /// Met, breached, stopped-unanswered and overdue clocks per group and per
+    /// category.
     async fn sla_compliance(
         &self,
         now: DateTime<Utc>,
@@ -28,7 +29,9 @@ fn compliance_sql(name: &str, join: &str) -> String {
     format!(
         "select coalesce({name}, 'None') as name, \
          sum(case when c.status = 'met' then 1 else 0 end) as met, \
-         sum(case when c.status = 'breached' then 1 else 0 end) as breached, \
+         sum(case when c.status = 'breached' \
+             or (c.status = 'stopped' and c.breached_at is not null) then 1 else 0 end) as breached, \
+         sum(case when c.status = 'stopped' and c.breached_at is null then 1 else 0 end) as unanswered, \
          sum(case when c.status = 'running' and c.due_at <= $1 then 1 else 0 end) as overdue \
          from sla_clocks c join tickets t on t.id = c.ticket_id {join} \
          group by coalesce({name}, 'None') order by 1"
@@ -402,7 +405,7 @@ macro_rules! impl_sla_sync {
             }
             let nearest_of = |clocks: &mut dyn Iterator<Item = &app::domain::sla::Clock>| {
                 clocks
-                    .filter(|c| c.status == app::domain::sla::ClockStatus::Running)
+                    .filter(|c| c.is_overdue_or_running())
                     .map(|c| millis(c.due_at))
                     .min()
             };

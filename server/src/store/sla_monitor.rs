@@ -122,15 +122,8 @@ macro_rules! impl_sla_monitor {
                     })
                     .collect();
                 insert_events(&mut tx, &breaches, now).await?;
-                let breached_tickets: Vec<i64> = breaches.iter().map(|e| e.ticket_id).collect();
-                for chunk in breached_tickets.chunks(ROWS_PER_STATEMENT) {
-                    let mut q = sqlx::QueryBuilder::new(
-                        "update tickets set sla_due_at = (select min(due_at) from sla_clocks \
-                         where sla_clocks.ticket_id = tickets.id and sla_clocks.status = 'running') where id in ",
-                    );
-                    push_ids(&mut q, chunk);
-                    q.build().execute(&mut *tx).await?;
-                }
+                // A breach leaves the ticket's nearest due time as it was:
+                // breached clocks still count towards it until answered.
 
                 // Levels: each recorded under its unique key first; a level
                 // already on record fired before and does nothing now.
@@ -149,6 +142,23 @@ macro_rules! impl_sla_monitor {
                     recorded.extend(rows);
                 }
 
+                // The people and groups the firing levels name, for the
+                // history's words.
+                let (mut user_ids, mut group_ids) = (Vec::new(), Vec::new());
+                for (_, level) in plans.iter().flat_map(|p| p.levels.iter()) {
+                    for action in &level.actions {
+                        match action {
+                            app::domain::escalation::EscalationAction::NotifyUser(id) => user_ids.push(*id),
+                            app::domain::escalation::EscalationAction::ReassignToGroup(id) => group_ids.push(*id),
+                            _ => {}
+                        }
+                    }
+                }
+                let user_names = names_of(&mut tx, "users", &user_ids).await?;
+                let group_names = names_of(&mut tx, "agent_groups", &group_ids).await?;
+                let user_name = |id: i64| user_names.get(&id).cloned().unwrap_or_else(|| "a former team member".to_owned());
+                let group_name = |id: i64| group_names.get(&id).cloned().unwrap_or_else(|| "a removed group".to_owned());
+
                 let mut level_events = Vec::new();
                 let mut alerts: Vec<(i64, AlertTo, String)> = Vec::new();
                 let mut moves: Vec<(i64, i64)> = Vec::new();
@@ -163,7 +173,8 @@ macro_rules! impl_sla_monitor {
                         }
                         levels.push(*n);
                         let what = level_text(p.clock.metric, *n, level);
-                        let actions: Vec<String> = level.actions.iter().map(ToString::to_string).collect();
+                        let actions: Vec<String> =
+                            level.actions.iter().map(|a| a.describe(user_name, group_name)).collect();
                         level_events.push(NewEvent {
                             ticket_id: p.ticket_id,
                             kind: "escalation",

@@ -63,6 +63,9 @@ pub struct ComplianceRecord {
     pub name: String,
     pub met: i64,
     pub breached: i64,
+    /// Response clocks stopped in time because the ticket finished before
+    /// an agent replied: neither met nor breached.
+    pub unanswered: i64,
     /// Running and already past due.
     pub overdue: i64,
 }

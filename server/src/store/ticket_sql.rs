@@ -188,6 +188,10 @@ pub(super) fn push_filters<'a, DB>(
     if query.sort == TicketSort::SlaDue {
         qb.push(" and t.sla_due_at is not null");
     }
+    if let Some(before) = query.due_before {
+        qb.push(" and t.sla_due_at <= ")
+            .push_bind(before.timestamp_millis());
+    }
     match query.assignee {
         AssigneeFilter::Any => {}
         AssigneeFilter::Unassigned => {

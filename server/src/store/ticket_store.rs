@@ -22,6 +22,9 @@ pub struct TicketQuery {
     pub sort: TicketSort,
     pub after: Option<TicketCursor>,
     pub limit: i64,
+    /// Only tickets whose nearest open SLA due time is at or before this
+    /// (breached ones included): the "Breaching soon" window.
+    pub due_before: Option<DateTime<Utc>>,
 }
 
 impl TicketQuery {
@@ -34,6 +37,7 @@ impl TicketQuery {
             sort: TicketSort::Updated,
             after: None,
             limit: 25,
+            due_before: None,
         }
     }
 }

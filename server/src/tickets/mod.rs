@@ -19,6 +19,7 @@ use crate::store::{
     TicketChanges, TicketCursor, TicketFilters, TicketQuery, TicketRecord, TicketScope, TicketSort,
 };
 use app::api::backend::{internal, SessionUser, TicketDesk};
+use app::api::history;
 use app::api::types::*;
 use app::api::uploads::{ByteStream, StagedFile};
 use app::domain::{
@@ -42,6 +43,13 @@ pub struct Tickets {
 }
 
 impl Tickets {
+    /// The end of the "Breaching soon" window, for that view only.
+    fn breaching_window(&self, view: QueueView) -> Option<chrono::DateTime<chrono::Utc>> {
+        (view == QueueView::BreachingSoon).then(|| {
+            self.clock.now() + chrono::Duration::minutes(self.config.breaching_soon_minutes)
+        })
+    }
+
     /// The filters and order of an agent queue; `None` when they cannot
     /// match anything (an unknown requester).
     async fn filters(
@@ -138,45 +146,56 @@ impl Tickets {
             .await
             .ok()
             .flatten();
-        let last: Option<EventRecord> = self
+        let events: Vec<EventRecord> = self
             .store
             // A customer must not learn of notes or tag edits this way.
             .ticket_events(ticket_id, actor.role.is_staff())
             .await
-            .ok()
-            .and_then(|mut events| events.pop());
-        let mut message = String::from("This ticket changed while you were looking at it");
-        if let Some(event) = last {
-            let who = event.actor_name.unwrap_or_else(|| "Someone".into());
-            let what = describe(&event.kind, &event.detail);
-            message.push_str(&format!(": {who} {what}"));
+            .unwrap_or_default();
+        let mut message = String::from("This ticket changed while you were looking at it. ");
+        match conflicting_change(&events) {
+            Some(event) if event.kind == "sla" => {
+                message.push_str("Ferrodesk recomputed its SLA due times. ");
+            }
+            Some(event) => {
+                message.push_str(&history::sentence(
+                    event.actor_name.as_deref(),
+                    &event.kind,
+                    &event.detail,
+                ));
+                message.push(' ');
+            }
+            None => {}
         }
         if let Some(ticket) = current {
             message.push_str(&format!(
-                ". It is now {}",
+                "It is now {}",
                 ticket.status.label().to_lowercase()
             ));
             if let Some(assignee) = ticket.assignee_name {
                 message.push_str(&format!(", assigned to {assignee}"));
             }
+            message.push_str(". ");
         }
-        message.push_str(". Reload to see the latest.");
+        message.push_str("Reload to see the latest.");
         AppError::Conflict(message)
     }
 }
 
-fn describe(kind: &str, detail: &str) -> String {
-    match kind {
-        "status" => format!("changed the status ({detail})"),
-        "assigned" => format!("changed the assignee ({detail})"),
-        "reply" => "replied".into(),
-        "priority" => format!("changed the priority ({detail})"),
-        "tags" => format!("changed the tags ({detail})"),
-        "group" => format!("changed the group ({detail})"),
-        "attachment" => format!("attached a file ({detail})"),
-        "note" => "added a note".into(),
-        other => format!("made a change ({other})"),
-    }
+/// The change a stale edit ran into: the last one a person made in the
+/// latest change (SLA bookkeeping written with it does not count), or, when
+/// Ferrodesk alone moved the ticket on, what it did.
+fn conflicting_change(events: &[EventRecord]) -> Option<&EventRecord> {
+    let last = events.last()?;
+    let same_change = events
+        .iter()
+        .rev()
+        .take_while(|e| e.created_at == last.created_at);
+    same_change
+        .clone()
+        .find(|e| e.actor_name.is_some() && e.kind != "sla")
+        .or_else(|| same_change.clone().find(|e| e.kind != "sla"))
+        .or(Some(last))
 }
 
 fn scope(actor: &Actor) -> TicketScope {
@@ -365,6 +384,7 @@ impl TicketDesk for Tickets {
         }
         let mut query = TicketQuery::new(scope, active_only, assignee);
         query.limit = PAGE_SIZE;
+        query.due_before = self.breaching_window(view);
         query.after = present(params.after.clone())
             .map(|a| decode_cursor(&a))
             .transpose()?;
@@ -385,6 +405,7 @@ impl TicketDesk for Tickets {
                         items: Vec::new(),
                         next: None,
                         total: 0,
+                        due_within_minutes: None,
                     })
                 }
             }
@@ -409,6 +430,8 @@ impl TicketDesk for Tickets {
             items: items.into_iter().map(summary).collect(),
             next,
             total,
+            due_within_minutes: (view == QueueView::BreachingSoon)
+                .then_some(self.config.breaching_soon_minutes),
         })
     }
 
@@ -426,6 +449,7 @@ impl TicketDesk for Tickets {
             if view == QueueView::BreachingSoon {
                 query.sort = TicketSort::SlaDue;
             }
+            query.due_before = self.breaching_window(view);
             counts.push(QueueCount {
                 view,
                 count: self.store.count_tickets(query).await.map_err(store_err)?,

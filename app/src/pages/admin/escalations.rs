@@ -143,13 +143,7 @@ fn MatrixList(overview: SlaOverview, actions: Actions) -> impl IntoView {
 }
 
 fn action_text(action: &EscalationAction, overview: &SlaOverview) -> String {
-    match action {
-        EscalationAction::NotifyUser(id) => format!("notify {}", overview.staff_name(*id)),
-        EscalationAction::ReassignToGroup(id) => {
-            format!("reassign to {}", overview.group_name(*id))
-        }
-        other => other.to_string(),
-    }
+    action.describe(|id| overview.staff_name(id), |id| overview.group_name(id))
 }
 
 #[component]

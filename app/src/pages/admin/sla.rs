@@ -51,7 +51,7 @@ fn Compliance(overview: SlaOverview) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="compliance-title">
             <h2 class="panel-title" id="compliance-title">"SLA compliance"</h2>
-            <p class="panel-lead">"Targets met and breached so far, and clocks running past their due time now."</p>
+            <p class="panel-lead">"Targets met and breached so far, and clocks running past their due time now. A response target counts as met only when an agent replied publicly in time; a ticket resolved or closed before any agent replied counts under “Closed unanswered”, outside the percentage."</p>
             <ComplianceTable caption="By group" rows=overview.by_group />
             <ComplianceTable caption="By category" rows=overview.by_category />
         </section>
@@ -73,6 +73,7 @@ fn ComplianceTable(caption: &'static str, rows: Vec<ComplianceRow>) -> impl Into
                         <th scope="col">"Name"</th>
                         <th scope="col">"Met"</th>
                         <th scope="col">"Breached"</th>
+                        <th scope="col">"Closed unanswered"</th>
                         <th scope="col">"Overdue now"</th>
                         <th scope="col">"Compliance"</th>
                     </tr>
@@ -85,6 +86,7 @@ fn ComplianceTable(caption: &'static str, rows: Vec<ComplianceRow>) -> impl Into
                                 <th scope="row">{r.name.clone()}</th>
                                 <td>{r.met}</td>
                                 <td>{r.breached}</td>
+                                <td>{r.unanswered}</td>
                                 <td>{r.overdue}</td>
                                 <td>{r.percent().map_or_else(|| "–".to_owned(), |p| format!("{p:.1}%"))}</td>
                             </tr>

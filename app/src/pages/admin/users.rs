@@ -1,7 +1,7 @@
 //! The user list with invitations, role changes and deactivation.
 
 use super::AdminPage;
-use crate::api::admin::{list_users, ChangeRole, DeactivateUser, InviteUser};
+use crate::api::admin::{list_users, ChangeRole, DeactivateUser, InviteUser, ReactivateUser};
 use crate::api::types::UserSummary;
 use crate::components::form::{action_error, FormMessage, TextField};
 use crate::domain::Role;
@@ -17,35 +17,64 @@ pub fn AdminUsers() -> impl IntoView {
     let invite = ServerAction::<InviteUser>::new();
     let change_role = ServerAction::<ChangeRole>::new();
     let deactivate = ServerAction::<DeactivateUser>::new();
+    let reactivate = ServerAction::<ReactivateUser>::new();
     let users = Resource::new(
         move || {
             (
                 invite.version().get(),
                 change_role.version().get(),
                 deactivate.version().get(),
+                reactivate.version().get(),
             )
         },
         |_| list_users(),
     );
+    let actions = RowActions {
+        change_role,
+        deactivate,
+        reactivate,
+    };
     view! {
         <AdminPage current="users">
-            <Users invite change_role deactivate users />
+            <Users invite actions users />
         </AdminPage>
     }
+}
+
+/// The actions a user's row offers, created once per page.
+#[derive(Clone, Copy)]
+struct RowActions {
+    change_role: ServerAction<ChangeRole>,
+    deactivate: ServerAction<DeactivateUser>,
+    reactivate: ServerAction<ReactivateUser>,
 }
 
 #[component]
 fn Users(
     invite: ServerAction<InviteUser>,
-    change_role: ServerAction<ChangeRole>,
-    deactivate: ServerAction<DeactivateUser>,
+    actions: RowActions,
     users: Resource<Result<Vec<UserSummary>, AppError>>,
 ) -> impl IntoView {
     let invite_error = action_error(invite);
     let row_error = Signal::derive(move || {
-        action_error(change_role)
+        action_error(actions.change_role)
             .get()
-            .or_else(|| action_error(deactivate).get())
+            .or_else(|| action_error(actions.deactivate).get())
+            .or_else(|| action_error(actions.reactivate).get())
+    });
+    let deactivated = query_param("deactivated");
+    let returned = query_param("returned");
+    let row_success = Signal::derive(move || {
+        deactivated.get().map(|name| {
+            let moved = match returned.get().as_deref() {
+                Some("1") => "1 open ticket went back to its group's queue".to_owned(),
+                Some(n) if n != "0" => {
+                    format!("{n} open tickets went back to their groups' queues")
+                }
+                _ => "they had no open tickets".to_owned(),
+            };
+            format!("{name} was deactivated and signed out; {moved}.")
+        })
     });
     let invited = query_param("invited");
     let invite_success = Signal::derive(move || {
@@ -74,14 +103,14 @@ fn Users(
         </section>
         <section class="panel" aria-labelledby="users-title">
             <h2 class="panel-title" id="users-title">"Users"</h2>
-            <FormMessage error=row_error />
+            <FormMessage error=row_error success=row_success />
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || {
                     users
                         .get()
                         .map(|result| match result {
                             Ok(list) if list.is_empty() => view! { <div class="empty-state">"No users yet."</div> }.into_any(),
-                            Ok(list) => view! { <UserTable list change_role deactivate /> }.into_any(),
+                            Ok(list) => view! { <UserTable list actions /> }.into_any(),
                             Err(e) => view! { <div class="form-error" role="alert">{e.to_string()}</div> }.into_any(),
                         })
                 }}
@@ -91,11 +120,7 @@ fn Users(
 }
 
 #[component]
-fn UserTable(
-    list: Vec<UserSummary>,
-    change_role: ServerAction<ChangeRole>,
-    deactivate: ServerAction<DeactivateUser>,
-) -> impl IntoView {
+fn UserTable(list: Vec<UserSummary>, actions: RowActions) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="table">
@@ -111,7 +136,7 @@ fn UserTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {list.into_iter().map(|user| view! { <UserRow user change_role deactivate /> }).collect_view()}
+                    {list.into_iter().map(|user| view! { <UserRow user actions /> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -119,17 +144,21 @@ fn UserTable(
 }
 
 #[component]
-fn UserRow(
-    user: UserSummary,
-    change_role: ServerAction<ChangeRole>,
-    deactivate: ServerAction<DeactivateUser>,
-) -> impl IntoView {
+fn UserRow(user: UserSummary, actions: RowActions) -> impl IntoView {
+    let RowActions {
+        change_role,
+        deactivate,
+        reactivate,
+    } = actions;
     let select_id = format!("role-{}", user.id);
     let role_form_id = user.id.to_string();
     let deactivate_form_id = user.id.to_string();
     let role_label = format!("Role for {}", user.email);
     let change_label = format!("Change role for {}", user.email);
     let deactivate_label = format!("Deactivate {}", user.email);
+    let reactivate_label = format!("Reactivate {}", user.email);
+    let reactivate_form_id = user.id.to_string();
+    let inactive = !user.active;
     let current = user.role;
     let (status, status_class) = if user.active {
         ("Active", "badge badge-active")
@@ -176,6 +205,17 @@ fn UserRow(
                                 <input type="hidden" name="input[user_id]" value=deactivate_form_id />
                                 <button type="submit" class="btn btn-danger btn-small" aria-label=deactivate_label>
                                     "Deactivate"
+                                </button>
+                            </ActionForm>
+                        }
+                    })}
+                {inactive
+                    .then(move || {
+                        view! {
+                            <ActionForm action=reactivate attr:class="inline-form">
+                                <input type="hidden" name="input[user_id]" value=reactivate_form_id />
+                                <button type="submit" class="btn btn-secondary btn-small" aria-label=reactivate_label>
+                                    "Reactivate"
                                 </button>
                             </ActionForm>
                         }

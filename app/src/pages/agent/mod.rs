@@ -5,13 +5,17 @@ mod ticket;
 pub use ticket::AgentTicket;
 
 use crate::api::tickets::{assignable_agents, queue_counts, ticket_groups, ticket_queue};
-use crate::api::types::{count_label, AgentOption, GroupOption, QueueParams, QueueView};
+use crate::api::types::{
+    breaching_order_label, count_label, AgentOption, GroupOption, QueueParams, QueueView,
+    TicketPage,
+};
 use crate::components::availability::{AvailabilityPanel, Presence};
 use crate::components::guard::Guarded;
 use crate::components::keys::{move_selection, on_shortcut, Shortcut};
 use crate::components::ticket::TicketTable;
 use crate::domain::Action;
 use crate::domain::{Priority, Status};
+use crate::error::AppError;
 use crate::pages::query_param;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -97,7 +101,7 @@ pub fn AgentHome() -> impl IntoView {
                     <h2 class="panel-title">{move || current.get().label()}</h2>
                     <Transition fallback=|| ()>
                         {move || {
-                            choices.get().map(|(agents, groups)| view! { <FilterForm current filters agents groups /> })
+                            choices.get().map(|(agents, groups)| view! { <FilterForm current filters agents groups page /> })
                         }}
                     </Transition>
                     <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -211,8 +215,20 @@ fn FilterForm(
     filters: QueueFilters,
     agents: Vec<AgentOption>,
     groups: Vec<GroupOption>,
+    page: Resource<Result<TicketPage, AppError>>,
 ) -> impl IntoView {
     let value = |s: Signal<Option<String>>| move || s.get().unwrap_or_default();
+    // "Breaching soon" has one order, bounded by the configured window.
+    let fixed_order = move || {
+        (current.get() == QueueView::BreachingSoon).then(|| {
+            let minutes = page
+                .get()
+                .and_then(Result::ok)
+                .and_then(|p| p.due_within_minutes)
+                .unwrap_or(120);
+            breaching_order_label(minutes)
+        })
+    };
     let selected = |s: Signal<Option<String>>, option: &'static str| {
         move || s.get().as_deref() == Some(option)
     };
@@ -283,11 +299,22 @@ fn FilterForm(
             </div>
             <div class="field">
                 <label for="filter-sort">"Order"</label>
-                <select id="filter-sort" name="sort">
-                    <option value="updated" selected=selected(filters.sort, "updated")>"Last update"</option>
-                    <option value="created" selected=selected(filters.sort, "created")>"Newest first"</option>
-                    <option value="priority" selected=selected(filters.sort, "priority")>"Priority"</option>
-                </select>
+                {move || match fixed_order() {
+                    Some(order) => view! {
+                        <select id="filter-sort" disabled=true>
+                            <option selected=true>{order}</option>
+                        </select>
+                    }
+                        .into_any(),
+                    None => view! {
+                        <select id="filter-sort" name="sort">
+                            <option value="updated" selected=selected(filters.sort, "updated")>"Last update"</option>
+                            <option value="created" selected=selected(filters.sort, "created")>"Newest first"</option>
+                            <option value="priority" selected=selected(filters.sort, "priority")>"Priority"</option>
+                        </select>
+                    }
+                        .into_any(),
+                }}
             </div>
             <div class="form-actions">
                 <button type="submit" class="btn btn-secondary">"Apply"</button>

@@ -5,7 +5,7 @@ use crate::api::tickets::{my_tickets, new_form_key, ChangeTicketStatus, RaiseTic
 use crate::api::types::TicketDetail;
 use crate::components::auth::use_auth;
 use crate::components::form::{
-    action_error, url_error, FileField, FormMessage, TextArea, TextField,
+    action_error, drafted_choice, url_error, FileField, FormMessage, TextArea, TextField,
 };
 use crate::components::guard::Guarded;
 use crate::components::reply::ReplyForm;
@@ -92,10 +92,13 @@ pub fn NewTicket() -> impl IntoView {
                     <div class="field">
                         <label for="ticket-urgency">"Urgency"</label>
                         <select id="ticket-urgency" name="urgency">
-                            <option value="" selected=true>"Let us judge"</option>
-                            <option value="low">"Low"</option>
-                            <option value="normal">"Normal"</option>
-                            <option value="high">"High"</option>
+                            {[("", "Let us judge"), ("low", "Low"), ("normal", "Normal"), ("high", "High")]
+                                .into_iter()
+                                .map(|(value, label)| {
+                                    let chosen = drafted_choice("urgency", value, value.is_empty());
+                                    view! { <option value=value selected=chosen>{label}</option> }
+                                })
+                                .collect_view()}
                         </select>
                         {move || error.get().and_then(|e| e.field_message("urgency")).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                     </div>
@@ -122,7 +125,14 @@ fn CategoryField(error: Signal<Option<AppError>>) -> impl IntoView {
                         <label for="ticket-category">"Category"</label>
                         <select id="ticket-category" name="category">
                             <option value="">"Not sure: an agent will sort it"</option>
-                            {list.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.label}</option> }).collect_view()}
+                            {list
+                                .into_iter()
+                                .map(|c| {
+                                    let id = c.id.to_string();
+                                    let chosen = drafted_choice("category", &id, false);
+                                    view! { <option value=id selected=chosen>{c.label}</option> }
+                                })
+                                .collect_view()}
                         </select>
                         {move || error.get().and_then(|e| e.field_message("category")).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                     </div>
