@@ -139,6 +139,8 @@ pub struct Config {
     /// "Breaching soon" lists tickets due within this many minutes (or
     /// already breached).
     pub breaching_soon_minutes: i64,
+    /// The language full-text search stems in (see `SEARCH_LANGUAGES`).
+    pub search_language: String,
 }
 
 /// The file format; every field optional, environment wins.
@@ -160,6 +162,7 @@ struct FileConfig {
     max_attachment_bytes: Option<i64>,
     scheduler: Option<SchedulerConfig>,
     breaching_soon_minutes: Option<i64>,
+    search_language: Option<String>,
 }
 
 impl Config {
@@ -346,6 +349,26 @@ impl Config {
                 format!("{breaching_soon_minutes}: use a whole number of minutes from 1 to 43200 (30 days)"),
             ));
         }
+        let search_language = pick("FERRODESK_SEARCH_LANGUAGE", file.search_language)
+            .map(|l| l.trim().to_lowercase())
+            .unwrap_or_else(|| "english".into());
+        if !crate::store::SEARCH_LANGUAGES.contains(&search_language.as_str()) {
+            return Err(invalid(
+                "FERRODESK_SEARCH_LANGUAGE",
+                format!(
+                    "{search_language:?}: use one of {}",
+                    crate::store::SEARCH_LANGUAGES.join(", ")
+                ),
+            ));
+        }
+        if matches!(database, DatabaseUrl::Sqlite(_))
+            && !matches!(search_language.as_str(), "english" | "simple")
+        {
+            return Err(invalid(
+                "FERRODESK_SEARCH_LANGUAGE",
+                format!("{search_language:?}: on SQLite search stems English only; use english or simple, or PostgreSQL"),
+            ));
+        }
         let site_root = env("LEPTOS_SITE_ROOT")
             .map(PathBuf::from)
             .or(file.site_root)
@@ -366,6 +389,7 @@ impl Config {
             max_attachment_bytes: usize::try_from(max_attachment_bytes).unwrap_or(10 * 1024 * 1024),
             scheduler,
             breaching_soon_minutes,
+            search_language,
         })
     }
 

@@ -45,6 +45,9 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
     let config = Arc::new(config);
     let database = store::open(&config.database).await?;
     let store = database.store;
+    if store.use_search_language(&config.search_language).await? {
+        tracing::info!(language = %config.search_language, "search index rebuilt");
+    }
     let transport = MailTransport::from_config(&config)?;
     let mail_wake = Arc::new(Notify::new());
     let routing = Arc::new(RoutingSignal::new(store.clone()));

@@ -362,3 +362,154 @@ async fn files_travel_with_the_request_and_with_replies_and_notes_keep_theirs_fr
         app.stop().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn images_and_pdfs_preview_inline_in_a_sandbox_and_the_rest_downloads() {
+    for db in backends().await {
+        let app = spawn_app(db).await;
+        let ann = app.signed_in("ann@example.com", Role::Customer).await;
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        let fake = b"<html><script>alert(1)</script>".to_vec();
+        let reply = ann
+            .send_files(
+                "tickets/raise",
+                &[
+                    ("subject", "Screens"),
+                    ("description", "Two screenshots."),
+                    ("urgency", ""),
+                ],
+                &[
+                    ("screen.png", &png),
+                    ("report.pdf", b"%PDF-1.7\n%fake"),
+                    ("trap.png", &fake),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let ticket = ann.get("/api/tickets/mine").await.json()["items"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let detail = ann
+            .get(&format!("/api/tickets/detail?id={ticket}"))
+            .await
+            .json();
+        let id_of = |name: &str| {
+            detail["attachments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| a["file_name"] == name)
+                .unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        };
+        let fetch = |path: String| {
+            let http = ann.http.clone();
+            let url = ann.url(&path);
+            async move { http.get(url).send().await.unwrap().headers().clone() }
+        };
+        for (name, kind) in [
+            ("screen.png", "image/png"),
+            ("report.pdf", "application/pdf"),
+        ] {
+            let h = fetch(format!("/attachments/{}", id_of(name))).await;
+            assert_eq!(h["content-type"], kind, "{name}");
+            assert!(h["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("inline;"));
+            assert_eq!(h["x-content-type-options"], "nosniff");
+            assert_eq!(h["content-security-policy"], "sandbox");
+            // Asked for a download, it downloads.
+            let h = fetch(format!("/attachments/{}?download=1", id_of(name))).await;
+            assert!(h["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment;"));
+            assert_eq!(h["content-type"], "application/octet-stream");
+        }
+        // A name is not enough: HTML called .png is a download.
+        let h = fetch(format!("/attachments/{}", id_of("trap.png"))).await;
+        assert!(h["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;"));
+        assert_eq!(h["content-type"], "application/octet-stream");
+
+        // The ticket page shows the picture once, and has one upload control.
+        let html = ann
+            .http
+            .get(ann.url(&format!("/portal/tickets/{ticket}")))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains(&format!(
+            "<img src=\"/attachments/{}\"",
+            id_of("screen.png")
+        )));
+        assert_eq!(
+            html.matches("type=\"file\"").count(),
+            1,
+            "one upload control"
+        );
+        assert_eq!(html.matches(">screen.png<").count(), 1, "listed once");
+        app.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_too_large_file_in_a_reply_comes_back_to_the_ticket_with_the_reply_kept() {
+    for db in backends().await {
+        let app = spawn_app_with(db, &[("FERRODESK_MAX_ATTACHMENT_BYTES", "1024")]).await;
+        let ann = app.signed_in("ann@example.com", Role::Customer).await;
+        let ticket = raise(&ann).await;
+        let page = ann.url(&format!("/portal/tickets/{ticket}"));
+        let form = Form::new()
+            .text("ticket_id", ticket.to_string())
+            .text("body", "Here is the full log you asked for.")
+            .part(
+                "files",
+                Part::bytes(vec![b'x'; 200_000]).file_name("big.log"),
+            );
+        let res = ann
+            .http
+            .post(ann.url("/api/tickets/reply"))
+            .header("accept", "text/html")
+            .header("referer", &page)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 302);
+        let location = res.headers()["location"].to_str().unwrap().to_owned();
+        assert!(
+            location.starts_with(&page) && location.contains("__err="),
+            "{location}"
+        );
+        let html = ann
+            .http
+            .get(location)
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("class=\"topbar\""),
+            "the page keeps its header"
+        );
+        assert!(html.contains("too large"), "the error is shown: {html}");
+        assert!(
+            html.contains("Here is the full log you asked for."),
+            "the reply is kept"
+        );
+        assert_eq!(stored_files(&app), 0, "nothing is left behind");
+        app.stop().await;
+    }
+}

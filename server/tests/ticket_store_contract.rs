@@ -531,3 +531,58 @@ async fn field_edits_tags_and_watchers() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn search_finds_word_forms_and_the_requester_in_the_configured_language() {
+    on_every_backend(|s| async move {
+        let pat = user(&s, "pat.requester@example.com", Role::Customer).await;
+        let (t, _) = s
+            .create_ticket(
+                ticket(pat, "Software licences expired", None),
+                no_mail(),
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+        let found = |text: &str| {
+            let s = s.clone();
+            let mut q = query(TicketScope::All);
+            q.filters.text = Some(text.to_owned());
+            async move {
+                s.list_tickets(q)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r.id)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(found("licence").await, vec![t.id], "stemmed");
+        assert_eq!(
+            found("pat.requester").await,
+            vec![t.id],
+            "the requester's name"
+        );
+        assert_eq!(
+            found("pat.requester@example.com").await,
+            vec![t.id],
+            "the requester's email"
+        );
+        assert!(found("printer").await.is_empty());
+
+        // Without stemming only the word as written matches; the index is
+        // rebuilt each way, and new texts follow the setting.
+        assert!(s.use_search_language("simple").await.unwrap());
+        assert!(!s.use_search_language("simple").await.unwrap());
+        assert!(found("licence").await.is_empty());
+        assert_eq!(found("licences").await, vec![t.id]);
+        assert!(s.use_search_language("english").await.unwrap());
+        let (u, _) = s
+            .create_ticket(ticket(pat, "Printers jammed", None), no_mail(), Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(found("printer").await, vec![u.id]);
+        assert_eq!(found("licence").await, vec![t.id]);
+    })
+    .await;
+}

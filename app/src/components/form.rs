@@ -8,6 +8,57 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
+/// How many times the action has succeeded. Lists key their resources on
+/// this rather than on every completion, so a failed submit re-renders
+/// nothing and the form keeps what was typed.
+pub fn successes<S>(action: ServerAction<S>) -> Memo<u64>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Memo::new(move |previous: Option<&u64>| {
+        let previous = previous.copied().unwrap_or(0);
+        action.version().track();
+        match action.value().get_untracked() {
+            Some(Ok(_)) => previous + 1,
+            _ => previous,
+        }
+    })
+}
+
+/// For a form that creates something: once its action succeeds the form
+/// is cleared (a second click must not make a duplicate) and the message
+/// names what was created. Give the returned node to the `ActionForm`.
+pub fn clear_on_success<S>(
+    action: ServerAction<S>,
+    describe: fn(&S) -> String,
+) -> (NodeRef<leptos::html::Form>, Signal<Option<String>>)
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let form = NodeRef::<leptos::html::Form>::new();
+    let submitted = RwSignal::new(None::<String>);
+    let created = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(input) = action.input().get() {
+            submitted.set(Some(describe(&input)));
+            created.set(None);
+        }
+    });
+    Effect::new(move |_| {
+        action.version().track();
+        if let Some(Ok(_)) = action.value().get_untracked() {
+            created.set(submitted.get_untracked());
+            #[cfg(feature = "hydrate")]
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+        }
+    });
+    (form, created.into())
+}
+
 /// The latest error of an action, if its last run failed.
 pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
 where

@@ -83,26 +83,61 @@ pub fn Conversation(
     }
 }
 
-/// The files that came with one message, as download links.
+/// The files that came with one message: pictures shown small, PDFs
+/// opening in a new tab, everything else as a download.
 #[component]
 fn MessageFiles(files: Vec<crate::api::types::AttachmentView>) -> impl IntoView {
     (!files.is_empty()).then(|| {
         view! {
             <ul class="message-files" aria-label="Attached files">
-                {files
-                    .into_iter()
-                    .map(|f| {
-                        view! {
-                            <li>
-                                <a href=format!("/attachments/{}", f.id) download>{f.file_name}</a>
-                                <span class="muted">{format!(" · {}", size_label(f.size_bytes))}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
+                {files.into_iter().map(|f| view! { <FileItem file=f /> }).collect_view()}
             </ul>
         }
     })
+}
+
+#[component]
+fn FileItem(file: crate::api::types::AttachmentView) -> impl IntoView {
+    use crate::domain::preview::{preview_by_name, Preview};
+    let open = format!("/attachments/{}", file.id);
+    let picture = open.clone();
+    let download = format!("/attachments/{}?download=1", file.id);
+    let size = format!(" · {}", size_label(file.size_bytes));
+    let internal = file
+        .internal
+        .then(|| view! { " " <span class="badge badge-internal">"Internal"</span> });
+    match preview_by_name(&file.file_name) {
+        Some(Preview::Image) => view! {
+            <li class="file-item file-image">
+                <a href=open.clone() target="_blank" rel="noopener">
+                    <img src=picture alt=format!("Preview of {}", file.file_name) loading="lazy" />
+                </a>
+                <span>
+                    <a href=download download>{file.file_name.clone()}</a>
+                    <span class="muted">{size}</span>
+                    {internal}
+                </span>
+            </li>
+        }
+        .into_any(),
+        Some(Preview::Pdf) => view! {
+            <li class="file-item">
+                <a href=open target="_blank" rel="noopener">{file.file_name.clone()}</a>
+                <span class="muted">{format!(" (PDF, opens in a new tab){size} · ")}</span>
+                <a href=download download>"Download"</a>
+                {internal}
+            </li>
+        }
+        .into_any(),
+        None => view! {
+            <li class="file-item">
+                <a href=download download>{file.file_name.clone()}</a>
+                <span class="muted">{size}</span>
+                {internal}
+            </li>
+        }
+        .into_any(),
+    }
 }
 
 #[component]
@@ -198,58 +233,28 @@ fn size_label(bytes: i64) -> String {
     }
 }
 
-/// The ticket's files and a plain upload form (it works without JavaScript:
-/// the server answers with a redirect back to the ticket).
+/// Files attached to the ticket on their own rather than with a message
+/// (each file is listed once: the rest are shown with their message).
+/// Nothing when there are none; new files travel with a reply.
 #[component]
-pub fn Attachments(
-    ticket_id: i64,
+pub fn OtherFiles(
     items: Vec<crate::api::types::AttachmentView>,
-    staff: bool,
+    opened_at: chrono::DateTime<chrono::Utc>,
 ) -> impl IntoView {
-    view! {
-        <section class="panel" aria-labelledby="files-title">
-            <h2 class="panel-title" id="files-title">"Files"</h2>
-            {if items.is_empty() {
-                view! { <p class="muted">"No files yet."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="file-list">
-                        {items
-                            .into_iter()
-                            .map(|a| {
-                                view! {
-                                    <li>
-                                        <a href=format!("/attachments/{}", a.id) download>{a.file_name}</a>
-                                        <span class="muted">{format!(" · {} · {}", size_label(a.size_bytes), a.uploader_name)}</span>
-                                        {a.internal.then(|| view! { " " <span class="badge badge-internal">"Internal"</span> })}
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                }
-                    .into_any()
-            }}
-            <form method="post" enctype="multipart/form-data" action=format!("/tickets/{ticket_id}/attachments") class="form">
-                <div class="field">
-                    <label for="attachment-file">"Attach a file"</label>
-                    <input id="attachment-file" name="file" type="file" required=true />
-                </div>
-                {staff
-                    .then(|| {
-                        view! {
-                            <div class="field field-check">
-                                <input type="checkbox" id="attachment-internal" name="internal" />
-                                <label for="attachment-internal">"Internal file (agents only)"</label>
-                            </div>
-                        }
-                    })}
-                <div class="form-actions">
-                    <button type="submit" class="btn btn-secondary">"Upload"</button>
-                </div>
-            </form>
-        </section>
-    }
+    let loose: Vec<_> = items
+        .into_iter()
+        .filter(|f| f.message_id.is_none() && f.created_at != opened_at)
+        .collect();
+    (!loose.is_empty()).then(|| {
+        view! {
+            <section class="panel" aria-labelledby="files-title">
+                <h2 class="panel-title" id="files-title">"Other files"</h2>
+                <ul class="message-files">
+                    {loose.into_iter().map(|f| view! { <FileItem file=f /> }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 /// The ticket named by the route's `:id`, fetched again whenever `changes`

@@ -10,6 +10,7 @@ pub mod password;
 pub mod person;
 pub mod planner;
 pub mod policy;
+pub mod preview;
 pub mod role;
 pub mod routing;
 pub mod sla;

@@ -10,7 +10,7 @@ use crate::tickets::files;
 use app::api::backend::{actor_for_session, Desk};
 use app::domain::{authorize, ticket_access, Action, Actor, TicketAccess};
 use app::error::AppError;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use std::sync::Arc;
@@ -165,10 +165,18 @@ fn refusal(err: AppError) -> Response {
     page(status, title, &err.to_string())
 }
 
+/// `?download=1` asks for a download even of a file that could preview.
+#[derive(serde::Deserialize)]
+pub struct DownloadQuery {
+    #[serde(default)]
+    download: Option<String>,
+}
+
 pub async fn download(
     State(state): State<AttachmentState>,
     session: Session,
     Path(id): Path<i64>,
+    Query(query): Query<DownloadQuery>,
 ) -> Response {
     let actor = match actor(&state, &session).await {
         Ok(actor) => actor,
@@ -191,11 +199,22 @@ pub async fn download(
         tracing::error!(attachment_id = id, "attachment file missing");
         return not_found();
     };
+    // Images and PDFs open in place, but only when their bytes say so, and
+    // always in a sandbox; everything else downloads.
+    let inline = query
+        .download
+        .is_none()
+        .then(|| app::domain::preview::inline_type(&bytes))
+        .flatten();
+    let (content_type, disposition) = match inline {
+        Some(kind) => (kind, "inline"),
+        None => ("application/octet-stream", "attachment"),
+    };
     let headers = [
-        (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+        (header::CONTENT_TYPE, content_type.to_owned()),
         (
             header::CONTENT_DISPOSITION,
-            content_disposition(&record.file_name),
+            content_disposition(disposition, &record.file_name),
         ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
         (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),
@@ -204,8 +223,9 @@ pub async fn download(
     (StatusCode::OK, headers, bytes).into_response()
 }
 
-/// RFC 6266: an ASCII fallback plus the exact name, percent-encoded.
-pub fn content_disposition(name: &str) -> String {
+/// RFC 6266: an ASCII fallback plus the exact name, percent-encoded;
+/// `kind` is `attachment` or `inline`.
+pub fn content_disposition(kind: &str, name: &str) -> String {
     let fallback: String = name
         .chars()
         .map(|c| {
@@ -223,7 +243,7 @@ pub fn content_disposition(name: &str) -> String {
             other => format!("%{other:02X}"),
         })
         .collect();
-    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+    format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
 #[cfg(test)]
@@ -233,7 +253,7 @@ mod tests {
     #[test]
     fn downloads_are_attachments_with_an_encoded_name() {
         assert_eq!(
-            content_disposition("Prüfbericht \"Q3\".pdf"),
+            content_disposition("attachment", "Prüfbericht \"Q3\".pdf"),
             "attachment; filename=\"Pr_fbericht _Q3_.pdf\"; filename*=UTF-8''Pr%C3%BCfbericht%20%22Q3%22.pdf"
         );
     }

@@ -127,6 +127,10 @@ macro_rules! impl_store {
                 $backend
             }
 
+            async fn use_search_language(&self, language: &str) -> Result<bool, StoreError> {
+                self.switch_search_language(language).await
+            }
+
             async fn ping(&self) -> Result<(), StoreError> {
                 sqlx::query("select 1").execute(&self.pool).await?;
                 Ok(())

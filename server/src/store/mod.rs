@@ -65,6 +65,9 @@ pub enum StoreError {
     Io(String),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// The backend cannot do what the configuration asks.
+    #[error("not supported: {0}")]
+    Unsupported(String),
 }
 
 /// Which database is in use (reported by `/healthz`).
@@ -229,7 +232,34 @@ pub trait Store:
 
     // Audit
     async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
+
+    // Search
+    /// Makes full-text search stem in `language` (one of
+    /// [`SEARCH_LANGUAGES`]), rebuilding the index when it was built for
+    /// another; true when it rebuilt.
+    async fn use_search_language(&self, language: &str) -> Result<bool, StoreError>;
 }
+
+/// Languages search can stem in. PostgreSQL knows them all; SQLite stems
+/// English only (FTS5's porter tokenizer), and `simple` never stems.
+pub const SEARCH_LANGUAGES: [&str; 16] = [
+    "simple",
+    "english",
+    "danish",
+    "dutch",
+    "finnish",
+    "french",
+    "german",
+    "hungarian",
+    "italian",
+    "norwegian",
+    "portuguese",
+    "romanian",
+    "russian",
+    "spanish",
+    "swedish",
+    "turkish",
+];
 
 pub type SharedStore = Arc<dyn Store>;
 

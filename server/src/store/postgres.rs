@@ -40,9 +40,48 @@ impl PgStore {
         Ok(self.pool.begin().await?)
     }
 
+    /// Rebuilds the search index in `language` (a text search
+    /// configuration) unless it is already built in it. Several instances
+    /// starting at once take turns on the settings row.
+    async fn switch_search_language(&self, language: &str) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let current: String =
+            sqlx::query_scalar("select language::text from search_settings for update")
+                .fetch_one(&mut *tx)
+                .await?;
+        if current == language {
+            return Ok(false);
+        }
+        sqlx::query("update search_settings set language = $1::regconfig")
+            .bind(language)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("delete from ticket_search")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "insert into ticket_search (ticket_id, document) \
+             select t.id, to_tsvector($1::regconfig, t.subject || ' ' || t.description || ' ' || u.name || ' ' || u.email) \
+             from tickets t join users u on u.id = t.requester_id",
+        )
+        .bind(language)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "insert into ticket_search (ticket_id, document) \
+             select ticket_id, to_tsvector($1::regconfig, body) from ticket_messages",
+        )
+        .bind(language)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Matches are capped so a common word stays cheap; the newest texts win.
     const SEARCH: SearchDialect = SearchDialect {
-        prefix: " and t.id in (select ticket_id from ticket_search where document @@ plainto_tsquery('simple', ",
+        prefix: " and t.id in (select ticket_id from ticket_search \
+                 where document @@ plainto_tsquery((select language from search_settings), ",
         suffix: ") order by id desc limit 2000)",
         term: pg_term,
     };

@@ -51,6 +51,52 @@ impl SqliteStore {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// Rebuilds the search index with the tokenizer of `language` unless it
+    /// already uses it: `english` stems with porter, `simple` does not.
+    async fn switch_search_language(&self, language: &str) -> Result<bool, StoreError> {
+        let tokenizer = match language {
+            "english" => "porter unicode61 remove_diacritics 2",
+            "simple" => "unicode61 remove_diacritics 2",
+            other => {
+                return Err(StoreError::Unsupported(format!(
+                    "SQLite search cannot stem {other:?}; use english or simple"
+                )))
+            }
+        };
+        let mut tx = self.begin_write().await?;
+        let current: String = sqlx::query_scalar("select language from search_settings")
+            .fetch_one(&mut *tx)
+            .await?;
+        if current == language {
+            return Ok(false);
+        }
+        sqlx::query("drop table ticket_search")
+            .execute(&mut *tx)
+            .await?;
+        // The tokenizer is one of the two literals above.
+        sqlx::query(&format!(
+            "create virtual table ticket_search using fts5 (ticket_id unindexed, body, tokenize = '{tokenizer}')"
+        ))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "insert into ticket_search (ticket_id, body) \
+             select t.id, t.subject || ' ' || t.description || ' ' || u.name || ' ' || u.email \
+             from tickets t join users u on u.id = t.requester_id",
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("insert into ticket_search (ticket_id, body) select ticket_id, body from ticket_messages")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("update search_settings set language = $1")
+            .bind(language)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Matches are capped so a common word stays cheap; the newest texts win.
     const SEARCH: SearchDialect = SearchDialect {
         prefix: " and t.id in (select ticket_id from ticket_search where ticket_search match ",

@@ -5,7 +5,9 @@
 use super::AdminPage;
 use crate::api::sla::{load_sla, SaveCalendar};
 use crate::api::sla_types::{CalendarView, DAY_FIELDS};
-use crate::components::form::{action_error, ErrorSummary, FormMessage};
+use crate::components::form::{
+    action_error, clear_on_success, successes, ErrorSummary, FormMessage,
+};
 use crate::domain::calendar::WEEKDAYS;
 use crate::error::AppError;
 use leptos::form::ActionForm;
@@ -15,11 +17,13 @@ use leptos::prelude::*;
 pub fn AdminCalendars() -> impl IntoView {
     let create = ServerAction::<SaveCalendar>::new();
     let edit = ServerAction::<SaveCalendar>::new();
-    let overview = Resource::new(
-        move || (create.version().get(), edit.version().get()),
-        |_| load_sla(),
-    );
+    let saved = (successes(create), successes(edit));
+    let overview = Resource::new(move || (saved.0.get(), saved.1.get()), |_| load_sla());
     let create_error = action_error(create);
+    // The form itself is drawn anew once the list reloads.
+    let (_, created) = clear_on_success(create, |c| {
+        format!("Calendar “{}” created.", c.input.name.trim())
+    });
     let edit_error = action_error(edit);
     view! {
         <AdminPage current="calendars">
@@ -31,7 +35,7 @@ pub fn AdminCalendars() -> impl IntoView {
                             <p class="panel-lead">
                                 "Write each day's working hours as 09:00-12:00, 13:00-17:30; 22:00-06:00 runs overnight; leave a day empty when nobody works. A calendar without any hours runs around the clock."
                             </p>
-                            <CalendarForm save=create error=create_error calendar=None />
+                            <CalendarForm save=create error=create_error calendar=None created />
                         </section>
                         <ErrorSummary error=edit_error />
                         <CalendarList calendars=o.calendars save=edit />
@@ -95,6 +99,9 @@ fn CalendarForm(
     save: ServerAction<SaveCalendar>,
     error: Signal<Option<AppError>>,
     calendar: Option<CalendarView>,
+    /// What the last create made, for the form of a new calendar.
+    #[prop(optional, into)]
+    created: Signal<Option<String>>,
 ) -> impl IntoView {
     let prefix = calendar.as_ref().map_or_else(
         || "calendar-new".to_owned(),
@@ -125,7 +132,7 @@ fn CalendarForm(
     );
     view! {
         <ActionForm action=save attr:class="form">
-            <FormMessage error />
+            <FormMessage error success=created />
             {id.map(|id| view! { <input type="hidden" name="input[calendar_id]" value=id.to_string() /> })}
             <div class="field">
                 <label for=format!("{prefix}-name")>"Calendar name"</label>

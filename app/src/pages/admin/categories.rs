@@ -5,7 +5,9 @@ use super::AdminPage;
 use crate::api::routing::{load_categories, SaveCategory};
 use crate::api::routing_types::{CategoriesOverview, CategoryView, NamedOption};
 use crate::api::types::GroupOption;
-use crate::components::form::{action_error, ErrorSummary, FormMessage, TextField};
+use crate::components::form::{
+    action_error, clear_on_success, successes, ErrorSummary, FormMessage, TextField,
+};
 use crate::domain::Priority;
 use crate::error::AppError;
 use leptos::form::ActionForm;
@@ -15,18 +17,23 @@ use leptos::prelude::*;
 pub fn AdminCategories() -> impl IntoView {
     let create = ServerAction::<SaveCategory>::new();
     let edit = ServerAction::<SaveCategory>::new();
+    let saved = (successes(create), successes(edit));
     let overview = Resource::new(
-        move || (create.version().get(), edit.version().get()),
+        move || (saved.0.get(), saved.1.get()),
         |_| load_categories(),
     );
     let create_error = action_error(create);
+    // The form itself is drawn anew once the list reloads.
+    let (_, created) = clear_on_success(create, |c| {
+        format!("Category “{}” created.", c.input.name.trim())
+    });
     let edit_error = action_error(edit);
     view! {
         <AdminPage current="categories">
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || overview.get().map(|result| match result {
                     Ok(o) => view! {
-                        <NewCategory overview=o.clone() create error=create_error />
+                        <NewCategory overview=o.clone() create error=create_error created />
                         <ErrorSummary error=edit_error />
                         <CategoryList overview=o edit />
                     }
@@ -43,13 +50,14 @@ fn NewCategory(
     overview: CategoriesOverview,
     create: ServerAction<SaveCategory>,
     error: Signal<Option<AppError>>,
+    created: Signal<Option<String>>,
 ) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="new-category-title">
             <h2 class="panel-title" id="new-category-title">"New category"</h2>
             <p class="panel-lead">"Customers pick a category when they raise a ticket; the ticket goes to its group. Changes apply to new tickets only."</p>
             <ActionForm action=create attr:class="form" attr:aria-labelledby="new-category-title">
-                <FormMessage error />
+                <FormMessage error success=created />
                 <TextField label="Category name" name="input[name]" id="category-name" field="name" error />
                 <ParentSelect id="category-parent".into() categories=overview.categories.clone() own=None current=None />
                 <GroupSelect id="category-group".into() groups=overview.groups.clone() current=None />

@@ -4,7 +4,7 @@
 use super::AdminPage;
 use crate::api::routing::{load_groups, CreateGroup, RemoveMember, SetMember, UpdateGroup};
 use crate::api::routing_types::{GroupAdmin, GroupsOverview, MemberView, StaffOption};
-use crate::components::form::{action_error, FormMessage, TextField};
+use crate::components::form::{action_error, clear_on_success, successes, FormMessage, TextField};
 use crate::domain::Strategy;
 use crate::error::AppError;
 use leptos::form::ActionForm;
@@ -26,17 +26,22 @@ pub fn AdminGroups() -> impl IntoView {
         set_member: ServerAction::new(),
         remove_member: ServerAction::new(),
     };
+    let saved = (
+        successes(create),
+        successes(actions.update),
+        successes(actions.set_member),
+        successes(actions.remove_member),
+    );
     let overview = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                actions.update.version().get(),
-                actions.set_member.version().get(),
-                actions.remove_member.version().get(),
-            )
-        },
+        move || (saved.0.get(), saved.1.get(), saved.2.get(), saved.3.get()),
         |_| load_groups(),
     );
+    let (create_form, created) = clear_on_success(create, |c| {
+        format!(
+            "Group “{}” created; add its members below.",
+            c.input.name.trim()
+        )
+    });
     let create_error = action_error(create);
     let row_error = Signal::derive(move || {
         action_error(actions.update)
@@ -49,8 +54,8 @@ pub fn AdminGroups() -> impl IntoView {
             <section class="panel" aria-labelledby="new-group-title">
                 <h2 class="panel-title" id="new-group-title">"New group"</h2>
                 <p class="panel-lead">"Tickets go to a group through their category; its online members share the work."</p>
-                <ActionForm action=create attr:class="form" attr:aria-labelledby="new-group-title">
-                    <FormMessage error=create_error />
+                <ActionForm action=create node_ref=create_form attr:class="form" attr:aria-labelledby="new-group-title">
+                    <FormMessage error=create_error success=created />
                     <TextField label="Group name" name="input[name]" id="group-name" field="name" error=create_error />
                     <div class="form-actions">
                         <button type="submit" class="btn btn-primary">"Create group"</button>

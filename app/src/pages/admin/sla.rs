@@ -5,7 +5,9 @@
 use super::AdminPage;
 use crate::api::sla::{load_sla, SavePolicy};
 use crate::api::sla_types::{target_field, ComplianceRow, PolicyView, SlaOverview};
-use crate::components::form::{action_error, ErrorSummary, FormMessage};
+use crate::components::form::{
+    action_error, clear_on_success, successes, ErrorSummary, FormMessage,
+};
 use crate::domain::sla::{format_minutes, targets_for, Metric, Target};
 use crate::domain::{Priority, Status};
 use crate::error::AppError;
@@ -16,11 +18,13 @@ use leptos::prelude::*;
 pub fn AdminSla() -> impl IntoView {
     let create = ServerAction::<SavePolicy>::new();
     let edit = ServerAction::<SavePolicy>::new();
-    let overview = Resource::new(
-        move || (create.version().get(), edit.version().get()),
-        |_| load_sla(),
-    );
+    let saved = (successes(create), successes(edit));
+    let overview = Resource::new(move || (saved.0.get(), saved.1.get()), |_| load_sla());
     let create_error = action_error(create);
+    // The form itself is drawn anew once the list reloads.
+    let (_, created) = clear_on_success(create, |c| {
+        format!("Policy “{}” created.", c.input.name.trim())
+    });
     let edit_error = action_error(edit);
     view! {
         <AdminPage current="sla">
@@ -33,7 +37,7 @@ pub fn AdminSla() -> impl IntoView {
                             <p class="panel-lead">
                                 "Targets read as 30m, 4h, 1h 30m or 2d; leave one empty to promise nothing for it. A category names its policy; the default policy covers the rest."
                             </p>
-                            <PolicyForm save=create error=create_error overview=o.clone() policy=None />
+                            <PolicyForm save=create error=create_error overview=o.clone() policy=None created />
                         </section>
                         <ErrorSummary error=edit_error />
                         <PolicyList overview=o save=edit />
@@ -196,6 +200,9 @@ fn PolicyForm(
     error: Signal<Option<AppError>>,
     overview: SlaOverview,
     policy: Option<PolicyView>,
+    /// What the last create made, for the form of a new policy.
+    #[prop(optional, into)]
+    created: Signal<Option<String>>,
 ) -> impl IntoView {
     let prefix = policy
         .as_ref()
@@ -237,7 +244,7 @@ fn PolicyForm(
     );
     view! {
         <ActionForm action=save attr:class="form">
-            <FormMessage error />
+            <FormMessage error success=created />
             {policy.as_ref().map(|p| view! { <input type="hidden" name="input[policy_id]" value=p.id.to_string() /> })}
             <div class="field">
                 <label for=format!("{prefix}-name")>"Policy name"</label>

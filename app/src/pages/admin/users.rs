@@ -3,7 +3,7 @@
 use super::AdminPage;
 use crate::api::admin::{list_users, ChangeRole, DeactivateUser, InviteUser, ReactivateUser};
 use crate::api::types::UserSummary;
-use crate::components::form::{action_error, FormMessage, TextField};
+use crate::components::form::{action_error, clear_on_success, successes, FormMessage, TextField};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::pages::query_param;
@@ -18,15 +18,14 @@ pub fn AdminUsers() -> impl IntoView {
     let change_role = ServerAction::<ChangeRole>::new();
     let deactivate = ServerAction::<DeactivateUser>::new();
     let reactivate = ServerAction::<ReactivateUser>::new();
+    let saved = (
+        successes(invite),
+        successes(change_role),
+        successes(deactivate),
+        successes(reactivate),
+    );
     let users = Resource::new(
-        move || {
-            (
-                invite.version().get(),
-                change_role.version().get(),
-                deactivate.version().get(),
-                reactivate.version().get(),
-            )
-        },
+        move || (saved.0.get(), saved.1.get(), saved.2.get(), saved.3.get()),
         |_| list_users(),
     );
     let actions = RowActions {
@@ -77,16 +76,21 @@ fn Users(
         })
     });
     let invited = query_param("invited");
+    let (invite_form, sent) = clear_on_success(invite, |i| {
+        format!("Invitation sent to {}.", i.input.email.trim())
+    });
     let invite_success = Signal::derive(move || {
-        invited
-            .get()
-            .map(|email| format!("Invitation sent to {email}."))
+        sent.get().or_else(|| {
+            invited
+                .get()
+                .map(|email| format!("Invitation sent to {email}."))
+        })
     });
     view! {
         <section class="panel" aria-labelledby="invite-title">
             <h2 class="panel-title" id="invite-title">"Invite a team member"</h2>
             <p class="panel-lead">"They receive an email with a link to choose their name and password."</p>
-            <ActionForm action=invite attr:class="form" attr:aria-labelledby="invite-title">
+            <ActionForm action=invite node_ref=invite_form attr:class="form" attr:aria-labelledby="invite-title">
                 <FormMessage error=invite_error success=invite_success />
                 <TextField label="Email" name="input[email]" id="invite-email" field="email" error=invite_error kind="email" />
                 <div class="field">

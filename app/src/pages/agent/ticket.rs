@@ -12,7 +12,7 @@ use crate::components::guard::Guarded;
 use crate::components::keys::{on_shortcut, start_message, Shortcut};
 use crate::components::reply::ReplyForm;
 use crate::components::ticket::{
-    route_ticket, when, Attachments, Conversation, History, PriorityBadge, StatusBadge,
+    route_ticket, when, Conversation, History, OtherFiles, PriorityBadge, StatusBadge,
     TicketNotFound,
 };
 use crate::domain::{Action, Priority, Status};
@@ -129,7 +129,7 @@ fn StaffTicket(
                     opened_at=t.created_at
             files=t.attachments.clone()
                 />
-                <Attachments ticket_id=t.id items=t.attachments.clone() staff=true />
+                <OtherFiles items=t.attachments.clone() opened_at=t.created_at />
                 <section class="panel" aria-labelledby="reply-title">
                     <h2 class="panel-title" id="reply-title">"Reply or note"</h2>
                     <p class="hint">"Keys: r starts a reply, n an internal note."</p>

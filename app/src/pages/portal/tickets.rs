@@ -10,7 +10,7 @@ use crate::components::form::{
 use crate::components::guard::Guarded;
 use crate::components::reply::ReplyForm;
 use crate::components::ticket::{
-    route_ticket, when, Attachments, Conversation, PriorityBadge, StatusBadge, TicketNotFound,
+    route_ticket, when, Conversation, OtherFiles, PriorityBadge, StatusBadge, TicketNotFound,
     TicketTable,
 };
 use crate::domain::{Action, Status};
@@ -233,7 +233,7 @@ fn CustomerTicket(t: TicketDetail, status: ServerAction<ChangeTicketStatus>) -> 
             opened_at=t.created_at
             files=t.attachments.clone()
         />
-        <Attachments ticket_id=t.id items=t.attachments.clone() staff=false />
+        <OtherFiles items=t.attachments.clone() opened_at=t.created_at />
         <section class="panel" aria-labelledby="reply-title">
             <h2 class="panel-title" id="reply-title">"Reply"</h2>
             <ReplyForm ticket_id=t.id staff=false />
