@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(PATH)
 ## Build and start Ferrodesk on its embedded SQLite database (./data).
 run:
 	deploy/tools.sh build
-	FERRODESK_DATA_DIR=$${FERRODESK_DATA_DIR:-$(CURDIR)/data} cargo leptos serve --release
+	FERRODESK_DATA_DIR=$${FERRODESK_DATA_DIR:-$(CURDIR)/data} cargo leptos serve --release --precompress
 
 ## Run the whole test suite (installs what is missing).
 test:
@@ -20,7 +20,7 @@ build:
 	cargo leptos build
 
 release:
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 ## The browser suite only, against the last debug build.
 e2e:

@@ -1,10 +1,11 @@
 //! The HTML document and the route table.
 
 use crate::components::draft::{provide_form_draft, DraftLifetime};
+use crate::components::zone::provide_viewer_zone;
 use crate::components::{auth::provide_auth, header::Header};
 use crate::pages::{admin, agent, home::Home, invite::AcceptInvite, not_found::NotFound, portal};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -22,6 +23,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0969da" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -59,8 +61,8 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_auth();
     provide_form_draft();
+    provide_viewer_zone();
     view! {
-        <Stylesheet id="leptos" href="/pkg/ferrodesk.css" />
         <Title text="Ferrodesk" />
         <Router>
             <Header />

@@ -9,8 +9,9 @@ async function signInAsAdmin(page: Page): Promise<void> {
   await signIn(page, admin.email, admin.password, '/agent');
 }
 
-async function openAdminConsole(page: Page): Promise<void> {
-  await goto(page, '/admin');
+/** The admin console's user list, narrowed to `find` when given. */
+async function openAdminConsole(page: Page, find?: string): Promise<void> {
+  await goto(page, find ? `/admin?q=${encodeURIComponent(find)}` : '/admin');
   await expect(heading(page, 'Admin console')).toBeVisible();
 }
 
@@ -70,7 +71,7 @@ test('admin invites an agent who accepts and lands in the agent workspace', asyn
   await signOut(page);
 
   await signInAsAdmin(page);
-  await openAdminConsole(page);
+  await openAdminConsole(page, agentEmail);
   const row = userRow(page, agentEmail);
   await expect(row).toHaveCount(1);
   await expect(cellWithText(row, 'Agent')).toHaveCount(1);
@@ -106,14 +107,14 @@ test('admin changes a customer into an agent', async ({ page }) => {
   const customer = await createCustomer(page, 'Rory Role', 'promote');
 
   await signInAsAdmin(page);
-  await openAdminConsole(page);
+  await openAdminConsole(page, customer.email);
   const row = userRow(page, customer.email);
   await expect(cellWithText(row, 'Customer')).toHaveCount(1);
   await page.getByRole('combobox', { name: `Role for ${customer.email}` }).selectOption({ label: 'Agent' });
   await page.getByRole('button', { name: `Change role for ${customer.email}`, exact: true }).click();
   await expect(cellWithText(row, 'Agent')).toHaveCount(1);
 
-  await openAdminConsole(page);
+  await openAdminConsole(page, customer.email);
   await expect(cellWithText(userRow(page, customer.email), 'Agent')).toHaveCount(1);
   await signOut(page);
 
@@ -126,13 +127,13 @@ test('admin deactivates a customer who can then no longer sign in', async ({ pag
   const customer = await createCustomer(page, 'Dana Deactivated', 'deact');
 
   await signInAsAdmin(page);
-  await openAdminConsole(page);
+  await openAdminConsole(page, customer.email);
   const row = userRow(page, customer.email);
   await expect(row.getByText('Active', { exact: true })).toBeVisible();
   await page.getByRole('button', { name: `Deactivate ${customer.email}`, exact: true }).click();
   await expect(row.getByText('Deactivated', { exact: true })).toBeVisible();
 
-  await openAdminConsole(page);
+  await openAdminConsole(page, customer.email);
   await expect(userRow(page, customer.email).getByText('Deactivated', { exact: true })).toBeVisible();
   await signOut(page);
 

@@ -16,13 +16,15 @@ function pathOf(url: string): string {
 }
 
 export const test = base.extend<{ failOnBrowserErrors: void }>({
-  // Fails the test on any uncaught page error or console error. Allowed:
+  // Fails the test on any uncaught page error, console error or console
+  // warning (Leptos reports misuse, such as reading a resource outside
+  // Suspense, as warnings). Allowed:
   // a failed favicon load, and the console line Chromium prints for a 4xx
   // answer the app gives on purpose: a page served as 401/403/404, or a
   // server function refusing bad input with 422/401/403/404/409/429 (the
   // test then asserts on the message shown). A 5xx always fails.
   failOnBrowserErrors: [
-    async ({ page }, use) => {
+    async ({ page }, use, testInfo) => {
       const errors: string[] = [];
       const refusedDocuments = new Set<string>();
       page.on('response', (response) => {
@@ -35,8 +37,15 @@ export const test = base.extend<{ failOnBrowserErrors: void }>({
       });
       page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
       page.on('console', (message) => {
-        if (message.type() !== 'error') return;
+        const kind = message.type();
+        if (kind !== 'error' && kind !== 'warning') return;
         const text = message.text();
+        if (kind === 'warning') {
+          // Without JavaScript the preloaded bundle is, rightly, never used.
+          const unusedPreload = text.includes('was preloaded using link preload but not used');
+          if (!(unusedPreload && !jsEnabled(testInfo))) errors.push(`console warning: ${text}`);
+          return;
+        }
         const url = message.location().url ?? '';
         if (text.startsWith('Failed to load resource')) {
           if (/\/favicon[^/]*$/.test(pathOf(url))) return;

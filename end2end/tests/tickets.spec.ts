@@ -27,13 +27,16 @@ test('a customer raises a ticket with an attachment, an agent claims and replies
   await expect(page.getByText('floor 2', { exact: true })).toBeVisible();
   await expect(page.getByText('Waiting for an agent')).toBeVisible();
   await expect(page.getByRole('list', { name: 'Attached files' }).getByRole('link', { name: 'jam-photo.txt' })).toBeVisible();
-  await page.getByLabel('Attach a file', { exact: true }).setInputFiles({
+  // One upload control: files travel with a reply.
+  await expect(page.locator('input[type=file]')).toHaveCount(1);
+  await page.getByLabel('Your reply', { exact: true }).fill('The serial number is attached.');
+  await page.getByLabel('Attach files (optional)', { exact: true }).setInputFiles({
     name: 'serial-number.txt',
     mimeType: 'text/plain',
     buffer: Buffer.from('SN 4711'),
   });
-  await page.getByRole('button', { name: 'Upload', exact: true }).click();
-  await expect(page.getByRole('link', { name: 'serial-number.txt', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Send reply', exact: true }).click();
+  await expect(page.getByRole('link', { name: 'serial-number.txt', exact: true })).toHaveCount(1);
   await waitForMail(email, `[#${id}] We received your request`);
   await signOut(page);
 

@@ -78,6 +78,9 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         .site_root(config.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.bind)
+        // A build with hashed bundle names leaves their hashes beside the
+        // binary; without that file the names are plain.
+        .hash_files(crate::http::assets::BundleHashes::beside_binary().is_some())
         .build();
     let app = router(HttpState {
         leptos,

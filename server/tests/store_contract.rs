@@ -75,7 +75,7 @@ async fn users_are_created_found_listed_and_unique() {
         s.insert_user(new_user("bob@example.com", Role::Agent), now)
             .await
             .unwrap();
-        assert_eq!(s.list_users().await.unwrap().len(), 2);
+        assert_eq!(s.list_users(None, None, 50).await.unwrap().len(), 2);
     })
     .await;
 }
@@ -456,4 +456,44 @@ async fn a_failing_migration_stops_the_start() {
         "{:?}",
         result.err()
     );
+}
+
+#[tokio::test]
+async fn the_user_list_searches_names_and_emails_and_pages_by_name() {
+    on_every_backend(|s| async move {
+        let now = Utc::now();
+        for (address, name) in [
+            ("cara@example.com", "Cara"),
+            ("abe@example.com", "abe"),
+            ("bea@corp.test", "Bea"),
+            ("dan_x@example.com", "Dan"),
+        ] {
+            let user = NewUser {
+                name: DisplayName::parse(name).unwrap(),
+                ..new_user(address, Role::Agent)
+            };
+            s.insert_user(user, now).await.unwrap();
+        }
+        let names = |users: Vec<ferrodesk::store::UserRecord>| {
+            users.into_iter().map(|u| u.email).collect::<Vec<_>>()
+        };
+        let first = s.list_users(None, None, 2).await.unwrap();
+        let after = first.last().unwrap().id;
+        assert_eq!(names(first), vec!["abe@example.com", "bea@corp.test"]);
+        assert_eq!(
+            names(s.list_users(None, Some(after), 2).await.unwrap()),
+            vec!["cara@example.com", "dan_x@example.com"]
+        );
+        assert_eq!(
+            names(s.list_users(Some("CORP"), None, 50).await.unwrap()),
+            vec!["bea@corp.test"]
+        );
+        // LIKE wildcards are searched for as written.
+        assert_eq!(
+            names(s.list_users(Some("_x"), None, 50).await.unwrap()),
+            vec!["dan_x@example.com"]
+        );
+        assert!(s.list_users(Some("%"), None, 50).await.unwrap().is_empty());
+    })
+    .await;
 }

@@ -4,12 +4,12 @@ use super::types::*;
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
-use {super::backend, crate::domain::Action, leptos_axum::redirect};
+use {super::backend, crate::domain::Action, crate::pages::url_encode, leptos_axum::redirect};
 
 #[server(endpoint = "admin/users", input = server_fn::codec::GetUrl)]
-pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
+pub async fn list_users(params: UserListParams) -> Result<UserPage, AppError> {
     let actor = backend::authorized(Action::ManageUsers).await?;
-    backend::desk()?.list_users(&actor).await
+    backend::desk()?.list_users(&actor, params).await
 }
 
 #[server(endpoint = "admin/invite")]
@@ -28,7 +28,7 @@ pub async fn change_role(input: ChangeRoleInput) -> Result<(), AppError> {
     })
     .await?;
     backend::desk()?.change_role(&actor, input).await?;
-    redirect("/admin");
+    redirect(&back_to_list(""));
     Ok(())
 }
 
@@ -40,10 +40,10 @@ pub async fn deactivate_user(input: DeactivateInput) -> Result<(), AppError> {
     .await?;
     let done = backend::desk()?.deactivate(&actor, input).await?;
     let name = url_encode(&done.name);
-    redirect(&format!(
-        "/admin?deactivated={name}&returned={}",
+    redirect(&back_to_list(&format!(
+        "deactivated={name}&returned={}",
         done.returned
-    ));
+    )));
     Ok(())
 }
 
@@ -54,18 +54,35 @@ pub async fn reactivate_user(input: ReactivateInput) -> Result<(), AppError> {
     })
     .await?;
     backend::desk()?.reactivate(&actor, input).await?;
-    redirect("/admin");
+    redirect(&back_to_list(""));
     Ok(())
 }
 
+/// The user list as the admin left it (their search and page, read from
+/// the page they posted from), with `extra` query parameters.
 #[cfg(feature = "ssr")]
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
+fn back_to_list(extra: &str) -> String {
+    let kept: Vec<String> = use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
+            let query = referer.split_once('?')?.1;
+            let query = query.split('#').next().unwrap_or_default();
+            Some(
+                query
+                    .split('&')
+                    .filter(|pair| pair.starts_with("q=") || pair.starts_with("after="))
+                    .map(str::to_owned)
+                    .collect(),
+            )
         })
-        .collect()
+        .unwrap_or_default();
+    let mut params = kept;
+    if !extra.is_empty() {
+        params.push(extra.to_owned());
+    }
+    if params.is_empty() {
+        "/admin".to_owned()
+    } else {
+        format!("/admin?{}", params.join("&"))
+    }
 }

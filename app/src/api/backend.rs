@@ -14,7 +14,7 @@ use std::sync::Arc;
 use tower_sessions::Session;
 
 /// Session key holding the signed-in user.
-const SESSION_USER: &str = "user";
+pub const SESSION_USER: &str = "user";
 
 /// What the session remembers: the user and the account's session epoch at
 /// sign-in. Bumping the epoch (deactivation, password change) ends every
@@ -61,7 +61,8 @@ pub trait Desk: Send + Sync + 'static {
         actor: &Actor,
         input: PasswordChangeInput,
     ) -> Result<SessionUser, AppError>;
-    async fn list_users(&self, actor: &Actor) -> Result<Vec<UserSummary>, AppError>;
+    async fn list_users(&self, actor: &Actor, params: UserListParams)
+        -> Result<UserPage, AppError>;
     async fn invite(&self, actor: &Actor, input: InviteInput) -> Result<String, AppError>;
     async fn accept_invite(&self, input: AcceptInviteInput) -> Result<SessionUser, AppError>;
     async fn change_role(&self, actor: &Actor, input: ChangeRoleInput) -> Result<(), AppError>;

@@ -26,6 +26,26 @@ pub struct UserSummary {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// Which users the admin list shows: names or emails containing `q`, a
+/// page at a time after the user `after`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserListParams {
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub after: Option<i64>,
+}
+
+/// One page of the admin user list; `next` is the cursor of the next one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPage {
+    pub items: Vec<UserSummary>,
+    pub next: Option<i64>,
+}
+
+/// Users shown per page of the admin list.
+pub const USERS_PER_PAGE: i64 = 50;
+
 /// Redacts every field but the listed ones, so inputs carrying passwords or
 /// tokens can be logged safely.
 macro_rules! redacted_debug {
@@ -43,6 +63,9 @@ pub struct SignUpInput {
     pub name: String,
     pub email: String,
     pub password: String,
+    /// The browser's timezone, for the new profile; UTC when absent.
+    #[serde(default)]
+    pub timezone: Option<String>,
 }
 redacted_debug!(SignUpInput { name, email });
 
@@ -126,6 +149,7 @@ mod tests {
             name: "Ada".into(),
             email: "a@example.com".into(),
             password: "s3cret-pass".into(),
+            timezone: None,
         };
         let reset = ResetConfirmInput {
             token: "tok-123".into(),

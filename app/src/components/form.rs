@@ -16,12 +16,14 @@ where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
+    // Every completion sets the value (after bumping the version, so the
+    // version alone cannot tell how it went): count the values that are Ok.
     Memo::new(move |previous: Option<&u64>| {
-        let previous = previous.copied().unwrap_or(0);
-        action.version().track();
-        match action.value().get_untracked() {
-            Some(Ok(_)) => previous + 1,
-            _ => previous,
+        let ok = action.value().with(|v| matches!(v, Some(Ok(_))));
+        match previous {
+            None => 0,
+            Some(&n) if ok => n + 1,
+            Some(&n) => n,
         }
     })
 }

@@ -10,6 +10,12 @@ pub enum Shortcut {
     Open,
     Reply,
     Note,
+    /// Focus the assignee picker of a ticket.
+    Assign,
+    /// Show or hide the list of shortcuts.
+    Help,
+    /// Close the list of shortcuts.
+    Dismiss,
 }
 
 impl Shortcut {
@@ -20,6 +26,9 @@ impl Shortcut {
             "Enter" => Some(Self::Open),
             "r" => Some(Self::Reply),
             "n" => Some(Self::Note),
+            "a" => Some(Self::Assign),
+            "?" => Some(Self::Help),
+            "Escape" => Some(Self::Dismiss),
             _ => None,
         }
     }
@@ -73,6 +82,66 @@ pub fn on_shortcut(handle: impl Fn(Shortcut) + 'static) {
     let _ = handle;
 }
 
+/// Puts the cursor in the ticket's assignee picker.
+pub fn start_assigning() {
+    #[cfg(feature = "hydrate")]
+    if let Some(select) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("ticket-assignee"))
+    {
+        use wasm_bindgen::JsCast;
+        if let Ok(select) = select.dyn_into::<web_sys::HtmlElement>() {
+            let _ = select.focus();
+        }
+    }
+}
+
+/// Every shortcut, for the help overlay, in the order agents meet them.
+pub const SHORTCUTS: [(&str, &str); 7] = [
+    ("j / k", "Next / previous ticket in a queue"),
+    ("Enter", "Open the selected ticket"),
+    ("r", "Reply to the customer"),
+    ("n", "Write an internal note"),
+    ("a", "Assign the ticket"),
+    ("?", "Show or hide these shortcuts"),
+    ("Esc", "Close this list"),
+];
+
+/// The list of shortcuts, shown with `?` and closed with `?`, Esc or its
+/// button. Pages pass the signal their shortcut handler toggles.
+#[leptos::prelude::component]
+pub fn ShortcutHelp(open: leptos::prelude::RwSignal<bool>) -> impl leptos::prelude::IntoView {
+    use leptos::prelude::*;
+    move || {
+        open.get().then(|| {
+            view! {
+                <div class="shortcut-help" role="dialog" aria-modal="false" aria-labelledby="shortcut-help-title">
+                    <h2 id="shortcut-help-title" class="panel-title">"Keyboard shortcuts"</h2>
+                    <dl>
+                        {SHORTCUTS
+                            .into_iter()
+                            .map(|(keys, what)| view! { <dt><kbd>{keys}</kbd></dt><dd>{what}</dd> })
+                            .collect_view()}
+                    </dl>
+                    <button type="button" class="btn btn-secondary btn-small" on:click=move |_| open.set(false)>
+                        "Close"
+                    </button>
+                </div>
+            }
+        })
+    }
+}
+
+/// What every page with shortcuts does with Help and Dismiss.
+pub fn toggle_help(open: leptos::prelude::RwSignal<bool>, shortcut: Shortcut) {
+    use leptos::prelude::*;
+    match shortcut {
+        Shortcut::Help => open.update(|o| *o = !*o),
+        Shortcut::Dismiss => open.set(false),
+        _ => {}
+    }
+}
+
 /// Puts the cursor in the reply box, as a public reply or an internal note.
 pub fn start_message(internal: bool) {
     #[cfg(feature = "hydrate")]
@@ -117,6 +186,8 @@ mod tests {
     fn only_our_keys_are_shortcuts() {
         assert_eq!(Shortcut::from_key("j"), Some(Shortcut::Next));
         assert_eq!(Shortcut::from_key("J"), None);
+        assert_eq!(Shortcut::from_key("a"), Some(Shortcut::Assign));
+        assert_eq!(Shortcut::from_key("?"), Some(Shortcut::Help));
         assert_eq!(Shortcut::from_key("x"), None);
     }
 }

@@ -10,3 +10,4 @@ pub mod keys;
 pub mod reply;
 pub mod sla;
 pub mod ticket;
+pub mod zone;

@@ -15,9 +15,7 @@ pub fn PriorityBadge(priority: Priority) -> impl IntoView {
     view! { <span class=format!("badge badge-priority-{}", priority.as_str())>{priority.label()}</span> }
 }
 
-pub fn when(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
-}
+pub use super::zone::when;
 
 /// The description and the messages, oldest first. Bodies were rendered
 /// from Markdown and sanitized on the server.
@@ -174,17 +172,17 @@ pub fn TicketTable(
     let now = super::sla::ticking_now();
     view! {
         <div class="table-wrap">
-            <table class="table ticket-table">
+            <table class=if staff { "table ticket-table ticket-table-staff" } else { "table ticket-table" }>
                 <thead>
                     <tr>
-                        <th scope="col">"#"</th>
-                        <th scope="col">"Subject"</th>
-                        {staff.then(|| view! { <th scope="col">"Requester"</th> })}
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Priority"</th>
-                        {staff.then(|| view! { <th scope="col">"Assignee"</th> })}
-                        {staff.then(|| view! { <th scope="col">"SLA due"</th> })}
-                        <th scope="col">"Last update"</th>
+                        <th scope="col" class="col-id">"#"</th>
+                        <th scope="col" class="col-subject">"Subject"</th>
+                        {staff.then(|| view! { <th scope="col" class="col-person">"Requester"</th> })}
+                        <th scope="col" class="col-status">"Status"</th>
+                        <th scope="col" class="col-priority">"Priority"</th>
+                        {staff.then(|| view! { <th scope="col" class="col-person">"Assignee"</th> })}
+                        {staff.then(|| view! { <th scope="col" class="col-due">"SLA due"</th> })}
+                        <th scope="col" class="col-time">"Last update"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -193,12 +191,13 @@ pub fn TicketTable(
                         .enumerate()
                         .map(|(index, t)| {
                             let href = format!("{base}/{}", t.id);
+                            let full_subject = t.subject.clone();
                             let is_selected = move || selected.is_some_and(|s| s.get() == Some(index));
                             view! {
                                 <tr class:selected=is_selected aria-selected=move || is_selected().then_some("true")>
                                     <td>{format!("#{}", t.id)}</td>
-                                    <td>
-                                        <a href=href>{t.subject}</a>
+                                    <td class="col-subject">
+                                        <a href=href title=full_subject>{t.subject}</a>
                                     </td>
                                     {staff.then(|| view! { <td>{t.requester_name.clone()}</td> })}
                                     <td>

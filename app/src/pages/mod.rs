@@ -15,3 +15,15 @@ pub fn query_param(name: &'static str) -> Signal<Option<String>> {
     let query = use_query_map();
     Signal::derive(move || query.with(|q| q.get(name)))
 }
+
+/// Percent-encodes a value for a URL query (unreserved characters stay).
+pub fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}

@@ -144,7 +144,12 @@ impl Desk for Accounts {
             name,
             role: Role::Customer,
             password_hash,
-            timezone: TimezoneName::utc(),
+            // The browser's zone when it sent a valid one.
+            timezone: input
+                .timezone
+                .as_deref()
+                .and_then(|z| TimezoneName::parse(z).ok())
+                .unwrap_or_else(TimezoneName::utc),
         };
         match self.store.insert_user(new, self.clock.now()).await {
             Ok(user) => {
@@ -360,9 +365,25 @@ impl Desk for Accounts {
         })
     }
 
-    async fn list_users(&self, _actor: &Actor) -> Result<Vec<UserSummary>, AppError> {
-        let users = self.store.list_users().await.map_err(store_err)?;
-        Ok(users.into_iter().map(summary).collect())
+    async fn list_users(
+        &self,
+        _actor: &Actor,
+        params: UserListParams,
+    ) -> Result<UserPage, AppError> {
+        let text = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        // One more than a page tells whether another page follows.
+        let mut users = self
+            .store
+            .list_users(text, params.after, USERS_PER_PAGE + 1)
+            .await
+            .map_err(store_err)?;
+        let more = users.len() as i64 > USERS_PER_PAGE;
+        users.truncate(USERS_PER_PAGE as usize);
+        let next = more.then(|| users.last().map(|u| u.id)).flatten();
+        Ok(UserPage {
+            items: users.into_iter().map(summary).collect(),
+            next,
+        })
     }
 
     async fn invite(&self, actor: &Actor, input: InviteInput) -> Result<String, AppError> {

@@ -81,7 +81,7 @@ fn is_plain_form(req: &Request) -> bool {
 }
 
 /// A page a person opens (not a file, not an API call).
-fn is_page(req: &Request) -> bool {
+pub(super) fn is_page(req: &Request) -> bool {
     let path = req.uri().path();
     !(path.starts_with("/api/") || path.starts_with("/pkg/") || path.contains('.'))
         && req

@@ -2,6 +2,7 @@
 //! layers every request passes (request id, tracing, security headers, the
 //! cross-site guard, client address, sessions).
 
+pub mod assets;
 mod attachments;
 mod client_ip;
 mod cross_site;
@@ -12,6 +13,7 @@ mod health;
 mod overload;
 mod server_fns;
 mod stall;
+mod viewer;
 
 use crate::config::Config;
 use crate::sessions::AnySessionStore;
@@ -21,6 +23,7 @@ use app::api::backend::{
     TicketDeskHandle,
 };
 use app::{shell, App};
+use assets::BundleHashes;
 use axum::handler::Handler;
 use axum::routing::get;
 use axum::Router;
@@ -74,7 +77,19 @@ pub fn router(state: HttpState) -> Router {
         .precompressed_gzip()
         .call_fallback_on_method_not_allowed(true)
         .fallback(not_found);
-    let pages = Router::new()
+    // With hashed bundle names the plain stylesheet name still works (the
+    // bare refusal pages use it): it points at the current file.
+    let plain_css = BundleHashes::beside_binary()
+        .and_then(|h| h.css)
+        .map(|hash| format!("/pkg/ferrodesk.{hash}.css"));
+    let pages = match plain_css {
+        Some(hashed) => Router::new().route(
+            "/pkg/ferrodesk.css",
+            get(move || async move { axum::response::Redirect::temporary(&hashed) }),
+        ),
+        None => Router::new(),
+    };
+    let pages = pages
         .leptos_routes_with_context(&state.leptos, routes, context, {
             let options = state.leptos.clone();
             move || shell(options.clone())
@@ -124,6 +139,10 @@ pub fn router(state: HttpState) -> Router {
         .merge(pages)
         .layer(axum::middleware::from_fn(server_fns::error_status))
         .layer(axum::middleware::from_fn(drafts::keep_and_restore))
+        .layer(axum::middleware::from_fn_with_state(
+            state.store.clone(),
+            viewer::zone,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             state.config.clone(),
@@ -131,6 +150,7 @@ pub fn router(state: HttpState) -> Router {
         ))
         .layer(axum::middleware::from_fn(cross_site::guard));
     headers::apply(app, state.config.public_url.scheme() == "https")
+        .layer(axum::middleware::from_fn(assets::cache_headers))
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(tokio::sync::Semaphore::new(
                 state.config.max_concurrent_requests,

@@ -117,6 +117,34 @@ pub fn customer_replied(
     )
 }
 
+/// To someone watching a ticket: a reply (or, for agents, a note), with
+/// the way to stop.
+pub fn watcher_update(
+    config: &Config,
+    to: EmailAddress,
+    id: i64,
+    subject: &str,
+    author: &str,
+    body: &str,
+    internal: bool,
+) -> NewEmail {
+    let link = config.link(&format!("/agent/tickets/{id}"));
+    let (what, tag) = if internal {
+        ("added an internal note", "Internal note")
+    } else {
+        ("replied", "New reply")
+    };
+    email(
+        config,
+        to,
+        &format!("[#{id}] {tag}: {subject}"),
+        format!(
+            "{author} {what} on ticket #{id} \"{subject}\":\n\n{body}\n\nOpen the ticket:\n\n{link}\n\n\
+             You get this because you watch this ticket. To stop, open it and choose \"Stop watching\":\n\n{link}#watch\n"
+        ),
+    )
+}
+
 /// To an agent, when someone else assigns them a ticket.
 pub fn assigned_to_you(
     config: &Config,

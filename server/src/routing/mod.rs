@@ -90,7 +90,7 @@ impl From<crate::store::GroupRecord> for app::api::types::GroupOption {
 /// escalation recipients list them.
 pub(crate) async fn staff_options(store: &SharedStore) -> Result<Vec<StaffOption>, AppError> {
     Ok(store
-        .list_users()
+        .list_staff()
         .await
         .map_err(store_err)?
         .into_iter()

@@ -181,7 +181,7 @@ impl Sla {
     /// Active groups and staff, which levels may name.
     async fn known(&self) -> Result<Known, AppError> {
         let groups = self.store.list_groups().await.map_err(store_err)?;
-        let users = self.store.list_users().await.map_err(store_err)?;
+        let users = self.store.list_staff().await.map_err(store_err)?;
         Ok(Known {
             groups: groups
                 .iter()

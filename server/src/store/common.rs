@@ -103,6 +103,20 @@ impl TryFrom<AuditRow> for AuditEntry {
     }
 }
 
+/// `%text%` for a case-insensitive LIKE, with the wildcards in `text`
+/// escaped (the queries say `escape '\'`).
+pub(super) fn like_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.trim().to_lowercase().chars().take(100) {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 pub(super) fn from_millis(ms: i64) -> Result<DateTime<Utc>, StoreError> {
     DateTime::from_timestamp_millis(ms)
         .ok_or_else(|| StoreError::Corrupt(format!("timestamp {ms}")))
@@ -167,9 +181,29 @@ macro_rules! impl_store {
                 row.map(TryInto::try_into).transpose()
             }
 
-            async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
-                let sql = format!("select {USER_COLUMNS} from users order by lower(name), id limit 1000");
+            async fn list_staff(&self) -> Result<Vec<UserRecord>, StoreError> {
+                let sql = format!(
+                    "select {USER_COLUMNS} from users where active and role in ('agent', 'admin') order by lower(name), id"
+                );
                 let rows: Vec<UserRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn list_users(&self, text: Option<&str>, after: Option<i64>, limit: i64) -> Result<Vec<UserRecord>, StoreError> {
+                // Keyset order (lower(name), id); the cursor is the last user's id.
+                let sql = format!(
+                    "select {USER_COLUMNS} from users \
+                     where ($1 = '' or lower(name) like $1 escape '\\' or email like $1 escape '\\') \
+                     and ($2 = 0 or (lower(name), id) > (select lower(name), id from users where id = $2)) \
+                     order by lower(name), id limit $3"
+                );
+                let pattern = text.map(like_pattern).unwrap_or_default();
+                let rows: Vec<UserRow> = sqlx::query_as(&sql)
+                    .bind(pattern)
+                    .bind(after.unwrap_or(0))
+                    .bind(limit.clamp(1, 500))
+                    .fetch_all(&self.pool)
+                    .await?;
                 rows.into_iter().map(TryInto::try_into).collect()
             }
 

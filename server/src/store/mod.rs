@@ -114,7 +114,16 @@ pub trait Store:
     ) -> Result<UserRecord, StoreError>;
     async fn user_by_id(&self, id: i64) -> Result<Option<UserRecord>, StoreError>;
     async fn user_by_email(&self, email: &EmailAddress) -> Result<Option<UserRecord>, StoreError>;
-    async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError>;
+    /// Active agents and admins by name: every list of people to pick.
+    async fn list_staff(&self) -> Result<Vec<UserRecord>, StoreError>;
+    /// Users by name (then id), `limit` at a time after the user `after`;
+    /// `text` narrows to names or emails containing it.
+    async fn list_users(
+        &self,
+        text: Option<&str>,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<UserRecord>, StoreError>;
     async fn update_profile(
         &self,
         id: i64,

@@ -647,14 +647,22 @@ macro_rules! impl_ticket_store {
             }
 
             async fn ticket_watchers(&self, ticket_id: i64) -> Result<Vec<Watcher>, StoreError> {
-                let rows: Vec<(i64, String)> = sqlx::query_as(
-                    "select u.id, u.name from ticket_watchers w join users u on u.id = w.user_id \
-                     where w.ticket_id = $1 order by lower(u.name), u.id",
+                let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+                    "select u.id, u.name, u.email, u.role from ticket_watchers w join users u on u.id = w.user_id \
+                     where w.ticket_id = $1 and u.active order by lower(u.name), u.id",
                 )
                 .bind(ticket_id)
                 .fetch_all(&self.pool)
                 .await?;
-                Ok(rows.into_iter().map(|(user_id, name)| Watcher { user_id, name }).collect())
+                Ok(rows
+                    .into_iter()
+                    .map(|(user_id, name, email, role)| Watcher {
+                        user_id,
+                        name,
+                        email,
+                        staff: matches!(role.as_str(), "agent" | "admin"),
+                    })
+                    .collect())
             }
 
             async fn set_watching(&self, ticket_id: i64, user_id: i64, watching: bool, now: DateTime<Utc>) -> Result<(), StoreError> {

@@ -142,6 +142,9 @@ pub struct TicketChanges {
 pub struct Watcher {
     pub user_id: i64,
     pub name: String,
+    /// Where their updates go; only active accounts are listed.
+    pub email: String,
+    pub staff: bool,
 }
 
 pub struct NewAttachment {

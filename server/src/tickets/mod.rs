@@ -15,8 +15,9 @@ use crate::limits::Limiter;
 use crate::mail::templates;
 use crate::scheduler::RoutingSignal;
 use crate::store::{
-    AssigneeFilter, ClaimOutcome, EventRecord, NewMessage, Notify, SharedStore, StoreError,
-    TicketChanges, TicketCursor, TicketFilters, TicketQuery, TicketRecord, TicketScope, TicketSort,
+    AssigneeFilter, ClaimOutcome, EventRecord, NewEmail, NewMessage, Notify, SharedStore,
+    StoreError, TicketChanges, TicketCursor, TicketFilters, TicketQuery, TicketRecord, TicketScope,
+    TicketSort,
 };
 use app::api::backend::{internal, SessionUser, TicketDesk};
 use app::api::history;
@@ -583,7 +584,37 @@ impl TicketDesk for Tickets {
             actor.name.clone(),
             body.as_str().to_owned(),
         );
+        let watchers = self
+            .store
+            .ticket_watchers(ticket.id)
+            .await
+            .map_err(store_err)?;
+        let (author_id, watcher_config) = (actor.id, self.config.clone());
         let notify: Notify = Box::new(move |t| {
+            // Watchers hear what the requester hears; agents among them
+            // hear notes too. Nobody is told of their own message, nor twice.
+            let told = if from_staff {
+                &t.requester_email
+            } else {
+                t.assignee_email.as_deref().unwrap_or_default()
+            };
+            let watching: Vec<NewEmail> = watchers
+                .iter()
+                .filter(|w| w.user_id != author_id && (w.staff || !internal))
+                .filter(|w| !w.email.eq_ignore_ascii_case(told) || internal)
+                .filter_map(|w| address(&w.email))
+                .map(|to| {
+                    templates::watcher_update(
+                        &watcher_config,
+                        to,
+                        t.id,
+                        &t.subject,
+                        &author,
+                        &text,
+                        internal,
+                    )
+                })
+                .collect();
             let mail = match (internal, from_staff) {
                 (true, _) => None,
                 (false, true) => address(&t.requester_email).map(|to| {
@@ -601,7 +632,7 @@ impl TicketDesk for Tickets {
                     templates::customer_replied(&config, to, t.id, &t.subject, &author, &text)
                 }),
             };
-            mail.into_iter().collect()
+            mail.into_iter().chain(watching).collect()
         });
         let message = NewMessage {
             ticket_id: ticket.id,
@@ -766,7 +797,7 @@ impl TicketDesk for Tickets {
 
     async fn agents(&self, actor: &Actor) -> Result<Vec<AgentOption>, AppError> {
         require(actor, Action::WorkTickets)?;
-        let users = self.store.list_users().await.map_err(store_err)?;
+        let users = self.store.list_staff().await.map_err(store_err)?;
         Ok(users
             .into_iter()
             .filter(|u| u.active && u.role.is_staff())

@@ -2,11 +2,11 @@
 
 use super::AdminPage;
 use crate::api::admin::{list_users, ChangeRole, DeactivateUser, InviteUser, ReactivateUser};
-use crate::api::types::UserSummary;
+use crate::api::types::{UserListParams, UserPage, UserSummary};
 use crate::components::form::{action_error, clear_on_success, successes, FormMessage, TextField};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::pages::query_param;
+use crate::pages::{query_param, url_encode};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
@@ -24,9 +24,16 @@ pub fn AdminUsers() -> impl IntoView {
         successes(deactivate),
         successes(reactivate),
     );
+    let (q, after) = (query_param("q"), query_param("after"));
     let users = Resource::new(
-        move || (saved.0.get(), saved.1.get(), saved.2.get(), saved.3.get()),
-        |_| list_users(),
+        move || {
+            (
+                (saved.0.get(), saved.1.get(), saved.2.get(), saved.3.get()),
+                q.get(),
+                after.get().and_then(|a| a.parse::<i64>().ok()),
+            )
+        },
+        |(_, q, after)| list_users(UserListParams { q, after }),
     );
     let actions = RowActions {
         change_role,
@@ -52,8 +59,9 @@ struct RowActions {
 fn Users(
     invite: ServerAction<InviteUser>,
     actions: RowActions,
-    users: Resource<Result<Vec<UserSummary>, AppError>>,
+    users: Resource<Result<UserPage, AppError>>,
 ) -> impl IntoView {
+    let q = query_param("q");
     let invite_error = action_error(invite);
     let row_error = Signal::derive(move || {
         action_error(actions.change_role)
@@ -107,14 +115,29 @@ fn Users(
         </section>
         <section class="panel" aria-labelledby="users-title">
             <h2 class="panel-title" id="users-title">"Users"</h2>
+            <form method="get" action="/admin" class="filter-form" role="search" aria-label="Find users">
+                <div class="field">
+                    <label for="user-q">"Find by name or email"</label>
+                    <input id="user-q" name="q" type="search" value=move || q.get().unwrap_or_default() />
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-secondary">"Find"</button>
+                </div>
+            </form>
             <FormMessage error=row_error success=row_success />
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || {
                     users
                         .get()
                         .map(|result| match result {
-                            Ok(list) if list.is_empty() => view! { <div class="empty-state">"No users yet."</div> }.into_any(),
-                            Ok(list) => view! { <UserTable list actions /> }.into_any(),
+                            Ok(page) if page.items.is_empty() => view! { <div class="empty-state">"No users match."</div> }.into_any(),
+                            Ok(page) => {
+                                let next = page.next.map(|id| {
+                                    let query = q.get().map(|q| format!("q={}&", url_encode(&q))).unwrap_or_default();
+                                    view! { <p><a href=format!("/admin?{query}after={id}")>"Next page"</a></p> }
+                                });
+                                view! { <UserTable list=page.items actions /> {next} }.into_any()
+                            }
                             Err(e) => view! { <div class="form-error" role="alert">{e.to_string()}</div> }.into_any(),
                         })
                 }}

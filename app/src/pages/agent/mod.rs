@@ -11,12 +11,12 @@ use crate::api::types::{
 };
 use crate::components::availability::{AvailabilityPanel, Presence};
 use crate::components::guard::Guarded;
-use crate::components::keys::{move_selection, on_shortcut, Shortcut};
+use crate::components::keys::{move_selection, on_shortcut, toggle_help, Shortcut, ShortcutHelp};
 use crate::components::ticket::TicketTable;
 use crate::domain::Action;
 use crate::domain::{Priority, Status};
 use crate::error::AppError;
-use crate::pages::query_param;
+use crate::pages::{query_param, url_encode};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -54,13 +54,16 @@ pub fn AgentHome() -> impl IntoView {
         },
     );
     let selected = RwSignal::new(None::<usize>);
+    // The rows' ids as last rendered: key presses read these, never the
+    // resource itself (outside its Suspense that read warns in the browser).
+    let row_ids = StoredValue::new(Vec::<i64>::new());
+    let help = RwSignal::new(false);
     let navigate = use_navigate();
     on_shortcut(move |shortcut| {
-        let ids: Vec<i64> = page
-            .get_untracked()
-            .and_then(|p| p.ok())
-            .map(|p| p.items.iter().map(|t| t.id).collect())
-            .unwrap_or_default();
+        if matches!(shortcut, Shortcut::Help | Shortcut::Dismiss) {
+            return toggle_help(help, shortcut);
+        }
+        let ids = row_ids.get_value();
         match shortcut {
             Shortcut::Open => {
                 if let Some(id) = selected.get_untracked().and_then(|i| ids.get(i)) {
@@ -72,8 +75,13 @@ pub fn AgentHome() -> impl IntoView {
     });
     view! {
         <Guarded action=Action::UseAgentWorkspace refusal="The agent workspace is for agents and admins.">
+            <ShortcutHelp open=help />
             <div class="workspace">
                 <aside class="sidebar">
+                    // A disclosure: agents fold the queues away to give the
+                    // list the whole width (it works without JavaScript).
+                    <details class="queue-nav" open=true>
+                    <summary>"Queues"</summary>
                     <nav class="sidenav" aria-label="Queues">
                         <Transition fallback=|| ()>
                             {move || {
@@ -95,6 +103,7 @@ pub fn AgentHome() -> impl IntoView {
                         </Transition>
                     </nav>
                     <AvailabilityPanel presence />
+                    </details>
                 </aside>
                 <div class="workspace-main">
                     <h1 class="page-title">"Agent workspace"</h1>
@@ -112,12 +121,13 @@ pub fn AgentHome() -> impl IntoView {
                                         view! { <div class="empty-state">"No tickets in this queue."</div> }.into_any()
                                     }
                                     Ok(page) => {
+                                        row_ids.set_value(page.items.iter().map(|t| t.id).collect());
                                         let view_name = current.get().as_str();
                                         let carried = filters.query_string();
                                         view! {
                                             <p class="muted">{format!("{} tickets", count_label(page.total))}</p>
                                             <TicketTable items=page.items base="/agent/tickets" staff=true selected />
-                                            <p class="hint">"Keys: j and k move, Enter opens."</p>
+                                            <p class="hint">"Keys: j and k move, Enter opens, ? lists every shortcut."</p>
                                             {page.next.map(|next| view! {
                                                 <p><a href=format!("/agent?view={view_name}{carried}&after={next}")>"Next page"</a></p>
                                             })}
@@ -191,21 +201,10 @@ impl QueueFilters {
             .into_iter()
             .filter_map(|(k, v)| {
                 v.filter(|v| !v.is_empty())
-                    .map(|v| format!("&{k}={}", encode(&v)))
+                    .map(|v| format!("&{k}={}", url_encode(&v)))
             })
             .collect()
     }
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// A plain GET form: it works without JavaScript and leaves a shareable URL.

@@ -9,7 +9,9 @@ use crate::api::tickets::{
 use crate::api::types::{AgentOption, GroupOption, TicketDetail, NONE};
 use crate::components::form::{action_error, FormMessage};
 use crate::components::guard::Guarded;
-use crate::components::keys::{on_shortcut, start_message, Shortcut};
+use crate::components::keys::{
+    on_shortcut, start_assigning, start_message, toggle_help, Shortcut, ShortcutHelp,
+};
 use crate::components::reply::ReplyForm;
 use crate::components::ticket::{
     route_ticket, when, Conversation, History, OtherFiles, PriorityBadge, StatusBadge,
@@ -29,10 +31,12 @@ pub fn AgentTicket() -> impl IntoView {
     let agents = Resource::new(|| (), |_| assignable_agents());
     let groups = Resource::new(|| (), |_| ticket_groups());
     let categories = Resource::new(|| (), |_| category_options());
-    on_shortcut(|shortcut| match shortcut {
+    let help = RwSignal::new(false);
+    on_shortcut(move |shortcut| match shortcut {
         Shortcut::Reply => start_message(false),
         Shortcut::Note => start_message(true),
-        _ => {}
+        Shortcut::Assign => start_assigning(),
+        other => toggle_help(help, other),
     });
     let versions = move || {
         [
@@ -45,6 +49,7 @@ pub fn AgentTicket() -> impl IntoView {
     let ticket = route_ticket(versions);
     view! {
         <Guarded action=Action::UseAgentWorkspace refusal="The agent workspace is for agents and admins.">
+            <ShortcutHelp open=help />
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || {
                     ticket.get()
@@ -174,7 +179,7 @@ fn StaffTicket(
                     </ActionForm>
                 </section>
                 <TicketFields t=t.clone() agents groups categories update />
-                <section class="panel" aria-labelledby="watchers-title">
+                <section class="panel" id="watch" aria-labelledby="watchers-title">
                     <h2 class="panel-title" id="watchers-title">"Watchers"</h2>
                     <p>
                         {if t.watchers.is_empty() { "Nobody yet.".to_owned() } else { t.watchers.join(", ") }}

@@ -9,6 +9,14 @@ pub fn SignUp() -> impl IntoView {
     let action = ServerAction::<SignUpFn>::new();
     refresh_auth_on_success(action);
     let error = action_error(action);
+    // The new profile starts in the browser's timezone (UTC without one).
+    let zone = RwSignal::new(String::new());
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(name) = crate::components::zone::browser_zone() {
+            zone.set(name);
+        }
+    });
     view! {
         <div class="page-narrow">
             <div class="card">
@@ -16,6 +24,7 @@ pub fn SignUp() -> impl IntoView {
                 <p class="lead">"Follow your requests and talk to our team."</p>
                 <ActionForm action attr:class="form">
                     <FormMessage error />
+                    <input type="hidden" name="input[timezone]" prop:value=move || zone.get() />
                     <TextField label="Name" name="input[name]" id="signup-name" field="name" error autocomplete="name" />
                     <TextField label="Email" name="input[email]" id="signup-email" field="email" error kind="email" autocomplete="email" />
                     <TextField

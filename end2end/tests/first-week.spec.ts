@@ -1,0 +1,116 @@
+// What a new user meets in the first week: the portal's front door, the
+// site's icon and robots rules, forms that keep what was typed, create
+// forms that clear, and pages that fit a phone.
+import {
+  adminCredentials, alertMessage, expect, goto, heading, jsEnabled, signIn, signUp, skipBrowserValidation,
+  statusMessage, test, uniqueEmail, uniquePassword,
+} from './support';
+
+test('a visitor opening the portal is welcomed with every way in', async ({ page }) => {
+  const response = await page.goto('/portal');
+  expect(response?.status()).toBe(200);
+  await goto(page, '/portal');
+  await expect(heading(page, 'How can we help?')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Raise a request' }).first()).toBeVisible();
+  await expect(heading(page, 'Follow a request')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Create an account', exact: true })).toBeVisible();
+  await page.getByRole('link', { name: 'Raise a request' }).first().click();
+  await expect(heading(page, 'Raise a request')).toBeVisible();
+  await expect(page.getByLabel('Your email', { exact: true })).toBeVisible();
+});
+
+test('the site has an icon, a manifest and keeps private pages out of search engines', async ({ page, request }) => {
+  await goto(page, '/portal');
+  await expect(page.locator('link[rel=icon]')).toHaveAttribute('href', '/favicon.svg');
+  const icon = await request.get('/favicon.svg');
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()['content-type']).toContain('image/svg+xml');
+  const robots = await (await request.get('/robots.txt')).text();
+  for (const path of ['/portal', '/follow/', '/agent', '/admin']) {
+    expect(robots).toContain(`Disallow: ${path}`);
+  }
+  const manifest = await (await request.get('/manifest.webmanifest')).json();
+  expect(manifest.name).toBe('Ferrodesk');
+});
+
+test('an error on the raise form keeps everything a guest typed', async ({ page }) => {
+  await goto(page, '/portal/tickets/new');
+  await skipBrowserValidation(page);
+  await page.getByLabel('Your email', { exact: true }).fill(uniqueEmail('guest'));
+  await page.getByLabel('Your name', { exact: true }).fill('Gus Guest');
+  await page.getByLabel('Description', { exact: true }).fill('Blank pages from the printer on floor 3.');
+  await page.getByLabel('Urgency', { exact: true }).selectOption({ label: 'High' });
+  await page.getByRole('button', { name: 'Submit request', exact: true }).click();
+  await expect(page.locator('.field-error, .form-error').first()).toBeVisible();
+  expect(page.url()).not.toContain('printer');
+  await expect(page.getByLabel('Description', { exact: true })).toHaveValue('Blank pages from the printer on floor 3.');
+  await expect(page.getByLabel('Your name', { exact: true })).toHaveValue('Gus Guest');
+  await expect(page.getByLabel('Urgency', { exact: true })).toHaveValue('high');
+});
+
+test('a created group clears its form and is named', async ({ page }) => {
+  const admin = adminCredentials();
+  const name = `Desk ${Math.random().toString(36).slice(2, 8)}`;
+  await signIn(page, admin.email, admin.password, '/agent');
+  await goto(page, '/admin/groups');
+  await page.getByLabel('Group name', { exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Create group', exact: true }).click();
+  await expect(heading(page, name)).toBeVisible();
+  await expect(page.getByLabel('Group name', { exact: true })).toHaveValue('');
+  if (jsEnabled(test.info())) {
+    await expect(statusMessage(page, `Group “${name}” created`)).toBeVisible();
+  }
+  // The same name again is refused, and what was typed stays.
+  await page.getByLabel('Group name', { exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Create group', exact: true }).click();
+  await expect(page.getByRole('alert').first()).toBeVisible();
+  await expect(page.getByLabel('Group name', { exact: true })).toHaveValue(name);
+});
+
+test('every page fits a 360 px phone without scrolling sideways', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  const fits = async (path: string) => {
+    await goto(page, path);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, `${path} is ${width} px wide`).toBeLessThanOrEqual(360);
+  };
+  for (const path of ['/', '/portal', '/portal/sign-in', '/portal/sign-up', '/portal/reset', '/portal/tickets/new']) {
+    await fits(path);
+  }
+  const subject = `Phone ${Math.random().toString(36).slice(2, 8)}`;
+  await signUp(page, 'Pia Phone', uniqueEmail('phone'), uniquePassword());
+  await goto(page, '/portal/tickets/new');
+  await page.getByLabel('Subject', { exact: true }).fill(subject);
+  await page.getByLabel('Description', { exact: true }).fill('Checking the phone layout.');
+  await page.getByRole('button', { name: 'Submit request', exact: true }).click();
+  await expect(heading(page, subject)).toBeVisible();
+  const ticket = new URL(page.url()).pathname;
+  for (const path of [ticket, '/portal/tickets', '/portal/profile']) {
+    await fits(path);
+  }
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  const admin = adminCredentials();
+  await signIn(page, admin.email, admin.password, '/agent');
+  const id = ticket.split('/').pop();
+  for (const path of [
+    '/agent', '/agent?view=all_open', `/agent/tickets/${id}`, '/admin', '/admin/groups', '/admin/categories',
+    '/admin/calendars', '/admin/sla', '/admin/escalations',
+  ]) {
+    await fits(path);
+  }
+});
+
+test('a failed sign-up keeps the name and email but not the password', async ({ page }) => {
+  await goto(page, '/portal/sign-up');
+  await skipBrowserValidation(page);
+  await page.getByLabel('Name', { exact: true }).fill('Ann Example');
+  await page.getByLabel('Email', { exact: true }).fill('not-an-address');
+  await page.getByLabel('Password', { exact: true }).fill(uniquePassword());
+  await page.getByRole('button', { name: 'Create account', exact: true }).click();
+  await expect(alertMessage(page, 'valid email')).toBeVisible();
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Ann Example');
+  await expect(page.getByLabel('Email', { exact: true })).toHaveValue('not-an-address');
+  if (!jsEnabled(test.info())) {
+    await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+  }
+});
