@@ -114,3 +114,38 @@ test('a failed sign-up keeps the name and email but not the password', async ({ 
     await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
   }
 });
+
+test('agents open a ticket beside the queue, list the shortcuts with ? and assign with a', async ({ page }) => {
+  const subject = `Split ${Math.random().toString(36).slice(2, 8)}`;
+  await signUp(page, 'Sid Split', uniqueEmail('split'), uniquePassword());
+  await goto(page, '/portal/tickets/new');
+  await page.getByLabel('Subject', { exact: true }).fill(subject);
+  await page.getByLabel('Description', { exact: true }).fill('Split view test.');
+  await page.getByRole('button', { name: 'Submit request', exact: true }).click();
+  await expect(heading(page, subject)).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+
+  const admin = adminCredentials();
+  await signIn(page, admin.email, admin.password, '/agent');
+  await goto(page, `/agent?view=recent&q=${encodeURIComponent(subject)}`);
+  await page.getByRole('link', { name: 'Open tickets beside the list', exact: true }).click();
+  await page.getByRole('link', { name: subject, exact: true }).click();
+  const pane = page.getByRole('region', { name: 'Open ticket' });
+  await expect(pane.getByRole('heading', { name: subject, exact: true })).toBeVisible();
+  await expect(page.getByRole('link', { name: subject, exact: true })).toBeVisible();
+  expect(new URL(page.url()).searchParams.get('layout')).toBe('split');
+
+  if (jsEnabled(test.info())) {
+    await page.keyboard.press('?');
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toHaveCount(0);
+    await page.keyboard.press('a');
+    await expect(pane.getByRole('region', { name: 'Details' }).getByLabel('Assignee', { exact: true })).toBeFocused();
+  }
+  // Back to tickets on their own page.
+  await page.getByRole('link', { name: 'Open tickets on their own page', exact: true }).click();
+  await page.getByRole('link', { name: subject, exact: true }).click();
+  await expect(heading(page, subject)).toBeVisible();
+  expect(new URL(page.url()).pathname).toMatch(/^\/agent\/tickets\/\d+$/);
+});

@@ -58,17 +58,16 @@ pub fn on_shortcut(handle: impl Fn(Shortcut) + 'static) {
             if event.ctrl_key() || event.meta_key() || event.alt_key() {
                 return;
             }
-            let typing = event
+            let tag = event
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .map(|el| {
-                    matches!(
-                        el.tag_name().as_str(),
-                        "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON" | "A"
-                    )
-                })
-                .unwrap_or(false);
-            if typing {
+                .map(|el| el.tag_name())
+                .unwrap_or_default();
+            // Typing is never taken over; a focused link or button keeps
+            // its own Enter (other keys still work after clicking a row).
+            let typing = matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT");
+            let activating = matches!(tag.as_str(), "BUTTON" | "A") && event.key() == "Enter";
+            if typing || activating {
                 return;
             }
             if let Some(shortcut) = Shortcut::from_key(&event.key()) {

@@ -163,7 +163,9 @@ pub fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
 #[component]
 pub fn TicketTable(
     items: Vec<TicketSummary>,
-    base: &'static str,
+    /// What a row links to: this followed by the ticket's id.
+    #[prop(into)]
+    base: String,
     staff: bool,
     /// The row chosen with the keyboard, if the page supports it.
     #[prop(optional)]
@@ -190,7 +192,7 @@ pub fn TicketTable(
                         .into_iter()
                         .enumerate()
                         .map(|(index, t)| {
-                            let href = format!("{base}/{}", t.id);
+                            let href = format!("{base}{}", t.id);
                             let full_subject = t.subject.clone();
                             let is_selected = move || selected.is_some_and(|s| s.get() == Some(index));
                             view! {
@@ -266,6 +268,18 @@ where
 {
     let params = leptos_router::hooks::use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    ticket_resource(id, changes)
+}
+
+/// The ticket `id` names, fetched again whenever `changes` returns
+/// something new; `None` reads as not found.
+pub fn ticket_resource<T>(
+    id: impl Fn() -> Option<i64> + Send + Sync + 'static,
+    changes: impl Fn() -> T + Send + Sync + 'static,
+) -> Resource<Result<crate::api::types::TicketDetail, crate::error::AppError>>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
     Resource::new(
         move || (id(), changes()),
         |(id, _)| async move {

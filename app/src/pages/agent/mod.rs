@@ -3,6 +3,7 @@
 mod ticket;
 
 pub use ticket::AgentTicket;
+use ticket::TicketWorkspace;
 
 use crate::api::tickets::{assignable_agents, queue_counts, ticket_groups, ticket_queue};
 use crate::api::types::{
@@ -24,6 +25,17 @@ use leptos_router::hooks::use_navigate;
 pub fn AgentHome() -> impl IntoView {
     let view_param = query_param("view");
     let after = query_param("after");
+    // Split view: the agent's choice to open tickets beside the list, and
+    // the ticket open there.
+    let layout = query_param("layout");
+    let split = Signal::derive(move || layout.get().as_deref() == Some("split"));
+    let open_param = query_param("open");
+    let open = Signal::derive(move || {
+        split
+            .get()
+            .then(|| open_param.get().and_then(|id| id.parse::<i64>().ok()))
+            .flatten()
+    });
     let current = Signal::derive(move || {
         view_param
             .get()
@@ -67,7 +79,8 @@ pub fn AgentHome() -> impl IntoView {
         match shortcut {
             Shortcut::Open => {
                 if let Some(id) = selected.get_untracked().and_then(|i| ids.get(i)) {
-                    navigate(&format!("/agent/tickets/{id}"), Default::default());
+                    let base = row_link(current.get_untracked(), filters, split.get_untracked());
+                    navigate(&format!("{base}{id}"), Default::default());
                 }
             }
             other => selected.update(|s| *s = move_selection(*s, ids.len(), other)),
@@ -107,12 +120,19 @@ pub fn AgentHome() -> impl IntoView {
                 </aside>
                 <div class="workspace-main">
                     <h1 class="page-title">"Agent workspace"</h1>
-                    <h2 class="panel-title">{move || current.get().label()}</h2>
+                    <div class="queue-head">
+                        <h2 class="panel-title">{move || current.get().label()}</h2>
+                        <a class="layout-toggle" href=move || layout_link(current.get(), filters, !split.get())>
+                            {move || if split.get() { "Open tickets on their own page" } else { "Open tickets beside the list" }}
+                        </a>
+                    </div>
                     <Transition fallback=|| ()>
                         {move || {
                             choices.get().map(|(agents, groups)| view! { <FilterForm current filters agents groups page /> })
                         }}
                     </Transition>
+                    <div class=move || if open.get().is_some() { "queue-split has-pane" } else { "queue-split" }>
+                    <div class="queue-list">
                     <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                         {move || {
                             page.get()
@@ -124,12 +144,13 @@ pub fn AgentHome() -> impl IntoView {
                                         row_ids.set_value(page.items.iter().map(|t| t.id).collect());
                                         let view_name = current.get().as_str();
                                         let carried = filters.query_string();
+                                        let base = row_link(current.get(), filters, split.get());
                                         view! {
                                             <p class="muted">{format!("{} tickets", count_label(page.total))}</p>
-                                            <TicketTable items=page.items base="/agent/tickets" staff=true selected />
+                                            <TicketTable items=page.items base staff=true selected />
                                             <p class="hint">"Keys: j and k move, Enter opens, ? lists every shortcut."</p>
                                             {page.next.map(|next| view! {
-                                                <p><a href=format!("/agent?view={view_name}{carried}&after={next}")>"Next page"</a></p>
+                                                <p><a href=format!("/agent?view={view_name}{carried}{}&after={next}", if split.get() { "&layout=split" } else { "" })>"Next page"</a></p>
                                             })}
                                         }
                                             .into_any()
@@ -138,6 +159,13 @@ pub fn AgentHome() -> impl IntoView {
                                 })
                         }}
                     </Transition>
+                    </div>
+                    {move || open.get().map(|_| view! {
+                        <section class="ticket-pane" aria-label="Open ticket">
+                            <TicketWorkspace id=open />
+                        </section>
+                    })}
+                    </div>
                 </div>
             </div>
         </Guarded>
@@ -185,6 +213,11 @@ impl QueueFilters {
         }
     }
 
+    /// The same pairs, read without subscribing (for key presses).
+    fn query_string_untracked(&self) -> String {
+        untrack(|| self.query_string())
+    }
+
     /// `&name=value` pairs to carry the filters into the next page's link.
     fn query_string(&self) -> String {
         let pairs = [
@@ -205,6 +238,30 @@ impl QueueFilters {
             })
             .collect()
     }
+}
+
+/// What a queue row links to, followed by the ticket's id: the ticket's
+/// own page, or (split view) this queue with the ticket open beside it.
+fn row_link(view: QueueView, filters: QueueFilters, split: bool) -> String {
+    if split {
+        format!(
+            "/agent?view={}{}&layout=split&open=",
+            view.as_str(),
+            filters.query_string_untracked()
+        )
+    } else {
+        "/agent/tickets/".to_owned()
+    }
+}
+
+/// This queue, with tickets opening beside it (`split`) or on their own page.
+fn layout_link(view: QueueView, filters: QueueFilters, split: bool) -> String {
+    let layout = if split { "&layout=split" } else { "" };
+    format!(
+        "/agent?view={}{}{layout}",
+        view.as_str(),
+        filters.query_string()
+    )
 }
 
 /// A plain GET form: it works without JavaScript and leaves a shareable URL.
@@ -234,6 +291,7 @@ fn FilterForm(
     view! {
         <form method="get" action="/agent" class="filter-form" role="search" aria-label="Filter tickets">
             <input type="hidden" name="view" value=move || current.get().as_str() />
+            {move || (query_param("layout").get().as_deref() == Some("split")).then(|| view! { <input type="hidden" name="layout" value="split" /> })}
             <div class="field">
                 <label for="filter-q">"Search"</label>
                 <input id="filter-q" name="q" type="search" value=value(filters.q) placeholder="Words in subject or messages" />

@@ -14,7 +14,7 @@ use crate::components::keys::{
 };
 use crate::components::reply::ReplyForm;
 use crate::components::ticket::{
-    route_ticket, when, Conversation, History, OtherFiles, PriorityBadge, StatusBadge,
+    ticket_resource, when, Conversation, History, OtherFiles, PriorityBadge, StatusBadge,
     TicketNotFound,
 };
 use crate::domain::{Action, Priority, Status};
@@ -22,8 +22,27 @@ use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+/// The ticket page of its own, at `/agent/tickets/:id`.
 #[component]
 pub fn AgentTicket() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let id =
+        Signal::derive(move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    let help = RwSignal::new(false);
+    on_shortcut(move |shortcut| toggle_help(help, shortcut));
+    view! {
+        <Guarded action=Action::UseAgentWorkspace refusal="The agent workspace is for agents and admins.">
+            <ShortcutHelp open=help />
+            <TicketWorkspace id />
+        </Guarded>
+    }
+}
+
+/// One ticket with everything an agent does to it: on its own page, or
+/// beside the queue (split view). r, n and a start a reply, a note, an
+/// assignment.
+#[component]
+pub fn TicketWorkspace(id: Signal<Option<i64>>) -> impl IntoView {
     let status = ServerAction::<ChangeTicketStatus>::new();
     let claim = ServerAction::<ClaimTicket>::new();
     let update = ServerAction::<UpdateTicket>::new();
@@ -31,12 +50,11 @@ pub fn AgentTicket() -> impl IntoView {
     let agents = Resource::new(|| (), |_| assignable_agents());
     let groups = Resource::new(|| (), |_| ticket_groups());
     let categories = Resource::new(|| (), |_| category_options());
-    let help = RwSignal::new(false);
     on_shortcut(move |shortcut| match shortcut {
         Shortcut::Reply => start_message(false),
         Shortcut::Note => start_message(true),
         Shortcut::Assign => start_assigning(),
-        other => toggle_help(help, other),
+        _ => {}
     });
     let versions = move || {
         [
@@ -46,30 +64,27 @@ pub fn AgentTicket() -> impl IntoView {
             watch.version().get(),
         ]
     };
-    let ticket = route_ticket(versions);
+    let ticket = ticket_resource(move || id.get(), versions);
     view! {
-        <Guarded action=Action::UseAgentWorkspace refusal="The agent workspace is for agents and admins.">
-            <ShortcutHelp open=help />
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || {
-                    ticket.get()
-                        .map(|result| match result {
-                            Ok(t) => {
-                                let agents = agents.get().and_then(|a| a.ok()).unwrap_or_default();
-                                let groups = groups.get().and_then(|g| g.ok()).unwrap_or_default();
-                                let categories = categories.get().and_then(|c| c.ok()).unwrap_or_default();
-                                view! { <StaffTicket t agents groups categories actions=TicketActions { status, claim, update, watch } /> }
-                                    .into_any()
-                            }
-                            Err(AppError::NotFound) => view! {
-                                <TicketNotFound text="There is no ticket with this number." back_href="/agent" back_label="Back to the queues" />
-                            }
-                                .into_any(),
-                            Err(e) => view! { <div class="form-error" role="alert">{e.to_string()}</div> }.into_any(),
-                        })
-                }}
-            </Suspense>
-        </Guarded>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || {
+                ticket.get()
+                    .map(|result| match result {
+                        Ok(t) => {
+                            let agents = agents.get().and_then(|a| a.ok()).unwrap_or_default();
+                            let groups = groups.get().and_then(|g| g.ok()).unwrap_or_default();
+                            let categories = categories.get().and_then(|c| c.ok()).unwrap_or_default();
+                            view! { <StaffTicket t agents groups categories actions=TicketActions { status, claim, update, watch } /> }
+                                .into_any()
+                        }
+                        Err(AppError::NotFound) => view! {
+                            <TicketNotFound text="There is no ticket with this number." back_href="/agent" back_label="Back to the queues" />
+                        }
+                            .into_any(),
+                        Err(e) => view! { <div class="form-error" role="alert">{e.to_string()}</div> }.into_any(),
+                    })
+            }}
+        </Suspense>
     }
 }
 

@@ -41,7 +41,7 @@ pub fn MyTickets() -> impl IntoView {
                             Ok(page) => {
                                 view! {
                                     <p class="muted">{format!("{} in total", crate::api::types::count_label(page.total))}</p>
-                                    <TicketTable items=page.items base="/portal/tickets" staff=false />
+                                    <TicketTable items=page.items base="/portal/tickets/" staff=false />
                                     {page.next.map(|next| view! {
                                         <p><a href=format!("/portal/tickets?after={next}")>"Older tickets"</a></p>
                                     })}
