@@ -7,9 +7,11 @@ use leptos::prelude::*;
 use {super::backend, crate::domain::Action, crate::pages::url_encode, leptos_axum::redirect};
 
 #[server(endpoint = "admin/users", input = server_fn::codec::GetUrl)]
-pub async fn list_users(params: UserListParams) -> Result<UserPage, AppError> {
+pub async fn list_users(q: Option<String>, after: Option<i64>) -> Result<UserPage, AppError> {
     let actor = backend::authorized(Action::ManageUsers).await?;
-    backend::desk()?.list_users(&actor, params).await
+    backend::desk()?
+        .list_users(&actor, UserListParams { q, after })
+        .await
 }
 
 #[server(endpoint = "admin/invite")]

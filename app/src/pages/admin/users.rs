@@ -2,7 +2,7 @@
 
 use super::AdminPage;
 use crate::api::admin::{list_users, ChangeRole, DeactivateUser, InviteUser, ReactivateUser};
-use crate::api::types::{UserListParams, UserPage, UserSummary};
+use crate::api::types::{UserPage, UserSummary};
 use crate::components::form::{action_error, clear_on_success, successes, FormMessage, TextField};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -33,7 +33,7 @@ pub fn AdminUsers() -> impl IntoView {
                 after.get().and_then(|a| a.parse::<i64>().ok()),
             )
         },
-        |(_, q, after)| list_users(UserListParams { q, after }),
+        |(_, q, after)| list_users(q, after),
     );
     let actions = RowActions {
         change_role,
