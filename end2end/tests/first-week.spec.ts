@@ -68,6 +68,7 @@ test('a created group clears its form and is named', async ({ page }) => {
 });
 
 test('every page fits a 360 px phone without scrolling sideways', async ({ page }) => {
+  test.setTimeout(120_000);
   await page.setViewportSize({ width: 360, height: 740 });
   const fits = async (path: string) => {
     await goto(page, path);
@@ -148,4 +149,62 @@ test('agents open a ticket beside the queue, list the shortcuts with ? and assig
   await page.getByRole('link', { name: subject, exact: true }).click();
   await expect(heading(page, subject)).toBeVisible();
   expect(new URL(page.url()).pathname).toMatch(/^\/agent\/tickets\/\d+$/);
+});
+
+test('admin forms: checkboxes beside their labels, readable capacities, an indented tree, users that fit', async ({ page }) => {
+  test.setTimeout(90_000);
+  const admin = adminCredentials();
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await signIn(page, admin.email, admin.password, '/agent');
+
+  await goto(page, '/admin/sla');
+  const box = await page.getByLabel('Pending (waiting on the customer)').first().boundingBox();
+  const label = await page.getByText('Pending (waiting on the customer)', { exact: true }).first().boundingBox();
+  expect(box && label).toBeTruthy();
+  if (box && label) {
+    expect(label.x, 'the label is to the right of its box').toBeGreaterThan(box.x + box.width - 1);
+    expect(Math.abs(label.y + label.height / 2 - (box.y + box.height / 2)), 'on the same line').toBeLessThan(12);
+  }
+
+  // A group with a member: the capacity box shows four digits.
+  const name = `Cap ${Math.random().toString(36).slice(2, 8)}`;
+  await goto(page, '/admin/groups');
+  await page.getByLabel('Group name', { exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Create group', exact: true }).click();
+  await expect(heading(page, name)).toBeVisible();
+  const card = page.locator('section', { has: heading(page, name) }).first();
+  const capacity = card.getByLabel('Capacity', { exact: true }).first();
+  await expect(capacity).toBeVisible();
+  expect((await capacity.boundingBox())?.width ?? 0).toBeGreaterThanOrEqual(80);
+
+  // A child category sits indented under its parent.
+  const parent = `Parent ${Math.random().toString(36).slice(2, 8)}`;
+  const child = `Child ${Math.random().toString(36).slice(2, 8)}`;
+  await goto(page, '/admin/categories');
+  const form = page.getByRole('form', { name: 'New category' });
+  await form.getByLabel('Category name', { exact: true }).fill(parent);
+  await form.getByRole('button', { name: 'Create category', exact: true }).click();
+  await expect(page.getByRole('cell', { name: parent, exact: true })).toBeVisible();
+  await form.getByLabel('Category name', { exact: true }).fill(child);
+  await form.getByLabel('Parent category', { exact: true }).selectOption({ label: parent });
+  await form.getByRole('button', { name: 'Create category', exact: true }).click();
+  const childCell = page.getByRole('cell', { name: child });
+  await expect(childCell).toBeVisible();
+  const parentText = await page.getByRole('cell', { name: parent, exact: true }).evaluate((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return range.getBoundingClientRect().x;
+  });
+  const childText = await childCell.evaluate((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return range.getBoundingClientRect().x;
+  });
+  expect(childText - parentText, 'indented under its parent').toBeGreaterThan(10);
+
+  // The users table fits a 1366 px screen.
+  await goto(page, '/admin');
+  const wrap = page.locator('.table-wrap').first();
+  const fits = await wrap.evaluate((el) => el.scrollWidth <= el.clientWidth + 1);
+  expect(fits, 'the users table needs no sideways scrolling').toBe(true);
 });

@@ -3,7 +3,7 @@
 mod ticket;
 
 pub use ticket::AgentTicket;
-use ticket::TicketWorkspace;
+use ticket::{TicketPane, TicketWorkspace};
 
 use crate::api::tickets::{assignable_agents, queue_counts, ticket_groups, ticket_queue};
 use crate::api::types::{
@@ -36,6 +36,9 @@ pub fn AgentHome() -> impl IntoView {
             .then(|| open_param.get().and_then(|id| id.parse::<i64>().ok()))
             .flatten()
     });
+    // The open ticket's data and actions, outside the guard (see
+    // `AgentTicket`); nothing is fetched while no ticket is open.
+    let pane = TicketPane::new(open);
     let current = Signal::derive(move || {
         view_param
             .get()
@@ -162,7 +165,7 @@ pub fn AgentHome() -> impl IntoView {
                     </div>
                     {move || open.get().map(|_| view! {
                         <section class="ticket-pane" aria-label="Open ticket">
-                            <TicketWorkspace id=open />
+                            <TicketWorkspace pane />
                         </section>
                     })}
                     </div>

@@ -28,13 +28,77 @@ pub fn AgentTicket() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let id =
         Signal::derive(move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
+    // Created here, outside the guard's reactive body, so they exist once
+    // per page and hydrate in the order the server rendered them.
+    let pane = TicketPane::new(id);
     let help = RwSignal::new(false);
     on_shortcut(move |shortcut| toggle_help(help, shortcut));
     view! {
         <Guarded action=Action::UseAgentWorkspace refusal="The agent workspace is for agents and admins.">
             <ShortcutHelp open=help />
-            <TicketWorkspace id />
+            <TicketWorkspace pane />
         </Guarded>
+    }
+}
+
+/// What a ticket's workspace reads and does: created once per page, by
+/// the page, outside any guard (see `AgentTicket`).
+#[derive(Clone, Copy)]
+pub struct TicketPane {
+    actions: TicketActions,
+    ticket: Resource<Result<TicketDetail, AppError>>,
+    agents: Resource<Result<Vec<AgentOption>, AppError>>,
+    groups: Resource<Result<Vec<GroupOption>, AppError>>,
+    categories: Resource<Result<Vec<CategoryOption>, AppError>>,
+}
+
+impl TicketPane {
+    /// For the ticket `id` names; nothing is fetched while it names none.
+    pub fn new(id: Signal<Option<i64>>) -> Self {
+        let actions = TicketActions {
+            status: ServerAction::new(),
+            claim: ServerAction::new(),
+            update: ServerAction::new(),
+            watch: ServerAction::new(),
+        };
+        let open = move || id.get().is_some();
+        let agents = Resource::new(open, |open| async move {
+            if open {
+                assignable_agents().await
+            } else {
+                Ok(Vec::new())
+            }
+        });
+        let groups = Resource::new(open, |open| async move {
+            if open {
+                ticket_groups().await
+            } else {
+                Ok(Vec::new())
+            }
+        });
+        let categories = Resource::new(open, |open| async move {
+            if open {
+                category_options().await
+            } else {
+                Ok(Vec::new())
+            }
+        });
+        let versions = move || {
+            [
+                actions.status.version().get(),
+                actions.claim.version().get(),
+                actions.update.version().get(),
+                actions.watch.version().get(),
+            ]
+        };
+        let ticket = ticket_resource(move || id.get(), versions);
+        Self {
+            actions,
+            ticket,
+            agents,
+            groups,
+            categories,
+        }
     }
 }
 
@@ -42,29 +106,20 @@ pub fn AgentTicket() -> impl IntoView {
 /// beside the queue (split view). r, n and a start a reply, a note, an
 /// assignment.
 #[component]
-pub fn TicketWorkspace(id: Signal<Option<i64>>) -> impl IntoView {
-    let status = ServerAction::<ChangeTicketStatus>::new();
-    let claim = ServerAction::<ClaimTicket>::new();
-    let update = ServerAction::<UpdateTicket>::new();
-    let watch = ServerAction::<WatchTicket>::new();
-    let agents = Resource::new(|| (), |_| assignable_agents());
-    let groups = Resource::new(|| (), |_| ticket_groups());
-    let categories = Resource::new(|| (), |_| category_options());
+pub fn TicketWorkspace(pane: TicketPane) -> impl IntoView {
+    let TicketPane {
+        actions,
+        ticket,
+        agents,
+        groups,
+        categories,
+    } = pane;
     on_shortcut(move |shortcut| match shortcut {
         Shortcut::Reply => start_message(false),
         Shortcut::Note => start_message(true),
         Shortcut::Assign => start_assigning(),
         _ => {}
     });
-    let versions = move || {
-        [
-            status.version().get(),
-            claim.version().get(),
-            update.version().get(),
-            watch.version().get(),
-        ]
-    };
-    let ticket = ticket_resource(move || id.get(), versions);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || {
@@ -74,7 +129,7 @@ pub fn TicketWorkspace(id: Signal<Option<i64>>) -> impl IntoView {
                             let agents = agents.get().and_then(|a| a.ok()).unwrap_or_default();
                             let groups = groups.get().and_then(|g| g.ok()).unwrap_or_default();
                             let categories = categories.get().and_then(|c| c.ok()).unwrap_or_default();
-                            view! { <StaffTicket t agents groups categories actions=TicketActions { status, claim, update, watch } /> }
+                            view! { <StaffTicket t agents groups categories actions /> }
                                 .into_any()
                         }
                         Err(AppError::NotFound) => view! {
