@@ -25,7 +25,6 @@ async function visit(path) {
   bytes = 0;
   requests = 0;
   await page.goto(base + path, { waitUntil: 'networkidle' });
-  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
   return { bytes, requests };
 }
 
@@ -39,8 +38,7 @@ const measure = async (label, path) => {
 
 await measure('portal (/portal)', '/portal');
 if (process.env.EMAIL && process.env.PASSWORD) {
-  await page.goto(base + '/portal/sign-in');
-  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  await page.goto(base + '/portal/sign-in', { waitUntil: 'networkidle' });
   await page.getByLabel('Email', { exact: true }).fill(process.env.EMAIL);
   await page.getByLabel('Password', { exact: true }).fill(process.env.PASSWORD);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
