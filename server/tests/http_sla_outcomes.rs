@@ -89,6 +89,24 @@ async fn first_response(app: &TestApp, ticket: i64) -> app::domain::sla::Clock {
         .clock
 }
 
+async fn ticket_now(app: &TestApp, ticket: i64) -> ferrodesk::store::TicketRecord {
+    app.store
+        .ticket(ticket, TicketScope::All)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// Waits (up to 5 s of real time) until an escalation has raised the
+/// ticket to high.
+async fn raised_to_high(app: &TestApp, ticket: i64) {
+    let started = Instant::now();
+    while ticket_now(app, ticket).await.priority != Priority::High {
+        assert!(started.elapsed() < Duration::from_secs(5), "not raised");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn compliance(admin: &Client) -> serde_json::Value {
     let overview = admin.get("/api/admin/sla").await.json();
     overview["by_category"][0].clone()
@@ -161,20 +179,7 @@ async fn a_breach_stays_recorded_when_an_escalation_raises_the_priority() {
         // Past the 30 minutes: breached, and the level at the due time
         // raises the ticket to high, whose four hours are not up yet.
         app.clock.advance(Span::minutes(31));
-        let started = Instant::now();
-        loop {
-            let stored = app
-                .store
-                .ticket(ticket, TicketScope::All)
-                .await
-                .unwrap()
-                .unwrap();
-            if stored.priority == Priority::High {
-                break;
-            }
-            assert!(started.elapsed() < Duration::from_secs(5), "not raised");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        raised_to_high(&app, ticket).await;
         let first = first_response(&app, ticket).await;
         assert_eq!(first.status, ClockStatus::Breached, "{first:?}");
         assert!(first.breached_at.is_some());
@@ -233,12 +238,7 @@ async fn breaching_soon_lists_only_tickets_due_within_the_window_or_breached_soo
         }
         let soon = raise(&customer, category).await;
         let later = raise(&customer, category).await;
-        let stored = app
-            .store
-            .ticket(later, TicketScope::All)
-            .await
-            .unwrap()
-            .unwrap();
+        let stored = ticket_now(&app, later).await;
         ok(
             &agent,
             "tickets/update",
@@ -294,12 +294,7 @@ async fn a_stale_edit_names_the_change_it_ran_into_in_words() {
         let ticket = raise(&customer, category).await;
         let tid = ticket.to_string();
         let version = |v: i64| v.to_string();
-        let stored = app
-            .store
-            .ticket(ticket, TicketScope::All)
-            .await
-            .unwrap()
-            .unwrap();
+        let stored = ticket_now(&app, ticket).await;
 
         // A person's change, with the SLA bookkeeping written alongside it.
         ok(
@@ -331,12 +326,7 @@ async fn a_stale_edit_names_the_change_it_ran_into_in_words() {
         assert!(!message.contains("(sla)"), "{message}");
 
         // Ferrodesk's own change: the escalation at the due time.
-        let stored = app
-            .store
-            .ticket(ticket, TicketScope::All)
-            .await
-            .unwrap()
-            .unwrap();
+        let stored = ticket_now(&app, ticket).await;
         ok(
             &agent,
             "tickets/status",
@@ -347,27 +337,9 @@ async fn a_stale_edit_names_the_change_it_ran_into_in_words() {
             ],
         )
         .await;
-        let before = app
-            .store
-            .ticket(ticket, TicketScope::All)
-            .await
-            .unwrap()
-            .unwrap();
+        let before = ticket_now(&app, ticket).await;
         app.clock.advance(Span::minutes(31));
-        let started = Instant::now();
-        loop {
-            let now = app
-                .store
-                .ticket(ticket, TicketScope::All)
-                .await
-                .unwrap()
-                .unwrap();
-            if now.priority == Priority::High {
-                break;
-            }
-            assert!(started.elapsed() < Duration::from_secs(5), "not raised");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        raised_to_high(&app, ticket).await;
         let stale = agent
             .call(
                 "tickets/update",
