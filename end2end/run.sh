@@ -31,7 +31,7 @@ export SINK_URL="http://127.0.0.1:$SINK_HTTP_PORT"
 sink_pid=$!
 
 export E2E_ADMIN_EMAIL="admin@e2e.example.test"
-export E2E_ADMIN_PASSWORD="e2e-admin-$(date +%s)-passphrase"
+export E2E_ADMIN_PASSWORD="e2e-$(date +%s)-staff-passphrase"
 
 run_suite() {
   local name="$1" database_url="$2" port="$3"

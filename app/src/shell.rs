@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home ssr=SsrMode::Async />
                     <Route path=path!("/portal") view=portal::home::PortalHome ssr=SsrMode::Async />
                     <Route path=path!("/portal/sign-up") view=portal::sign_up::SignUp ssr=SsrMode::Async />
+                    <Route path=path!("/portal/sign-up/confirm") view=portal::sign_up::SignUpConfirm ssr=SsrMode::Async />
                     <Route path=path!("/portal/sign-in") view=portal::sign_in::SignIn ssr=SsrMode::Async />
                     <Route path=path!("/portal/reset") view=portal::reset::ResetRequest ssr=SsrMode::Async />
                     <Route path=path!("/portal/reset/confirm") view=portal::reset::ResetConfirm ssr=SsrMode::Async />

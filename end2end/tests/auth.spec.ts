@@ -1,6 +1,6 @@
 import {
   alertMessage, expect, expectUrl, goto, heading, signIn, signOut, signUp,
-  skipBrowserValidation, submitSignIn, test, uniqueEmail, uniquePassword,
+  skipBrowserValidation, submitSignIn, test, uniqueEmail, uniquePassword, waitForMail,
 } from './support';
 
 test('sign up, sign out and sign in again', async ({ page }) => {
@@ -46,14 +46,22 @@ test.describe('sign-up errors', () => {
     await expect(heading(page, 'Create your account')).toBeVisible();
   });
 
-  test('taken email shows the taken message', async ({ page }) => {
+  test('a taken email is answered like a new one and its owner is told', async ({ page }) => {
     const email = uniqueEmail('taken');
     await signUp(page, 'First Owner', email, uniquePassword());
     await signOut(page);
     await fillSignUp(page, email, uniquePassword());
-    await expect(
-      page.getByText('An account with this email already exists. Sign in or reset your password.'),
-    ).toBeVisible();
+    await expectUrl(page, '/portal/sign-up', { sent: '1' });
+    await expect(heading(page, 'Check your email')).toBeVisible();
+    const told = await waitForMail(email, 'Someone tried to sign up with your address');
+    expect(told.text).toContain('/portal/reset');
+  });
+
+  test('a common password or one made of the name is refused with the reason', async ({ page }) => {
+    await fillSignUp(page, uniqueEmail('common'), 'password123');
+    await expect(page.getByText('This is one of the most common passwords')).toBeVisible();
+    await fillSignUp(page, uniqueEmail('named'), 'eve-example-2026');
+    await expect(page.getByText('Choose a password that does not contain your name or email address.')).toBeVisible();
     await expect(heading(page, 'Create your account')).toBeVisible();
   });
 });

@@ -126,8 +126,19 @@ export async function signUp(page: Page, name: string, email: string, password: 
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Create account', exact: true }).click();
-  await expectUrl(page, '/portal');
+  await expectUrl(page, '/portal/sign-up', { sent: '1' });
+  await expect(heading(page, 'Check your email')).toBeVisible();
+  await confirmSignUp(page, email);
   await expect(heading(page, `Welcome, ${name}`)).toBeVisible();
+}
+
+/** Opens the newest sign-up confirmation mailed to `email` and finishes the account. */
+export async function confirmSignUp(page: Page, email: string): Promise<void> {
+  const mail = await waitForMail(email, 'Confirm your Ferrodesk account');
+  await goto(page, linkFrom(mail, '/portal/sign-up/confirm'));
+  await expect(heading(page, 'Finish creating your account')).toBeVisible();
+  await page.getByRole('button', { name: 'Create my account', exact: true }).click();
+  await expectUrl(page, '/portal');
 }
 
 /** Fills and submits the sign-in form; the caller asserts the outcome. */

@@ -154,6 +154,8 @@ async fn create_admin(config: Config, email: &str, name: &str) -> Result<(), Cli
     };
     let password =
         Password::parse(&password).map_err(|m| CliError::Input(format!("password: {m}")))?;
+    passwords::check_strength(&password, email.as_str(), name.as_str())
+        .map_err(|m| CliError::Input(format!("password: {m}")))?;
     let hash = passwords::hash(password.expose().to_owned())
         .await
         .map_err(|e| CliError::Input(e.to_string()))?;

@@ -87,6 +87,31 @@ impl Default for RateLimits {
     }
 }
 
+/// How much one person may upload, and how much may land on one ticket,
+/// within a sliding window. Past either limit uploads get 429 with
+/// Retry-After until the oldest upload in the window ages out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UploadQuota {
+    pub window_secs: i64,
+    pub files_per_account: i64,
+    pub bytes_per_account: i64,
+    pub files_per_ticket: i64,
+    pub bytes_per_ticket: i64,
+}
+
+impl Default for UploadQuota {
+    fn default() -> Self {
+        Self {
+            window_secs: 3600,
+            files_per_account: 100,
+            bytes_per_account: 500 * 1024 * 1024,
+            files_per_ticket: 50,
+            bytes_per_ticket: 250 * 1024 * 1024,
+        }
+    }
+}
+
 /// The assignment scheduler and agent availability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -135,6 +160,7 @@ pub struct Config {
     pub max_concurrent_requests: usize,
     /// The largest attachment accepted, checked while the upload streams.
     pub max_attachment_bytes: usize,
+    pub upload_quota: UploadQuota,
     pub scheduler: SchedulerConfig,
     /// "Breaching soon" lists tickets due within this many minutes (or
     /// already breached).
@@ -160,6 +186,7 @@ struct FileConfig {
     site_root: Option<PathBuf>,
     max_concurrent_requests: Option<i64>,
     max_attachment_bytes: Option<i64>,
+    upload_quota: Option<UploadQuota>,
     scheduler: Option<SchedulerConfig>,
     breaching_soon_minutes: Option<i64>,
     search_language: Option<String>,
@@ -336,6 +363,7 @@ impl Config {
                 "use a positive whole number".into(),
             ));
         }
+        let upload_quota = upload_quota_config(&env, file.upload_quota.unwrap_or_default())?;
         let scheduler = scheduler_config(&env, file.scheduler.unwrap_or_default())?;
         let mut breaching_soon_minutes = file.breaching_soon_minutes.unwrap_or(120);
         override_limit(
@@ -387,6 +415,7 @@ impl Config {
             site_root,
             max_concurrent_requests: usize::try_from(max_concurrent_requests).unwrap_or(1024),
             max_attachment_bytes: usize::try_from(max_attachment_bytes).unwrap_or(10 * 1024 * 1024),
+            upload_quota,
             scheduler,
             breaching_soon_minutes,
             search_language,
@@ -402,6 +431,48 @@ impl Config {
             path_and_query
         )
     }
+}
+
+fn upload_quota_config(
+    env: &impl Fn(&str) -> Option<String>,
+    mut quota: UploadQuota,
+) -> Result<UploadQuota, ConfigError> {
+    for (name, slot) in [
+        ("FERRODESK_UPLOAD_WINDOW_SECS", &mut quota.window_secs),
+        (
+            "FERRODESK_UPLOAD_FILES_PER_ACCOUNT",
+            &mut quota.files_per_account,
+        ),
+        (
+            "FERRODESK_UPLOAD_BYTES_PER_ACCOUNT",
+            &mut quota.bytes_per_account,
+        ),
+        (
+            "FERRODESK_UPLOAD_FILES_PER_TICKET",
+            &mut quota.files_per_ticket,
+        ),
+        (
+            "FERRODESK_UPLOAD_BYTES_PER_TICKET",
+            &mut quota.bytes_per_ticket,
+        ),
+    ] {
+        override_limit(env, name, slot)?;
+    }
+    for (name, value) in [
+        ("upload_quota.window_secs", quota.window_secs),
+        ("upload_quota.files_per_account", quota.files_per_account),
+        ("upload_quota.bytes_per_account", quota.bytes_per_account),
+        ("upload_quota.files_per_ticket", quota.files_per_ticket),
+        ("upload_quota.bytes_per_ticket", quota.bytes_per_ticket),
+    ] {
+        if value <= 0 {
+            return Err(invalid(
+                name,
+                format!("{value}: use a positive whole number"),
+            ));
+        }
+    }
+    Ok(quota)
 }
 
 fn scheduler_config(

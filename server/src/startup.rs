@@ -91,6 +91,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         routing: routing_desk,
         sla: sla_desk,
         sessions: database.sessions.clone(),
+        clock: clock.clone(),
     });
 
     let listener = tokio::net::TcpListener::bind(config.bind)

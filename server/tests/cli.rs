@@ -66,22 +66,35 @@ fn migrate_then_create_admins_with_a_password_from_env_or_stdin() {
             .unwrap();
         child.wait_with_output().unwrap()
     };
-    let ok = create("ada@example.com", Some("a long admin passphrase"), "");
+    let ok = create("ada@example.com", Some("a long staff passphrase"), "");
     assert!(ok.status.success(), "{}", text(&ok));
     assert!(text(&ok).contains("Admin ada@example.com created"));
 
-    let duplicate = create("ada@example.com", Some("a long admin passphrase"), "");
+    let duplicate = create("ada@example.com", Some("a long staff passphrase"), "");
     assert!(!duplicate.status.success());
     assert!(text(&duplicate).contains("already exists"));
 
     let short = create("bob@example.com", Some("short"), "");
     assert!(!short.status.success());
     assert!(text(&short).contains("Use at least 8 characters."));
+    let common = create("bob@example.com", Some("password123"), "");
+    assert!(!common.status.success());
+    assert!(
+        text(&common).contains("most common passwords"),
+        "{}",
+        text(&common)
+    );
+    let personal = create("bob@example.com", Some("ada admin forever"), "");
+    assert!(
+        text(&personal).contains("does not contain your name"),
+        "{}",
+        text(&personal)
+    );
 
     let from_stdin = create("cy@example.com", None, "typed on standard input\n");
     assert!(from_stdin.status.success(), "{}", text(&from_stdin));
 
-    let bad_email = create("not-an-email", Some("a long admin passphrase"), "");
+    let bad_email = create("not-an-email", Some("a long staff passphrase"), "");
     assert!(text(&bad_email).contains("--email"));
 }
 

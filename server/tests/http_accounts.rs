@@ -34,6 +34,14 @@ async fn sign_up_sign_out_sign_in() {
             .sign_up("Ada Lovelace", "Ada@Example.com", PASSWORD)
             .await;
         assert_eq!(reply.status, 200, "{db:?}: {}", reply.body);
+        // No account until the address is confirmed.
+        assert!(client.me().await.is_null());
+        assert_eq!(
+            client.sign_in("ada@example.com", PASSWORD).await.status,
+            422
+        );
+        let confirmed = app.confirm_sign_up(&client, "ada@example.com").await;
+        assert_eq!(confirmed.status, 200, "{db:?}: {}", confirmed.body);
         assert_eq!(client.me().await["email"], "ada@example.com");
         assert_eq!(client.me().await["role"], "customer");
 
@@ -93,8 +101,7 @@ async fn bad_sign_up_input_gets_field_errors_and_loses_nothing() {
         );
 
         assert_eq!(
-            client
-                .sign_up("First", "taken@example.com", PASSWORD)
+            app.sign_up_confirmed(&client, "First", "taken@example.com", PASSWORD)
                 .await
                 .status,
             200
@@ -103,11 +110,16 @@ async fn bad_sign_up_input_gets_field_errors_and_loses_nothing() {
         let reply = other
             .sign_up("Second", "TAKEN@example.com", "another password")
             .await;
-        assert_eq!(reply.status, 422);
-        assert!(reply
-            .field_error("email")
-            .unwrap()
-            .contains("already exists"));
+        assert_eq!(reply.status, 200, "answered as for a new address");
+        // The owner hears of it instead of the stranger.
+        let told = app
+            .smtp
+            .wait_for(
+                "taken@example.com",
+                "Someone tried to sign up with your address",
+            )
+            .await;
+        assert!(told.body().contains("/portal/reset"), "{}", told.body());
         // The first account is intact and keeps its password.
         assert_eq!(
             other.sign_in("taken@example.com", PASSWORD).await.status,
@@ -341,7 +353,8 @@ async fn the_policy_guards_every_admin_function_and_page() {
         assert_eq!(anonymous.get("/agent").await.status, 401);
 
         let customer = app.client();
-        customer.sign_up("Cust", "cust@example.com", PASSWORD).await;
+        app.sign_up_confirmed(&customer, "Cust", "cust@example.com", PASSWORD)
+            .await;
         assert_eq!(customer.get("/api/admin/users").await.status, 403);
         let id = target.to_string();
         let reply = customer
@@ -440,7 +453,8 @@ async fn profile_and_password_changes() {
     for db in backends().await {
         let app = spawn_app(db).await;
         let client = app.client();
-        client.sign_up("Old Name", "me@example.com", PASSWORD).await;
+        app.sign_up_confirmed(&client, "Old Name", "me@example.com", PASSWORD)
+            .await;
         let bad = client
             .call(
                 "account/update_profile",
@@ -569,8 +583,7 @@ async fn pages_carry_security_headers_and_a_nonce_csp() {
     assert_eq!(header("referrer-policy"), "same-origin");
     assert!(!header("x-request-id").is_empty());
     let cookie = app.client();
-    cookie
-        .sign_up("Cookie", "cookie@example.com", PASSWORD)
+    app.sign_up_confirmed(&cookie, "Cookie", "cookie@example.com", PASSWORD)
         .await;
     let res = cookie
         .http

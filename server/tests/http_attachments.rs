@@ -25,27 +25,6 @@ async fn raise(client: &Client) -> i64 {
         .unwrap()
 }
 
-async fn upload(
-    client: &Client,
-    ticket: i64,
-    name: &str,
-    bytes: Vec<u8>,
-    internal: bool,
-) -> reqwest::Response {
-    let mut form = Form::new();
-    if internal {
-        form = form.text("internal", "on");
-    }
-    form = form.part("file", Part::bytes(bytes).file_name(name.to_owned()));
-    client
-        .http
-        .post(client.url(&format!("/tickets/{ticket}/attachments")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-}
-
 fn stored_files(app: &TestApp) -> usize {
     let root = app.data_dir().join("attachments");
     walk(&root)
@@ -77,14 +56,14 @@ async fn files_are_stored_once_and_served_only_to_who_may_see_them() {
         let agent = app.signed_in("agent@example.com", Role::Agent).await;
         let ticket = raise(&ann).await;
 
-        let res = upload(
-            &ann,
-            ticket,
-            "../../Prüfbericht.txt",
-            b"quarterly numbers".to_vec(),
-            false,
-        )
-        .await;
+        let res = ann
+            .upload(
+                ticket,
+                "../../Prüfbericht.txt",
+                b"quarterly numbers".to_vec(),
+                false,
+            )
+            .await;
         assert_eq!(res.status(), 303);
         assert_eq!(
             res.headers()["location"],
@@ -133,7 +112,7 @@ async fn files_are_stored_once_and_served_only_to_who_may_see_them() {
             "another customer's file looks exactly like a missing one"
         );
         assert_eq!(
-            upload(&bob, ticket, "x.txt", b"x".to_vec(), false)
+            bob.upload(ticket, "x.txt", b"x".to_vec(), false)
                 .await
                 .status(),
             404
@@ -143,14 +122,9 @@ async fn files_are_stored_once_and_served_only_to_who_may_see_them() {
             401
         );
 
-        let res = upload(
-            &agent,
-            ticket,
-            "internal-log.txt",
-            b"stack trace".to_vec(),
-            true,
-        )
-        .await;
+        let res = agent
+            .upload(ticket, "internal-log.txt", b"stack trace".to_vec(), true)
+            .await;
         assert_eq!(res.status(), 303);
         let staff = agent
             .get(&format!("/api/tickets/detail?id={ticket}"))
@@ -168,7 +142,9 @@ async fn files_are_stored_once_and_served_only_to_who_may_see_them() {
             404
         );
         let before_sneaky = stored_files(&app);
-        let sneaky = upload(&ann, ticket, "sneaky.txt", b"sneaky bytes".to_vec(), true).await;
+        let sneaky = ann
+            .upload(ticket, "sneaky.txt", b"sneaky bytes".to_vec(), true)
+            .await;
         assert_eq!(sneaky.status(), 403);
         assert_eq!(
             stored_files(&app),
@@ -179,15 +155,10 @@ async fn files_are_stored_once_and_served_only_to_who_may_see_them() {
         // The same bytes again are stored once; the name is per attachment.
         let before = stored_files(&app);
         assert_eq!(
-            upload(
-                &agent,
-                ticket,
-                "copy.txt",
-                b"quarterly numbers".to_vec(),
-                false
-            )
-            .await
-            .status(),
+            agent
+                .upload(ticket, "copy.txt", b"quarterly numbers".to_vec(), false)
+                .await
+                .status(),
             303
         );
         assert_eq!(stored_files(&app), before);
@@ -214,7 +185,9 @@ async fn oversized_uploads_get_413_and_leave_nothing_behind() {
     let app = spawn_app_with(Db::Sqlite, &[("FERRODESK_MAX_ATTACHMENT_BYTES", "1024")]).await;
     let ann = app.signed_in("ann@example.com", Role::Customer).await;
     let ticket = raise(&ann).await;
-    let res = upload(&ann, ticket, "big.bin", vec![7u8; 64 * 1024], false).await;
+    let res = ann
+        .upload(ticket, "big.bin", vec![7u8; 64 * 1024], false)
+        .await;
     assert_eq!(res.status(), 413);
     assert!(res.headers()["content-security-policy"]
         .to_str()
@@ -227,10 +200,10 @@ async fn oversized_uploads_get_413_and_leave_nothing_behind() {
         .await
         .json();
     assert_eq!(detail["attachments"], serde_json::json!([]));
-    let empty = upload(&ann, ticket, "empty.txt", Vec::new(), false).await;
+    let empty = ann.upload(ticket, "empty.txt", Vec::new(), false).await;
     assert_eq!(empty.status(), 422);
     assert_eq!(
-        upload(&ann, ticket, "ok.txt", vec![1u8; 1000], false)
+        ann.upload(ticket, "ok.txt", vec![1u8; 1000], false)
             .await
             .status(),
         303

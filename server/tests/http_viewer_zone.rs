@@ -78,6 +78,8 @@ async fn pages_show_times_in_the_viewers_zone() {
             )
             .await;
         assert_eq!(reply.status, 200, "{}", reply.body);
+        let confirmed = app.confirm_sign_up(&bea, "bea@example.com").await;
+        assert_eq!(confirmed.status, 200, "{}", confirmed.body);
         let profile = bea.get("/api/account/profile").await.json();
         assert_eq!(profile["timezone"], "Europe/Berlin", "{profile}");
         app.stop().await;

@@ -171,12 +171,12 @@ async fn reset_tokens_are_single_use_expire_and_replace_each_other() {
         s.replace_reset_token(token("first"), mail("reset@example.com", "r1"), now)
             .await
             .unwrap();
-        assert!(s.reset_token_usable("first", now).await.unwrap());
+        assert!(s.reset_token_owner("first", now).await.unwrap().is_some());
         s.replace_reset_token(token("second"), mail("reset@example.com", "r2"), now)
             .await
             .unwrap();
         assert!(
-            !s.reset_token_usable("first", now).await.unwrap(),
+            s.reset_token_owner("first", now).await.unwrap().is_none(),
             "a new request voids the old link"
         );
         assert_eq!(
@@ -184,10 +184,11 @@ async fn reset_tokens_are_single_use_expire_and_replace_each_other() {
             None
         );
 
-        assert!(!s
-            .reset_token_usable("second", now + Duration::hours(2))
+        assert!(s
+            .reset_token_owner("second", now + Duration::hours(2))
             .await
-            .unwrap());
+            .unwrap()
+            .is_none());
         assert_eq!(
             s.consume_reset_token("second", "$h", now + Duration::hours(2))
                 .await
@@ -227,7 +228,7 @@ async fn reset_tokens_are_single_use_expire_and_replace_each_other() {
             .unwrap();
         s.deactivate_user(user.id, user.id, now).await.unwrap();
         assert!(
-            !s.reset_token_usable("third", now).await.unwrap(),
+            s.reset_token_owner("third", now).await.unwrap().is_none(),
             "inactive accounts cannot reset"
         );
         assert_eq!(
@@ -270,14 +271,15 @@ async fn invitations_create_accounts_once() {
         .await
         .unwrap();
         assert!(
-            !s.invitation_usable("i1", now).await.unwrap(),
+            s.invitation_email("i1", now).await.unwrap().is_none(),
             "re-inviting voids the old link"
         );
-        assert!(s.invitation_usable("i2", now).await.unwrap());
-        assert!(!s
-            .invitation_usable("i2", now + Duration::days(8))
+        assert!(s.invitation_email("i2", now).await.unwrap().is_some());
+        assert!(s
+            .invitation_email("i2", now + Duration::days(8))
             .await
-            .unwrap());
+            .unwrap()
+            .is_none());
         assert!(s
             .accept_invitation("i1", &name, "$h", now)
             .await
@@ -312,7 +314,7 @@ async fn invitations_create_accounts_once() {
             .unwrap();
         let late = s.accept_invitation("i3", &name, "$h", now).await;
         assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
-        assert!(s.invitation_usable("i3", now).await.unwrap());
+        assert!(s.invitation_email("i3", now).await.unwrap().is_some());
         assert!(s
             .audit_entries(10)
             .await

@@ -16,10 +16,23 @@ pub async fn current_user() -> Result<Option<Actor>, AppError> {
 #[server(endpoint = "auth/sign_up")]
 pub async fn sign_up(input: SignUpInput) -> Result<(), AppError> {
     let ip = backend::client_ip().await?;
-    let user = backend::desk()?.sign_up(input, ip).await?;
+    backend::desk()?.sign_up(input, ip).await?;
+    redirect("/portal/sign-up?sent=1");
+    Ok(())
+}
+
+/// The emailed confirmation link's form: creates the account, signs in.
+#[server(endpoint = "auth/confirm_sign_up")]
+pub async fn confirm_sign_up(input: TokenInput) -> Result<(), AppError> {
+    let user = backend::desk()?.confirm_sign_up(input.token).await?;
     backend::start_session(user).await?;
     redirect("/portal");
     Ok(())
+}
+
+#[server(endpoint = "auth/check_sign_up", input = server_fn::codec::GetUrl)]
+pub async fn check_sign_up(token: String) -> Result<(), AppError> {
+    backend::desk()?.check_sign_up(token).await
 }
 
 #[server(endpoint = "auth/sign_in")]

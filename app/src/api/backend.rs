@@ -37,7 +37,13 @@ pub trait Desk: Send + Sync + 'static {
     /// The active user behind a session, or `None` when the account is gone,
     /// deactivated, or its session epoch moved on.
     async fn load_actor(&self, session: SessionUser) -> Result<Option<Actor>, AppError>;
-    async fn sign_up(&self, input: SignUpInput, ip: IpAddr) -> Result<SessionUser, AppError>;
+    /// Mails a confirmation link, or, when the address already has an
+    /// account, a note to its owner; the answer is the same either way.
+    async fn sign_up(&self, input: SignUpInput, ip: IpAddr) -> Result<(), AppError>;
+    /// Creates the account a confirmation link stands for.
+    async fn confirm_sign_up(&self, token: String) -> Result<SessionUser, AppError>;
+    /// Whether a confirmation link can still be used.
+    async fn check_sign_up(&self, token: String) -> Result<(), AppError>;
     async fn sign_in(
         &self,
         input: SignInInput,

@@ -82,6 +82,12 @@ pub struct ResetRequestInput {
 }
 
 #[derive(Clone, Serialize, Deserialize)]
+pub struct TokenInput {
+    pub token: String,
+}
+redacted_debug!(TokenInput {});
+
+#[derive(Clone, Serialize, Deserialize)]
 pub struct ResetConfirmInput {
     pub token: String,
     pub password: String,

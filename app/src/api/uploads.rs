@@ -132,3 +132,14 @@ impl UploadForm {
         Ok(())
     }
 }
+
+/// The server-function paths that read a multipart body; every other
+/// server function takes a URL-encoded form. The HTTP layer checks the
+/// content type against this before the codec sees the body.
+pub fn multipart_paths() -> [&'static str; 2] {
+    use leptos::server_fn::ServerFn;
+    [
+        <super::tickets::RaiseTicket as ServerFn>::PATH,
+        <super::tickets::ReplyToTicket as ServerFn>::PATH,
+    ]
+}

@@ -13,7 +13,9 @@ pub mod policy;
 pub mod preview;
 pub mod role;
 pub mod routing;
+pub mod search;
 pub mod sla;
+pub mod text;
 pub mod ticket;
 pub mod timezone;
 
@@ -23,6 +25,7 @@ pub use person::DisplayName;
 pub use policy::{authorize, ticket_access, Action, Actor, Denied, TicketAccess};
 pub use role::Role;
 pub use routing::{Availability, Strategy};
+pub use search::SearchText;
 pub use ticket::{
     check_transition, status_after_reply, MessageBody, Priority, Status, Subject, Tag,
     TransitionError,

@@ -27,7 +27,7 @@ pub fn AcceptInvite() -> impl IntoView {
                         error
                         kind="password"
                         autocomplete="new-password"
-                        hint="At least 8 characters."
+                        hint="At least 8 characters, not a common password and not your name or email."
                     />
                     <div class="form-actions">
                         <button type="submit" class="btn btn-primary">"Accept invitation"</button>

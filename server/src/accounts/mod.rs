@@ -10,10 +10,10 @@ use crate::config::Config;
 use crate::limits::Limiter;
 use crate::mail::templates;
 use crate::scheduler::RoutingSignal;
-use crate::store::{NewInvitation, NewToken, NewUser, SharedStore, StoreError, UserRecord};
+use crate::store::{NewInvitation, NewSignup, NewToken, SharedStore, StoreError, UserRecord};
 use app::api::backend::{internal, Desk, SessionUser};
 use app::api::types::*;
-use app::domain::{Actor, DisplayName, EmailAddress, Password, Role, TimezoneName};
+use app::domain::{Actor, DisplayName, EmailAddress, Password, Role, SearchText, TimezoneName};
 use app::error::{AppError, FieldErrors};
 use async_trait::async_trait;
 use chrono::Duration;
@@ -24,12 +24,15 @@ use tokio::sync::Notify;
 pub const WRONG_CREDENTIALS: &str = "Email or password is incorrect.";
 pub const EMAIL_TAKEN: &str =
     "An account with this email already exists. Sign in or reset your password.";
+pub const DEAD_SIGN_UP_LINK: &str =
+    "This confirmation link has expired or has already been used. Sign up again to get a new one.";
 pub const DEAD_RESET_LINK: &str =
     "This reset link has expired or has already been used. Request a new one.";
 pub const DEAD_INVITATION: &str =
     "This invitation has expired or has already been used. Ask an admin for a new one.";
 pub const WRONG_CURRENT_PASSWORD: &str = "The current password is incorrect.";
 const RESET_MINUTES: i64 = 60;
+const SIGN_UP_HOURS: i64 = 24;
 const INVITATION_DAYS: i64 = 7;
 /// Sessions end after this long no matter how active they are.
 const ABSOLUTE_SESSION_DAYS: i64 = 30;
@@ -122,7 +125,7 @@ impl Desk for Accounts {
             }))
     }
 
-    async fn sign_up(&self, input: SignUpInput, ip: IpAddr) -> Result<SessionUser, AppError> {
+    async fn sign_up(&self, input: SignUpInput, ip: IpAddr) -> Result<(), AppError> {
         self.limit(
             format!("signup:ip:{ip}"),
             self.config.rate_limits.signup_per_ip,
@@ -132,32 +135,90 @@ impl Desk for Accounts {
         let name = errors.check("name", DisplayName::parse(&input.name));
         let email = errors.check("email", EmailAddress::parse(&input.email));
         let password = errors.check("password", Password::parse(&input.password));
+        if let Some(password) = &password {
+            let strength = passwords::check_strength(password, &input.email, &input.name);
+            errors.check("password", strength);
+        }
         errors.into_result()?;
         let (Some(name), Some(email), Some(password)) = (name, email, password) else {
             return Err(AppError::form("Please correct the highlighted fields."));
         };
+        self.limit(
+            format!("signup:account:{email}"),
+            self.config.rate_limits.reset_per_account,
+        )
+        .await?;
+        // Hashed whether or not it is kept, so both answers take as long.
         let password_hash = passwords::hash(password.expose().to_owned())
             .await
             .map_err(hash_err)?;
-        let new = NewUser {
-            email,
-            name,
-            role: Role::Customer,
-            password_hash,
-            // The browser's zone when it sent a valid one.
-            timezone: input
-                .timezone
-                .as_deref()
-                .and_then(|z| TimezoneName::parse(z).ok())
-                .unwrap_or_else(TimezoneName::utc),
-        };
-        match self.store.insert_user(new, self.clock.now()).await {
-            Ok(user) => {
+        let now = self.clock.now();
+        let existing = self.store.user_by_email(&email).await.map_err(store_err)?;
+        match existing {
+            Some(owner) => {
+                if owner.active {
+                    let mail = templates::sign_up_with_existing_account(&self.config, email);
+                    self.store
+                        .enqueue_email(mail, now)
+                        .await
+                        .map_err(store_err)?;
+                }
+                tracing::info!(
+                    user_id = owner.id,
+                    "sign-up for an existing account: owner told"
+                );
+            }
+            None => {
+                let token = tokens::generate();
+                let mail =
+                    templates::confirm_sign_up(&self.config, email.clone(), &token, SIGN_UP_HOURS);
+                let signup = NewSignup {
+                    email,
+                    name,
+                    password_hash,
+                    // The browser's zone when it sent a valid one.
+                    timezone: input
+                        .timezone
+                        .as_deref()
+                        .and_then(|z| TimezoneName::parse(z).ok())
+                        .unwrap_or_else(TimezoneName::utc),
+                    token_hash: tokens::digest(&token),
+                    expires_at: now + Duration::hours(SIGN_UP_HOURS),
+                };
+                self.store
+                    .replace_signup(signup, mail, now)
+                    .await
+                    .map_err(store_err)?;
+                tracing::info!("sign-up waiting for its address to be confirmed");
+            }
+        }
+        self.mail_wake.notify_one();
+        Ok(())
+    }
+
+    async fn confirm_sign_up(&self, token: String) -> Result<SessionUser, AppError> {
+        let digest = tokens::digest(&token);
+        match self.store.complete_signup(&digest, self.clock.now()).await {
+            Ok(Some(user)) => {
                 tracing::info!(user_id = user.id, "customer signed up");
                 Ok(self.session_for(&user))
             }
-            Err(StoreError::Conflict(_)) => Err(AppError::field("email", EMAIL_TAKEN)),
+            Ok(None) => Err(AppError::form(DEAD_SIGN_UP_LINK)),
+            Err(StoreError::Conflict(_)) => Err(AppError::form(EMAIL_TAKEN)),
             Err(other) => Err(store_err(other)),
+        }
+    }
+
+    async fn check_sign_up(&self, token: String) -> Result<(), AppError> {
+        let usable = self
+            .store
+            .signup_usable(&tokens::digest(&token), self.clock.now())
+            .await
+            .map_err(store_err)?;
+        if usable {
+            Ok(())
+        } else {
+            Err(AppError::form(DEAD_SIGN_UP_LINK))
         }
     }
 
@@ -225,19 +286,29 @@ impl Desk for Accounts {
             // Same answer as for a real account: no enumeration.
             return Ok(());
         };
-        let token = tokens::generate();
+        // The token and its mail are written after the answer, so a known
+        // address answers as fast as an unknown one (no timing oracle).
+        let (store, config, wake) = (
+            self.store.clone(),
+            self.config.clone(),
+            self.mail_wake.clone(),
+        );
         let now = self.clock.now();
-        let record = NewToken {
-            user_id: user.id,
-            token_hash: tokens::digest(&token),
-            expires_at: now + Duration::minutes(RESET_MINUTES),
-        };
-        let mail = templates::password_reset(&self.config, email, &token, RESET_MINUTES);
-        self.store
-            .replace_reset_token(record, mail, now)
-            .await
-            .map_err(store_err)?;
-        self.mail_wake.notify_one();
+        tokio::spawn(async move {
+            let token = tokens::generate();
+            let record = NewToken {
+                user_id: user.id,
+                token_hash: tokens::digest(&token),
+                expires_at: now + Duration::minutes(RESET_MINUTES),
+            };
+            let mail = templates::password_reset(&config, email, &token, RESET_MINUTES);
+            match store.replace_reset_token(record, mail, now).await {
+                Ok(()) => wake.notify_one(),
+                Err(err) => {
+                    tracing::error!(user_id = user.id, error = %err, "reset link not stored")
+                }
+            }
+        });
         Ok(())
     }
 
@@ -245,14 +316,20 @@ impl Desk for Accounts {
         let password =
             Password::parse(&input.password).map_err(|m| AppError::field("password", m))?;
         let digest = tokens::digest(&input.token);
-        if !self
+        let owner = match self
             .store
-            .reset_token_usable(&digest, self.clock.now())
+            .reset_token_owner(&digest, self.clock.now())
             .await
             .map_err(store_err)?
         {
+            Some(id) => self.store.user_by_id(id).await.map_err(store_err)?,
+            None => None,
+        };
+        let Some(owner) = owner else {
             return Err(AppError::form(DEAD_RESET_LINK));
-        }
+        };
+        passwords::check_strength(&password, owner.email.as_str(), owner.name.as_str())
+            .map_err(|m| AppError::field("password", m))?;
         let hash = passwords::hash(password.expose().to_owned())
             .await
             .map_err(hash_err)?;
@@ -273,9 +350,10 @@ impl Desk for Accounts {
     async fn check_reset_token(&self, token: String) -> Result<(), AppError> {
         let usable = self
             .store
-            .reset_token_usable(&tokens::digest(&token), self.clock.now())
+            .reset_token_owner(&tokens::digest(&token), self.clock.now())
             .await
-            .map_err(store_err)?;
+            .map_err(store_err)?
+            .is_some();
         if usable {
             Ok(())
         } else {
@@ -286,9 +364,10 @@ impl Desk for Accounts {
     async fn check_invitation(&self, token: String) -> Result<(), AppError> {
         let usable = self
             .store
-            .invitation_usable(&tokens::digest(&token), self.clock.now())
+            .invitation_email(&tokens::digest(&token), self.clock.now())
             .await
-            .map_err(store_err)?;
+            .map_err(store_err)?
+            .is_some();
         if usable {
             Ok(())
         } else {
@@ -338,6 +417,8 @@ impl Desk for Accounts {
         .await?;
         let new =
             Password::parse(&input.new_password).map_err(|m| AppError::field("new_password", m))?;
+        passwords::check_strength(&new, &actor.email, &actor.name)
+            .map_err(|m| AppError::field("new_password", m))?;
         let user = self
             .store
             .user_by_id(actor.id)
@@ -370,11 +451,16 @@ impl Desk for Accounts {
         _actor: &Actor,
         params: UserListParams,
     ) -> Result<UserPage, AppError> {
-        let text = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        let text = SearchText::parse(params.q.as_deref().unwrap_or(""))
+            .map_err(|m| AppError::BadRequest(m.to_owned()))?;
         // One more than a page tells whether another page follows.
         let mut users = self
             .store
-            .list_users(text, params.after, USERS_PER_PAGE + 1)
+            .list_users(
+                text.as_ref().map(SearchText::as_str),
+                params.after,
+                USERS_PER_PAGE + 1,
+            )
             .await
             .map_err(store_err)?;
         let more = users.len() as i64 > USERS_PER_PAGE;
@@ -447,14 +533,16 @@ impl Desk for Accounts {
             return Err(AppError::form("Please correct the highlighted fields."));
         };
         let digest = tokens::digest(&input.token);
-        if !self
+        let Some(invited) = self
             .store
-            .invitation_usable(&digest, self.clock.now())
+            .invitation_email(&digest, self.clock.now())
             .await
             .map_err(store_err)?
-        {
+        else {
             return Err(AppError::form(DEAD_INVITATION));
-        }
+        };
+        passwords::check_strength(&password, &invited, name.as_str())
+            .map_err(|m| AppError::field("password", m))?;
         let hash = passwords::hash(password.expose().to_owned())
             .await
             .map_err(hash_err)?;

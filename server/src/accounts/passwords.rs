@@ -1,10 +1,33 @@
-//! Argon2id hashing, always off the async runtime.
+//! Argon2id hashing, always off the async runtime, and the shipped list of
+//! common passwords the policy refuses.
 
+use app::domain::password::Owner;
+use app::domain::Password;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
-use std::sync::OnceLock;
+use std::collections::HashSet;
+use std::sync::{LazyLock, OnceLock};
+
+/// Lower-case, 8 characters or more; see the file's header for its source.
+static COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("common-passwords.txt")
+        .lines()
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect()
+});
+
+/// The policy's verdict on a new password for this owner: the message to
+/// show when it is too easy to guess.
+pub fn check_strength(password: &Password, email: &str, name: &str) -> Result<(), &'static str> {
+    match password.weakness(&Owner { email, name }, |candidate| {
+        COMMON.contains(candidate)
+    }) {
+        Some(message) => Err(message),
+        None => Ok(()),
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum HashError {
@@ -88,5 +111,26 @@ mod tests {
             .await
             .unwrap());
         assert!(!verify("anything at all".into(), None).await.unwrap());
+    }
+
+    #[test]
+    fn the_shipped_list_is_large_and_refuses_the_usual_suspects() {
+        assert!(COMMON.len() >= 10_000, "{}", COMMON.len());
+        for common in [
+            "password123",
+            "Password1",
+            "qwerty123",
+            "iloveyou1",
+            "12345678",
+        ] {
+            let password = Password::parse(common).unwrap();
+            assert_eq!(
+                check_strength(&password, "x@example.com", "X"),
+                Err(app::domain::password::TOO_COMMON),
+                "{common}"
+            );
+        }
+        let fine = Password::parse("correct horse battery").unwrap();
+        assert_eq!(check_strength(&fine, "ada@example.com", "Ada"), Ok(()));
     }
 }

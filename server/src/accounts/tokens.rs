@@ -13,9 +13,10 @@ pub fn generate() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// What the database stores and looks up.
+/// What the database stores and looks up. The token is taken exactly as
+/// given: a link with anything added (a space, a newline) is not the link.
 pub fn digest(token: &str) -> String {
-    let hash = Sha256::digest(token.trim().as_bytes());
+    let hash = Sha256::digest(token.as_bytes());
     hash.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -39,5 +40,17 @@ mod tests {
         assert_eq!(digest(&token), digest(&token));
         assert_eq!(digest(&token).len(), 64);
         assert!(!digest(&token).contains(&token));
+    }
+
+    #[test]
+    fn only_the_exact_token_matches() {
+        let token = generate();
+        for altered in [
+            format!("{token} "),
+            format!(" {token}"),
+            format!("{token}\n"),
+        ] {
+            assert_ne!(digest(&altered), digest(&token));
+        }
     }
 }

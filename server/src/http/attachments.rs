@@ -6,13 +6,14 @@
 
 use crate::config::Config;
 use crate::store::{NewAttachment, SharedStore, TicketScope};
-use crate::tickets::files;
+use crate::tickets::{files, quota};
 use app::api::backend::{actor_for_session, Desk};
 use app::domain::{authorize, ticket_access, Action, Actor, TicketAccess};
 use app::error::AppError;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use futures::StreamExt;
 use std::sync::Arc;
 use tower_sessions::Session;
 
@@ -21,6 +22,7 @@ pub struct AttachmentState {
     pub store: SharedStore,
     pub desk: Arc<dyn Desk>,
     pub config: Arc<Config>,
+    pub clock: crate::clock::SharedClock,
 }
 
 /// Refusals are short HTML pages: these routes are reached by plain forms.
@@ -91,12 +93,30 @@ pub async fn upload(
     }
     let mut internal = false;
     let mut staged = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) => {
+                return page(
+                    StatusCode::BAD_REQUEST,
+                    "The upload could not be read",
+                    &format!("The form arrived incomplete or malformed ({err}). Choose the file and upload it again."),
+                )
+            }
+        };
         match field.name() {
             Some("internal") => internal = true,
             Some("file") => {
                 let name = field.file_name().unwrap_or("").to_owned();
-                match files::stage(&state.config.data_dir, limit, &name, field).await {
+                match files::stage(
+                    &state.config.data_dir,
+                    limit,
+                    &name,
+                    field.map(|chunk| chunk.map_err(|e| e.body_text())),
+                )
+                .await
+                {
                     Ok(file) => staged = file.or(staged),
                     Err(err) => return refusal(err),
                 }
@@ -118,7 +138,15 @@ pub async fn upload(
             "Only agents can attach internal files.",
         );
     }
-    let stored = match files::place(&state.config.data_dir, vec![staged]).await {
+    let now = state.clock.now();
+    let staged = vec![staged];
+    let quota = &state.config.upload_quota;
+    if let Err(err) =
+        quota::check(&state.store, quota, actor.id, Some(ticket.id), &staged, now).await
+    {
+        return refusal(err);
+    }
+    let stored = match files::place(&state.config.data_dir, staged).await {
         Ok(mut stored) if !stored.is_empty() => stored.remove(0),
         Ok(_) => return refusal(internal_error()),
         Err(err) => return refusal(err),
@@ -131,11 +159,7 @@ pub async fn upload(
         sha256: stored.sha256,
         internal,
     };
-    if let Err(err) = state
-        .store
-        .add_attachment(attachment, chrono::Utc::now())
-        .await
-    {
+    if let Err(err) = state.store.add_attachment(attachment, now).await {
         tracing::error!(error = %err, "attachment not recorded");
         return page(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -160,9 +184,16 @@ fn refusal(err: AppError) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let title = match err {
         AppError::TooLarge(_) => "File too large",
+        AppError::RateLimited { .. } => "Upload limit reached",
         _ => "The file could not be stored",
     };
-    page(status, title, &err.to_string())
+    let mut response = page(status, title, &err.to_string());
+    if let AppError::RateLimited { retry_after_secs } = err {
+        if let Ok(value) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+    }
+    response
 }
 
 /// `?download=1` asks for a download even of a file that could preview.

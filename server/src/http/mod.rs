@@ -4,6 +4,7 @@
 
 pub mod assets;
 mod attachments;
+mod body_shape;
 mod client_ip;
 mod cross_site;
 mod drafts;
@@ -49,6 +50,7 @@ pub struct HttpState {
     pub routing: Arc<dyn RoutingDesk>,
     pub sla: Arc<dyn SlaDesk>,
     pub sessions: AnySessionStore,
+    pub clock: crate::clock::SharedClock,
 }
 
 pub fn router(state: HttpState) -> Router {
@@ -129,6 +131,7 @@ pub fn router(state: HttpState) -> Router {
                     store: state.store.clone(),
                     desk: state.desk.clone(),
                     config: state.config.clone(),
+                    clock: state.clock.clone(),
                 }),
         )
         .merge(
@@ -137,6 +140,7 @@ pub fn router(state: HttpState) -> Router {
                 .with_state(state.tickets.clone()),
         )
         .merge(pages)
+        .layer(axum::middleware::from_fn(body_shape::check))
         .layer(axum::middleware::from_fn(server_fns::error_status))
         .layer(axum::middleware::from_fn(drafts::keep_and_restore))
         .layer(axum::middleware::from_fn_with_state(
@@ -152,9 +156,7 @@ pub fn router(state: HttpState) -> Router {
     headers::apply(app, state.config.public_url.scheme() == "https")
         .layer(axum::middleware::from_fn(assets::cache_headers))
         .layer(axum::middleware::from_fn_with_state(
-            Arc::new(tokio::sync::Semaphore::new(
-                state.config.max_concurrent_requests,
-            )),
+            overload::Overload::start(state.config.max_concurrent_requests),
             overload::shed,
         ))
         .layer(TimeoutLayer::with_status_code(

@@ -19,6 +19,39 @@ pub fn password_reset(config: &Config, to: EmailAddress, token: &str, minutes: i
     )
 }
 
+pub fn confirm_sign_up(config: &Config, to: EmailAddress, token: &str, hours: i64) -> NewEmail {
+    let link = config.link(&format!("/portal/sign-up/confirm?token={token}"));
+    email(
+        config,
+        to,
+        "Confirm your Ferrodesk account",
+        format!(
+            "Someone (we hope you) asked for a Ferrodesk account with this address.\n\n\
+             To finish creating it, open this link within {hours} hours:\n\n{link}\n\n\
+             If it was not you, ignore this email: no account is created.\n"
+        ),
+    )
+}
+
+/// Sent instead of a confirmation when the address already has an account,
+/// so the sign-up form never tells a stranger which addresses are in use.
+pub fn sign_up_with_existing_account(config: &Config, to: EmailAddress) -> NewEmail {
+    let sign_in = config.link("/portal/sign-in");
+    let reset = config.link("/portal/reset");
+    email(
+        config,
+        to,
+        "Someone tried to sign up with your address",
+        format!(
+            "Someone asked to create a Ferrodesk account with this address, but it already \
+             has one, so nothing was changed.\n\n\
+             If it was you, sign in here:\n\n{sign_in}\n\n\
+             If you forgot your password, or never set one, choose a new one here:\n\n{reset}\n\n\
+             If it was not you, ignore this email: your account stays as it is.\n"
+        ),
+    )
+}
+
 pub fn invitation(
     config: &Config,
     to: EmailAddress,

@@ -78,7 +78,7 @@ impl MailTransport {
 }
 
 /// lettre encodes display names and refuses CR/LF in headers; addresses were
-/// parsed when queued.
+/// parsed when queued. The text is normalised first (see [`line_breaks`]).
 fn build(from: &str, message: &OutboxMessage) -> Result<Message, TransportError> {
     let from: Mailbox = from
         .parse()
@@ -87,17 +87,78 @@ fn build(from: &str, message: &OutboxMessage) -> Result<Message, TransportError>
         .recipient
         .parse()
         .map_err(|e| TransportError::Permanent(format!("recipient: {e}")))?;
-    if message.subject.contains(['\r', '\n', '\0']) {
-        return Err(TransportError::Permanent(
-            "subject contains a line break".into(),
-        ));
-    }
     Message::builder()
         .from(from)
         .to(to)
-        .subject(&message.subject)
+        .subject(one_line(&message.subject))
         .message_id(Some(message.message_id.clone()))
         .header(ContentType::TEXT_PLAIN)
-        .body(message.body_text.clone())
+        .body(line_breaks(&message.body_text))
         .map_err(|e| TransportError::Permanent(e.to_string()))
+}
+
+/// Every line break as a plain LF, which lettre turns into CRLF.
+///
+/// RUSTSEC-2026-0561: lettre (0.11.23, the newest release) dot-stuffs a
+/// line that starts with `.` only after CRLF. A bare CR or LF followed by
+/// `.` goes out unstuffed, and a server that ends lines on a bare CR or LF
+/// could read `<CR>.<CR>` as the end of the message and the rest as new
+/// SMTP commands. lettre already rewrites bare LF to CRLF in text bodies;
+/// bare CR it leaves alone, so it is turned into a line break here. After
+/// this no body reaches lettre's SMTP codec with a lone CR or LF.
+fn line_breaks(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\0', "")
+}
+
+/// A subject on one line: line breaks (which lettre would refuse, losing
+/// the mail) become spaces, so the whole text still arrives.
+fn one_line(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .filter(|c| *c != '\0')
+        .map(|c| if matches!(c, '\r' | '\n') { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(subject: &str, body: &str) -> OutboxMessage {
+        OutboxMessage {
+            id: 1,
+            recipient: "ada@example.com".into(),
+            subject: subject.into(),
+            body_text: body.into(),
+            message_id: "<1@desk.test>".into(),
+            status: crate::store::OutboxStatus::Pending,
+            attempts: 0,
+            last_error: None,
+        }
+    }
+
+    #[test]
+    fn no_bare_cr_or_lf_reaches_the_wire() {
+        let hostile = "one\n.\ntwo\r.\rthree\r\n.\r\nfour";
+        let email = build("desk@desk.test", &message(hostile, hostile)).unwrap();
+        let wire = email.formatted();
+        for (i, byte) in wire.iter().enumerate() {
+            match byte {
+                b'\r' => assert_eq!(wire.get(i + 1), Some(&b'\n'), "bare CR at {i}"),
+                b'\n' => assert_eq!(wire.get(i.wrapping_sub(1)), Some(&b'\r'), "bare LF at {i}"),
+                _ => {}
+            }
+        }
+        let text = String::from_utf8_lossy(&wire);
+        assert!(
+            text.contains("one\r\n.\r\ntwo\r\n.\r\nthree\r\n.\r\nfour"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Subject: one . two . three . four") || text.contains("Subject: =?"),
+            "{text}"
+        );
+    }
 }

@@ -334,16 +334,15 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn reset_token_usable(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-                let count: i64 = sqlx::query_scalar(
-                    "select count(*) from password_resets r join users u on u.id = r.user_id \
+            async fn reset_token_owner(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<i64>, StoreError> {
+                Ok(sqlx::query_scalar(
+                    "select r.user_id from password_resets r join users u on u.id = r.user_id \
                      where r.token_hash = $1 and r.used_at is null and r.expires_at > $2 and u.active",
                 )
                 .bind(token_hash)
                 .bind(millis(now))
-                .fetch_one(&self.pool)
-                .await?;
-                Ok(count > 0)
+                .fetch_optional(&self.pool)
+                .await?)
             }
 
             async fn consume_reset_token(
@@ -412,16 +411,15 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn invitation_usable(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-                let count: i64 = sqlx::query_scalar(
-                    "select count(*) from invitations \
+            async fn invitation_email(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<String>, StoreError> {
+                Ok(sqlx::query_scalar(
+                    "select email from invitations \
                      where token_hash = $1 and accepted_at is null and revoked_at is null and expires_at > $2",
                 )
                 .bind(token_hash)
                 .bind(millis(now))
-                .fetch_one(&self.pool)
-                .await?;
-                Ok(count > 0)
+                .fetch_optional(&self.pool)
+                .await?)
             }
 
             async fn accept_invitation(

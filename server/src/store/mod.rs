@@ -14,6 +14,7 @@ mod presence;
 mod records;
 pub mod routing;
 mod routing_records;
+mod signups;
 mod sla_clocks;
 mod sla_config;
 mod sla_firing;
@@ -34,6 +35,7 @@ pub use presence::PresenceStore;
 pub use records::*;
 pub use routing::RoutingStore;
 pub use routing_records::*;
+pub use signups::{NewSignup, SignupStore, UploadUsage};
 pub use sla_clocks::SlaStore;
 pub use sla_config::SlaConfigStore;
 pub use sla_monitor::SlaMonitorStore;
@@ -94,6 +96,7 @@ pub trait Store:
     + PresenceStore
     + RoutingStore
     + LinkStore
+    + SignupStore
     + SlaConfigStore
     + SlaStore
     + SlaMonitorStore
@@ -169,11 +172,12 @@ pub trait Store:
         mail: NewEmail,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
-    async fn reset_token_usable(
+    /// The user a usable reset token belongs to.
+    async fn reset_token_owner(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
+    ) -> Result<Option<i64>, StoreError>;
     /// Uses the token once: sets the password and ends every session.
     /// `None` when the token is unknown, used, expired or its user inactive.
     async fn consume_reset_token(
@@ -191,11 +195,12 @@ pub trait Store:
         mail: NewEmail,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
-    async fn invitation_usable(
+    /// The address a usable invitation was sent to.
+    async fn invitation_email(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
+    ) -> Result<Option<String>, StoreError>;
     /// Creates the invited account. `None` when the token is not usable;
     /// `Conflict` when the address got an account meanwhile.
     async fn accept_invitation(

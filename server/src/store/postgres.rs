@@ -8,6 +8,7 @@ use super::groups::*;
 use super::links::impl_link_store;
 use super::presence::*;
 use super::routing::*;
+use super::signups::impl_signup_store;
 use super::sla_clocks::*;
 use super::sla_config::*;
 use super::sla_monitor::*;
@@ -118,6 +119,8 @@ impl_bulk_store!(
 );
 
 impl_link_store!(PgStore);
+
+impl_signup_store!(PgStore);
 
 impl_ticket_store!(PgStore, Postgres);
 

@@ -8,6 +8,7 @@ use super::groups::*;
 use super::links::impl_link_store;
 use super::presence::*;
 use super::routing::*;
+use super::signups::impl_signup_store;
 use super::sla_clocks::*;
 use super::sla_config::*;
 use super::sla_monitor::*;
@@ -127,6 +128,8 @@ impl_routing_store!(SqliteStore);
 impl_bulk_store!(SqliteStore, Sqlite, "", "", "analyze");
 
 impl_link_store!(SqliteStore);
+
+impl_signup_store!(SqliteStore);
 
 impl_ticket_store!(SqliteStore, Sqlite);
 

@@ -5,21 +5,27 @@
 
 use crate::store::StoredFile;
 use app::api::uploads::StagedFile;
-use app::domain::person::is_bidi_control;
+use app::domain::text::is_invisible;
 use app::error::AppError;
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use tokio::io::AsyncWriteExt;
+use unicode_normalization::UnicodeNormalization;
 
-/// A display name without path parts, control or bidi characters.
+/// A display name without path parts, control or invisible characters, in
+/// Unicode NFC: the same name typed on two systems (a decomposed `é` from
+/// macOS, a precomposed one from Windows) is then stored the same way, and
+/// no two names differ only by characters nobody can see.
 pub fn clean_file_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base
+    // Filtered first: a dropped character may sit inside a sequence that
+    // only composes once it is gone.
+    let visible: String = base
         .chars()
-        .filter(|c| !c.is_control() && !is_bidi_control(*c))
-        .take(200)
+        .filter(|c| !c.is_control() && !is_invisible(*c))
         .collect();
+    let cleaned: String = visible.nfc().take(200).collect();
     let trimmed = cleaned.trim().trim_start_matches('.');
     if trimmed.is_empty() {
         "attachment".to_owned()
@@ -39,13 +45,26 @@ pub fn too_large(limit: usize) -> AppError {
     ))
 }
 
+/// Why a file's bytes stopped: a body that ended mid-file (cut off by the
+/// client) is the sender's mistake; otherwise it is the body limit cutting
+/// the stream.
+fn broken(cause: &str, limit: usize) -> AppError {
+    if cause.contains("incomplete") {
+        AppError::BadRequest(format!(
+            "The file arrived incomplete ({cause}). Choose it again and resend."
+        ))
+    } else {
+        too_large(limit)
+    }
+}
+
 fn unstorable(cause: impl std::fmt::Display) -> AppError {
     app::api::backend::internal(format!("attachment not stored: {cause}"))
 }
 
 /// Streams one file into the staging folder. `None` for an empty file (the
 /// part browsers send when nothing was chosen).
-pub async fn stage<E>(
+pub async fn stage<E: std::fmt::Display>(
     data_dir: &Path,
     limit: usize,
     file_name: &str,
@@ -63,8 +82,7 @@ pub async fn stage<E>(
     let mut hasher = Sha256::new();
     let mut size = 0usize;
     while let Some(chunk) = chunks.next().await {
-        // A broken stream is almost always the body limit cutting it off.
-        let chunk = chunk.map_err(|_| too_large(limit))?;
+        let chunk = chunk.map_err(|e| broken(&e.to_string(), limit))?;
         size += chunk.len();
         if size > limit {
             return Err(too_large(limit));
@@ -136,6 +154,13 @@ mod tests {
         assert_eq!(clean_file_name("a\r\nb.txt"), "ab.txt");
         assert_eq!(clean_file_name("   "), "attachment");
         assert_eq!(clean_file_name(".htaccess"), "htaccess");
+        assert_eq!(clean_file_name("Cafe\u{301}.txt"), "Caf\u{e9}.txt");
+        assert_eq!(
+            clean_file_name("in\u{200B}voice\u{FEFF}.pdf"),
+            "invoice.pdf"
+        );
+        assert_eq!(clean_file_name("\u{200D}\u{2060}"), "attachment");
+        assert_eq!(clean_file_name("Cafe\u{200B}\u{301}.txt"), "Caf\u{e9}.txt");
     }
 
     #[tokio::test]

@@ -6,6 +6,7 @@ pub mod files;
 mod guests;
 pub mod markdown;
 mod queue_info;
+pub mod quota;
 mod raise;
 mod sla_info;
 
@@ -25,7 +26,7 @@ use app::api::types::*;
 use app::api::uploads::{ByteStream, StagedFile};
 use app::domain::{
     authorize, check_transition, status_after_reply, ticket_access, Action, Actor, EmailAddress,
-    MessageBody, Priority, Status, Tag, TicketAccess,
+    MessageBody, Priority, SearchText, Status, Tag, TicketAccess,
 };
 use app::error::{AppError, FieldErrors};
 use async_trait::async_trait;
@@ -98,7 +99,9 @@ impl Tickets {
                 }
             }
         };
-        let text = present(params.q.clone()).map(|q| q.chars().take(200).collect());
+        let text = SearchText::parse(params.q.as_deref().unwrap_or(""))
+            .map_err(|m| AppError::BadRequest(m.to_owned()))?
+            .map(|t| t.as_str().to_owned());
         let filters = TicketFilters {
             status,
             priority,
@@ -577,6 +580,15 @@ impl TicketDesk for Tickets {
         } else {
             (None, None)
         };
+        quota::check(
+            &self.store,
+            &self.config.upload_quota,
+            actor.id,
+            Some(ticket.id),
+            &files,
+            self.clock.now(),
+        )
+        .await?;
         let files = files::place(&self.config.data_dir, files).await?;
         let new_status = status_after_reply(ticket.status, actor.role, !internal);
         let (config, author, text) = (

@@ -91,6 +91,15 @@ impl Tickets {
             .urgency
             .or(category.as_ref().map(|c| c.default_priority))
             .unwrap_or(Priority::Normal);
+        super::quota::check(
+            &self.store,
+            &self.config.upload_quota,
+            requester_id,
+            None,
+            &files,
+            self.clock.now(),
+        )
+        .await?;
         let files = files::place(&self.config.data_dir, files).await?;
         let (token, follow_link) = follow.unzip();
         let ticket = NewTicket {

@@ -181,6 +181,32 @@ impl TestApp {
         client
     }
 
+    /// Signs up on `client` and follows the emailed confirmation link, as a
+    /// person would; the reply is the confirmation's (signed in on success).
+    pub async fn sign_up_confirmed(
+        &self,
+        client: &Client,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> Reply {
+        let sent = client.sign_up(name, email, password).await;
+        assert_eq!(sent.status, 200, "sign-up: {}", sent.body);
+        self.confirm_sign_up(client, email).await
+    }
+
+    /// Follows the newest sign-up confirmation mailed to `email`.
+    pub async fn confirm_sign_up(&self, client: &Client, email: &str) -> Reply {
+        let mail = self
+            .smtp
+            .wait_for(&email.to_lowercase(), "Confirm your Ferrodesk account")
+            .await;
+        let token = token_from(&mail.body(), "/portal/sign-up/confirm?token=");
+        client
+            .call("auth/confirm_sign_up", &[("token", &token)])
+            .await
+    }
+
     /// Stops the server and starts a new one on the same database, clock
     /// and mail sink (on a new port): what a restart after a crash sees.
     pub async fn restart(&mut self) {
@@ -283,6 +309,7 @@ pub async fn insert_user(
 /// A browser-like client: keeps cookies, never follows redirects.
 pub struct Client {
     pub http: reqwest::Client,
+    jar: Arc<reqwest::cookie::Jar>,
     base: String,
 }
 
@@ -317,20 +344,37 @@ const MULTIPART_ENDPOINTS: [&str; 2] = ["tickets/raise", "tickets/reply"];
 
 impl Client {
     pub fn new(base: &str) -> Self {
-        let http = reqwest::Client::builder()
-            .cookie_store(true)
+        // Browsers name the page a POST comes from; the cross-site guard
+        // refuses a signed-in request that names none.
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::ORIGIN, base.parse().unwrap());
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let http = Self::builder(&jar)
+            .default_headers(headers)
+            .build()
+            .unwrap();
+        Self {
+            http,
+            jar,
+            base: base.to_owned(),
+        }
+    }
+
+    /// The same cookies, but no Origin: what a forged or header-stripped
+    /// request looks like. Headers are the caller's.
+    pub fn bare(&self) -> reqwest::Client {
+        Self::builder(&self.jar).build().unwrap()
+    }
+
+    fn builder(jar: &Arc<reqwest::cookie::Jar>) -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
+            .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             // A stuck request fails its test instead of hanging the suite.
             .timeout(std::time::Duration::from_secs(30))
             // A server may close a connection after refusing a body early
             // (413); a fresh connection per request keeps that invisible.
             .pool_max_idle_per_host(0)
-            .build()
-            .unwrap();
-        Self {
-            http,
-            base: base.to_owned(),
-        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -382,6 +426,27 @@ impl Client {
             .await
             .unwrap();
         Self::reply(res).await
+    }
+
+    /// Uploads one file through the ticket page's attachment form.
+    pub async fn upload(
+        &self,
+        ticket: i64,
+        name: &str,
+        bytes: impl Into<Vec<u8>>,
+        internal: bool,
+    ) -> reqwest::Response {
+        let mut form = reqwest::multipart::Form::new();
+        if internal {
+            form = form.text("internal", "on");
+        }
+        let part = reqwest::multipart::Part::bytes(bytes.into()).file_name(name.to_owned());
+        self.http
+            .post(self.url(&format!("/tickets/{ticket}/attachments")))
+            .multipart(form.part("file", part))
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get(&self, path: &str) -> Reply {

@@ -1,8 +1,11 @@
 #![allow(clippy::unwrap_used)]
-//! A real (minimal) SMTP server that keeps what it receives.
+//! A real (minimal) SMTP server that keeps what it receives. It ends a
+//! line on CRLF, a bare LF or a bare CR alike, as lenient servers do: a
+//! client that sends `<CR>.<CR>` inside a message (RUSTSEC-2026-0561) ends
+//! the message early here, and what follows shows up as stray commands.
 
 use std::sync::Arc;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::sync::{Mutex, Notify};
 
@@ -56,6 +59,7 @@ impl Mail {
 pub struct Sink {
     pub port: u16,
     mails: Arc<Mutex<Vec<Mail>>>,
+    stray: Arc<Mutex<Vec<String>>>,
     arrived: Arc<Notify>,
 }
 
@@ -66,6 +70,7 @@ impl Sink {
         let sink = Self {
             port,
             mails: Arc::default(),
+            stray: Arc::default(),
             arrived: Arc::default(),
         };
         let accept = sink.clone();
@@ -80,10 +85,10 @@ impl Sink {
 
     async fn session(&self, socket: tokio::net::TcpStream) {
         let (read, mut write) = socket.into_split();
-        let mut lines = BufReader::new(read).lines();
+        let mut reader = BufReader::new(read);
         let _ = write.write_all(b"220 sink ESMTP\r\n").await;
         let mut to = Vec::new();
-        while let Ok(Some(line)) = lines.next_line().await {
+        while let Some(line) = lenient_line(&mut reader).await {
             let upper = line.to_ascii_uppercase();
             let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
                 b"250-sink\r\n250 8BITMIME\r\n"
@@ -93,7 +98,7 @@ impl Sink {
             } else if upper.starts_with("DATA") {
                 let _ = write.write_all(b"354 go ahead\r\n").await;
                 let mut data = String::new();
-                while let Ok(Some(l)) = lines.next_line().await {
+                while let Some(l) = lenient_line(&mut reader).await {
                     if l == "." {
                         break;
                     }
@@ -109,13 +114,26 @@ impl Sink {
             } else if upper.starts_with("QUIT") {
                 let _ = write.write_all(b"221 bye\r\n").await;
                 break;
-            } else {
+            } else if upper.starts_with("MAIL FROM:")
+                || upper.starts_with("RSET")
+                || upper.starts_with("NOOP")
+            {
                 b"250 OK\r\n"
+            } else {
+                // Text that leaked out of a message body would land here.
+                self.stray.lock().await.push(line.clone());
+                b"500 unknown command\r\n"
             };
             if write.write_all(reply).await.is_err() {
                 break;
             }
         }
+    }
+
+    /// Lines the sink read as commands that are none: what a message that
+    /// ended early would leave behind.
+    pub async fn stray_lines(&self) -> Vec<String> {
+        self.stray.lock().await.clone()
     }
 
     /// Waits (up to 10 s) for a mail to `to` whose subject contains `subject`.
@@ -149,4 +167,31 @@ impl Sink {
             .filter(|m| m.to.iter().any(|t| t == to))
             .count()
     }
+}
+
+/// One line ended by CRLF, LF or a bare CR; `None` at the end of the stream.
+async fn lenient_line<R: tokio::io::AsyncRead + Unpin>(
+    reader: &mut BufReader<R>,
+) -> Option<String> {
+    let mut line = Vec::new();
+    loop {
+        let mut byte = [0u8; 1];
+        if reader.read_exact(&mut byte).await.is_err() {
+            return (!line.is_empty()).then(|| String::from_utf8_lossy(&line).into_owned());
+        }
+        match byte[0] {
+            b'\n' => break,
+            b'\r' => {
+                // CRLF is one line end; a CR alone is one too.
+                if let Ok(next) = reader.fill_buf().await {
+                    if next.first() == Some(&b'\n') {
+                        reader.consume(1);
+                    }
+                }
+                break;
+            }
+            other => line.push(other),
+        }
+    }
+    Some(String::from_utf8_lossy(&line).into_owned())
 }

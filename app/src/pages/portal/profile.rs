@@ -102,7 +102,7 @@ fn ProfileForms(
                         error=change_error
                         kind="password"
                         autocomplete="new-password"
-                        hint="At least 8 characters. Signs you out everywhere else."
+                        hint="At least 8 characters, not a common password and not your name or email. Signs you out everywhere else."
                     />
                     <div class="form-actions">
                         <button type="submit" class="btn btn-primary">"Change password"</button>
