@@ -312,3 +312,32 @@ pub async fn open(url: &crate::config::DatabaseUrl) -> Result<Database, StoreErr
         }
     }
 }
+
+#[cfg(test)]
+mod migration_tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    /// The version prefixes (`0007` of `0007_sla.sql`) of one backend's migrations.
+    fn versions(backend: &str) -> BTreeSet<String> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../migrations")
+            .join(backend);
+        std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".sql"))
+            .map(|name| name.split('_').next().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn both_backends_have_the_same_migration_versions() {
+        let (sqlite, postgres) = (versions("sqlite"), versions("postgres"));
+        assert!(!sqlite.is_empty());
+        assert_eq!(
+            sqlite, postgres,
+            "every migration needs its twin in the other backend, with the same version"
+        );
+    }
+}

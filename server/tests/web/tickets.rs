@@ -1,10 +1,7 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! Tickets over HTTP on every backend: who sees what, and what each role may do.
 
-mod support;
-
+use crate::support::{backends, spawn_app, Client};
 use app::domain::Role;
-use support::{backends, spawn_app, Client};
 
 async fn raise(client: &Client, subject: &str, description: &str, key: &str) -> i64 {
     let reply = client
@@ -578,7 +575,7 @@ async fn agents_filter_and_search_the_queues() {
             .await;
         assert_eq!(note.status, 200);
 
-        let ids = |reply: support::Reply| -> Vec<i64> {
+        let ids = |reply: crate::support::Reply| -> Vec<i64> {
             reply.json()["items"]
                 .as_array()
                 .unwrap()

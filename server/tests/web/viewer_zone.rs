@@ -1,12 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! Times read in the viewer's timezone with the zone named: the profile's
 //! for signed-in people, the browser's (reported in a cookie) for others,
 //! UTC otherwise; a new account starts in the browser's zone.
 
-mod support;
-
+use crate::support::{backends, spawn_app, Client};
 use app::domain::Role;
-use support::{backends, spawn_app, Client};
 
 async fn page(client: &Client, path: &str, cookie: Option<&str>) -> String {
     let mut req = client

@@ -1,14 +1,11 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! Requests without an account over HTTP: the emailed link opens exactly the
 //! requester's tickets, never an account with a password, and the answer
 //! never tells whether an address has an account.
 
-mod support;
-
+use crate::support::{backends, spawn_app, token_from, Client};
 use app::domain::Role;
-use support::{backends, spawn_app, token_from, Client};
 
-async fn raise_as_guest(client: &Client, email: &str, subject: &str) -> support::Reply {
+async fn raise_as_guest(client: &Client, email: &str, subject: &str) -> crate::support::Reply {
     client
         .call(
             "tickets/raise",

@@ -1,13 +1,12 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! What an attacker tries with curl: malformed bodies on every endpoint,
 //! hostile search text, forged cross-site requests, altered tokens, weak
 //! passwords, account enumeration and upload floods. Each gets a clear 4xx
 //! and changes nothing.
 
-mod support;
-
+use crate::support::{
+    backends, spawn_app, spawn_app_with, token_from, Client, TestApp, TEST_PASSWORD,
+};
 use app::domain::Role;
-use support::{backends, spawn_app, spawn_app_with, token_from, Client, TestApp, TEST_PASSWORD};
 
 /// Every server function that takes a POST, as registered with the router.
 fn post_endpoints() -> Vec<String> {
@@ -436,7 +435,7 @@ async fn reset_and_invitation_tokens_match_only_exactly() {
 const TOO_COMMON: &str = "This is one of the most common passwords";
 const PERSONAL: &str = "does not contain your name or email address";
 
-fn refused_for(reply: &support::Reply, field: &str, message: &str) -> bool {
+fn refused_for(reply: &crate::support::Reply, field: &str, message: &str) -> bool {
     reply.status == 422
         && reply
             .field_error(field)

@@ -1,17 +1,14 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! SLAs over HTTP on every backend, with a controllable clock: admins set
 //! up a calendar, a policy and an escalation matrix; the monitor fires each
 //! level once, at its offset, even across a restart; a breach moves the
 //! ticket back into a group's queue and raises its priority.
 
-mod support;
-
+use crate::support::{backends, spawn_app_with, user_id, Client, TestApp, TEST_PASSWORD};
 use app::domain::sla::{ClockStatus, Metric};
 use app::domain::{Priority, Role};
 use chrono::Duration as Span;
 use ferrodesk::store::TicketScope;
 use std::time::{Duration, Instant};
-use support::{backends, spawn_app_with, user_id, Client, TestApp, TEST_PASSWORD};
 
 async fn ok(client: &Client, endpoint: &str, fields: &[(&str, &str)]) {
     let reply = client.call(endpoint, fields).await;

@@ -1,11 +1,8 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! Accounts over HTTP, on every backend: sign-up, sign-in, sign-out,
 //! resets through real mail, invitations, roles and deactivation.
 
-mod support;
-
+use crate::support::{backends, spawn_app, spawn_app_with, token_from, Db};
 use app::domain::Role;
-use support::{backends, spawn_app, spawn_app_with, token_from, Db};
 
 const PASSWORD: &str = "correct horse battery";
 

@@ -1,10 +1,8 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! Store contract for SLAs — calendars, policies and matrices as admins
 //! save them, and clocks moving with every ticket write in the same
 //! transaction — on every backend.
 
-mod support;
-
+use crate::support::{no_mail, on_every_backend, stored_user as user};
 use app::domain::calendar::{parse_holidays, parse_intervals, Calendar, Interval};
 use app::domain::escalation::{EscalationAction, Level, Matrix, Row};
 use app::domain::sla::{ClockStatus, Metric, PolicyTargets, PriorityTargets, Target};
@@ -14,7 +12,6 @@ use ferrodesk::store::{
     CategoryFields, MatrixFields, NewMessage, NewTicket, SharedStore, SlaPolicyFields, StoreError,
     TicketChanges,
 };
-use support::{no_mail, on_every_backend, stored_user as user};
 
 fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
@@ -545,8 +542,8 @@ async fn every_level_that_raises_counts_even_when_fired_in_one_round() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_monitors_on_one_database_fire_each_level_once() {
-    for db in support::backends().await {
-        let fresh = support::FreshDb::new(db).await;
+    for db in crate::support::backends().await {
+        let fresh = crate::support::FreshDb::new(db).await;
         let a = ferrodesk::store::open(&fresh.database_url())
             .await
             .unwrap()

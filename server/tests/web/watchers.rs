@@ -1,12 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! Watchers get the updates the requester gets (agents among them also the
 //! internal notes), each with the way to stop, and never their own.
 
-mod support;
-
+use crate::support::{backends, spawn_app, Client};
 use app::domain::Role;
 use std::time::Duration;
-use support::{backends, spawn_app, Client};
 
 async fn reply(client: &Client, ticket: i64, body: &str, internal: bool) {
     let ticket = ticket.to_string();

@@ -1,10 +1,8 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! Store contract for groups, the priority order and the group and assignee
 //! filters, files on tickets and messages, and emailed ticket links — on
 //! every backend.
 
-mod support;
-
+use crate::support::on_every_backend;
 use app::domain::{
     DisplayName, EmailAddress, MessageBody, Priority, Role, Status, Subject, TimezoneName,
 };
@@ -13,7 +11,6 @@ use ferrodesk::store::{
     AssigneeFilter, NewLink, NewMessage, NewTicket, NewUser, Notify, SharedStore, StoreError,
     StoredFile, TicketChanges, TicketCursor, TicketQuery, TicketScope, TicketSort,
 };
-use support::on_every_backend;
 
 fn new_user(address: &str, role: Role, password_hash: &str) -> NewUser {
     NewUser {

@@ -1,13 +1,10 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! Nothing typed is lost when a plain form post (no JavaScript, or a form
 //! that carries files) comes back with an error: the page renders again
 //! with the values, which never travel in the URL, and passwords are never
 //! kept.
 
-mod support;
-
+use crate::support::{backends, spawn_app, Client};
 use app::domain::Role;
-use support::{backends, spawn_app, Client};
 
 /// A page as a browser asks for it.
 async fn page(client: &Client, path: &str) -> String {

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! The `ferrodesk` binary: configuration errors, migrate, admin create,
 //! serve and a graceful stop on SIGTERM.
 

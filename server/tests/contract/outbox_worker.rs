@@ -1,8 +1,6 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! The outbox worker against a real SMTP server and against one that is down.
 
-mod support;
-
+use crate::support::{backends, smtp::Sink, FreshDb};
 use app::domain::EmailAddress;
 use chrono::Duration;
 use ferrodesk::clock::{OffsetClock, SharedClock};
@@ -10,7 +8,6 @@ use ferrodesk::config::Config;
 use ferrodesk::mail::{run_outbox_pass, MailTransport, OutboxPass};
 use ferrodesk::store::{self, NewEmail, OutboxStatus};
 use std::sync::Arc;
-use support::{backends, smtp::Sink, FreshDb};
 
 fn config(smtp_url: &str) -> Config {
     Config::load(|name| match name {
@@ -73,7 +70,7 @@ async fn queued_mail_reaches_the_smtp_server_with_its_message_id() {
 
 #[tokio::test]
 async fn an_unreachable_server_means_backoff_then_the_dead_letter_state() {
-    let fresh = FreshDb::new(support::Db::Sqlite).await;
+    let fresh = FreshDb::new(crate::support::Db::Sqlite).await;
     let store = store::open(&fresh.database_url()).await.unwrap().store;
     // A port nobody listens on.
     let closed = std::net::TcpListener::bind("127.0.0.1:0")

@@ -1,10 +1,7 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! RUSTSEC-2026-0561 locked out: every mail template, filled with text full
 //! of SMTP end-of-data look-alikes, goes through the real transport to a
 //! server that ends lines on CR, LF or CRLF alike, and arrives as one
 //! message with its whole text.
-
-mod support;
 
 use app::domain::{EmailAddress, Role};
 use ferrodesk::config::Config;
@@ -29,7 +26,7 @@ fn outbox(mail: NewEmail) -> OutboxMessage {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_template_arrives_whole_through_a_lenient_smtp_server() {
-    let sink = support::smtp::Sink::start().await;
+    let sink = crate::support::smtp::Sink::start().await;
     let config = Config::load(|name| match name {
         "FERRODESK_DATA_DIR" => Some(std::env::temp_dir().display().to_string()),
         "FERRODESK_PUBLIC_URL" => Some("http://desk.example.test".into()),

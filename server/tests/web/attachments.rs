@@ -1,12 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! Attachments over HTTP: streaming limits, storage by hash, and downloads
 //! only for those who may see the ticket.
 
-mod support;
-
+use crate::support::{backends, spawn_app, spawn_app_with, Client, Db, TestApp};
 use app::domain::Role;
 use reqwest::multipart::{Form, Part};
-use support::{backends, spawn_app, spawn_app_with, Client, Db, TestApp};
 
 async fn raise(client: &Client) -> i64 {
     let reply = client

@@ -1,14 +1,11 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! Routing over HTTP on every backend: admins set up groups and categories,
 //! agents go online, and the scheduler assigns new tickets at once, within
 //! capacity, recording and mailing each assignment.
 
-mod support;
-
+use crate::support::{backends, spawn_app, user_id, Client, TestApp};
 use app::domain::{Availability, Priority, Role};
 use ferrodesk::store::TicketScope;
 use std::time::{Duration, Instant};
-use support::{backends, spawn_app, user_id, Client, TestApp};
 
 async fn raise(client: &Client, subject: &str, category: &str) -> i64 {
     let reply = client
@@ -411,7 +408,7 @@ async fn signing_out_of_the_last_session_takes_an_agent_offline() {
         let laptop = app.client();
         assert_eq!(
             laptop
-                .sign_in("ada@example.com", support::TEST_PASSWORD)
+                .sign_in("ada@example.com", crate::support::TEST_PASSWORD)
                 .await
                 .status,
             200
@@ -515,7 +512,7 @@ async fn deactivating_an_agent_returns_their_open_tickets_to_the_queue_for_the_n
         let again = app.client();
         assert_eq!(
             again
-                .sign_in("ada@example.com", support::TEST_PASSWORD)
+                .sign_in("ada@example.com", crate::support::TEST_PASSWORD)
                 .await
                 .status,
             200

@@ -1,17 +1,14 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! What counts as a kept or broken SLA promise, over HTTP on every backend:
 //! a customer closing their own ticket before any agent answered does not
 //! meet the first response, and a recorded breach survives an escalation
 //! that raises the priority and recomputes the due times.
 
-mod support;
-
+use crate::support::{backends, spawn_app_with, Client, TestApp};
 use app::domain::sla::{ClockStatus, Metric};
 use app::domain::{Priority, Role};
 use chrono::Duration as Span;
 use ferrodesk::store::TicketScope;
 use std::time::{Duration, Instant};
-use support::{backends, spawn_app_with, Client, TestApp};
 
 async fn ok(client: &Client, endpoint: &str, fields: &[(&str, &str)]) {
     let reply = client.call(endpoint, fields).await;

@@ -1,16 +1,13 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! Two `ferrodesk` processes on one PostgreSQL database: only the lease
 //! holder plans, no ticket is ever assigned twice, and when the leader is
 //! killed mid-run the other takes over once the lease lapses.
 
-mod support;
-
+use crate::support::process::{leader_pid, Instance};
+use crate::support::{backends, insert_user, Client, Db, FreshDb, TEST_PASSWORD};
 use app::domain::{Availability, Role};
 use chrono::Utc;
 use ferrodesk::store::{SharedStore, TicketScope};
 use std::time::{Duration, Instant};
-use support::process::{leader_pid, Instance};
-use support::{backends, insert_user, Client, Db, FreshDb, TEST_PASSWORD};
 
 async fn raise_ten(client: &Client, prefix: &str, category: &str) {
     for i in 0..10 {

@@ -1,8 +1,6 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! The ticket half of the store contract, on every backend.
 
-mod support;
-
+use crate::support::on_every_backend;
 use app::domain::{
     DisplayName, EmailAddress, MessageBody, Priority, Role, Status, Subject, TimezoneName,
 };
@@ -12,7 +10,6 @@ use ferrodesk::store::{
     StoreError, TicketCursor, TicketQuery, TicketScope,
 };
 use std::sync::Arc;
-use support::on_every_backend;
 
 async fn user(s: &SharedStore, address: &str, role: Role) -> i64 {
     let new = NewUser {

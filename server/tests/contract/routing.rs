@@ -1,16 +1,13 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! Store contract for routing — group policies and members, categories,
 //! availability and sessions, the routable queue, conditional assignment
 //! writes, queue positions, the lease and returning untouched tickets — on
 //! every backend.
 
-mod support;
-
+use crate::support::{no_mail, on_every_backend, stored_user as user};
 use app::domain::routing::Assignment;
 use app::domain::{Availability, MessageBody, Priority, Role, Status, Strategy, Subject};
 use chrono::{DateTime, Duration, Utc};
 use ferrodesk::store::{CategoryFields, NewTicket, SharedStore, StoreError, TicketChanges};
-use support::{no_mail, on_every_backend, stored_user as user};
 
 async fn raise(
     s: &SharedStore,

@@ -1,15 +1,12 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! The store contract: every store method, walked on SQLite and (when
 //! reachable) PostgreSQL with the same assertions.
 
-mod support;
-
+use crate::support::{on_every_backend, FreshDb};
 use app::domain::{DisplayName, EmailAddress, Role, TimezoneName};
 use chrono::{Duration, TimeZone, Utc};
 use ferrodesk::store::{
     self, NewEmail, NewInvitation, NewToken, NewUser, OutboxStatus, StoreError,
 };
-use support::{on_every_backend, FreshDb};
 
 fn email(text: &str) -> EmailAddress {
     EmailAddress::parse(text).unwrap()
@@ -438,7 +435,7 @@ async fn the_outbox_leases_retries_and_dead_letters() {
 
 #[tokio::test]
 async fn a_failing_migration_stops_the_start() {
-    let fresh = FreshDb::new(support::Db::Sqlite).await;
+    let fresh = FreshDb::new(crate::support::Db::Sqlite).await;
     let url = fresh.database_url();
     let ferrodesk::config::DatabaseUrl::Sqlite(path) = &url else {
         unreachable!()

@@ -1,15 +1,12 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 //! Store contract for the bulk loader behind `ferrodesk seed`, on every
 //! backend: tickets with their messages, and ids that later tickets follow.
 
-mod support;
-
+use crate::support::on_every_backend;
 use app::domain::{
     DisplayName, EmailAddress, MessageBody, Priority, Role, Status, Subject, TimezoneName,
 };
 use chrono::Utc;
 use ferrodesk::store::{NewTicket, NewUser, SeedMessage, SeedTicket, TicketScope};
-use support::on_every_backend;
 
 #[tokio::test]
 async fn seeded_tickets_load_with_messages_and_new_tickets_follow_them() {
