@@ -2,10 +2,15 @@
 //! category's group and default priority when it is raised, so editing a
 //! category changes new tickets only.
 
+use super::common::unique_as_conflict;
+use super::dialect::{Dialect, SqlStore, Value};
+use super::groups::found;
+use super::millis;
 use super::{CategoryFields, CategoryRecord, StoreError};
 use app::domain::Priority;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::{ColumnIndex, Encode, Executor, Type};
 
 #[async_trait]
 pub trait CategoryStore: Send + Sync {
@@ -55,59 +60,78 @@ impl TryFrom<CategoryRow> for CategoryRecord {
     }
 }
 
-macro_rules! impl_category_store {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::store::CategoryStore for $store {
-            async fn create_category(&self, fields: CategoryFields, now: DateTime<Utc>) -> Result<CategoryRecord, StoreError> {
-                let sql = format!(
-                    "insert into categories (parent_id, name, group_id, default_priority, archived, created_at, updated_at) \
-                     values ($1, $2, $3, $4, $5, $6, $6) returning {CATEGORY_COLUMNS}"
-                );
-                let row: CategoryRow = sqlx::query_as(&sql)
-                    .bind(fields.parent_id)
-                    .bind(&fields.name)
-                    .bind(fields.group_id)
-                    .bind(fields.default_priority.as_str())
-                    .bind(fields.archived)
-                    .bind(millis(now))
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(|e| unique_as_conflict(e, "name"))?;
-                row.try_into()
-            }
+#[async_trait::async_trait]
+impl<DB> CategoryStore for SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    usize: ColumnIndex<DB::Row>,
+    str: Type<DB>,
+    for<'n> &'n str: Encode<'n, DB> + ColumnIndex<DB::Row>,
+    for<'n> Option<&'n str>: Encode<'n, DB>,
+    i64: Value<DB>,
+    bool: Value<DB>,
+    String: Value<DB>,
+    Option<i64>: Value<DB>,
+    Option<String>: Value<DB>,
+{
+    async fn create_category(
+        &self,
+        fields: CategoryFields,
+        now: DateTime<Utc>,
+    ) -> Result<CategoryRecord, StoreError> {
+        let sql = format!(
+            "insert into categories (parent_id, name, group_id, default_priority, archived, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $6) returning {CATEGORY_COLUMNS}"
+        );
+        let row: CategoryRow = sqlx::query_as(&sql)
+            .bind(fields.parent_id)
+            .bind(&fields.name)
+            .bind(fields.group_id)
+            .bind(fields.default_priority.as_str())
+            .bind(fields.archived)
+            .bind(millis(now))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| unique_as_conflict(e, "name"))?;
+        row.try_into()
+    }
 
-            async fn update_category(&self, id: i64, fields: CategoryFields, now: DateTime<Utc>) -> Result<(), StoreError> {
-                let done = sqlx::query(
-                    "update categories set parent_id = $2, name = $3, group_id = $4, default_priority = $5, \
-                     archived = $6, updated_at = $7 where id = $1",
-                )
-                .bind(id)
-                .bind(fields.parent_id)
-                .bind(&fields.name)
-                .bind(fields.group_id)
-                .bind(fields.default_priority.as_str())
-                .bind(fields.archived)
-                .bind(millis(now))
-                .execute(&self.pool)
-                .await
-                .map_err(|e| unique_as_conflict(e, "name"))?;
-                found(done.rows_affected())
-            }
+    async fn update_category(
+        &self,
+        id: i64,
+        fields: CategoryFields,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "update categories set parent_id = $2, name = $3, group_id = $4, default_priority = $5, \
+             archived = $6, updated_at = $7 where id = $1",
+        )
+        .bind(id)
+        .bind(fields.parent_id)
+        .bind(&fields.name)
+        .bind(fields.group_id)
+        .bind(fields.default_priority.as_str())
+        .bind(fields.archived)
+        .bind(millis(now))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| unique_as_conflict(e, "name"))?;
+        found(DB::rows_affected(&done))
+    }
 
-            async fn list_categories(&self) -> Result<Vec<CategoryRecord>, StoreError> {
-                let sql = format!("select {CATEGORY_COLUMNS} from categories order by lower(name), id");
-                let rows: Vec<CategoryRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
+    async fn list_categories(&self) -> Result<Vec<CategoryRecord>, StoreError> {
+        let sql = format!("select {CATEGORY_COLUMNS} from categories order by lower(name), id");
+        let rows: Vec<CategoryRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
 
-            async fn category(&self, id: i64) -> Result<Option<CategoryRecord>, StoreError> {
-                let sql = format!("select {CATEGORY_COLUMNS} from categories where id = $1");
-                let row: Option<CategoryRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
-                row.map(TryInto::try_into).transpose()
-            }
-        }
-    };
+    async fn category(&self, id: i64) -> Result<Option<CategoryRecord>, StoreError> {
+        let sql = format!("select {CATEGORY_COLUMNS} from categories where id = $1");
+        let row: Option<CategoryRow> = sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(TryInto::try_into).transpose()
+    }
 }
-
-pub(super) use impl_category_store;

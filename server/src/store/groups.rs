@@ -1,10 +1,14 @@
 //! Groups of agents: tickets belong to one, members work them up to their
 //! capacity, and the group's strategy decides who the scheduler picks.
 
+use super::common::unique_as_conflict;
+use super::dialect::{Dialect, SqlStore, Value};
+use super::millis;
 use super::{GroupRecord, MemberRecord, StoreError};
 use app::domain::{Availability, Strategy};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::{ColumnIndex, Encode, Executor, Type};
 
 #[async_trait]
 pub trait GroupStore: Send + Sync {
@@ -119,122 +123,158 @@ pub(super) fn found(rows_affected: u64) -> Result<(), StoreError> {
     Ok(())
 }
 
-macro_rules! impl_group_store {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::store::GroupStore for $store {
-            async fn create_group(&self, name: &str, now: DateTime<Utc>) -> Result<GroupRecord, StoreError> {
-                let sql = format!(
-                    "insert into agent_groups (name, archived, created_at, updated_at) values ($1, false, $2, $2) \
-                     returning {GROUP_COLUMNS}"
-                );
-                let row: GroupRow = sqlx::query_as(&sql)
-                    .bind(name)
-                    .bind(millis(now))
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(|e| unique_as_conflict(e, "name"))?;
-                row.try_into()
-            }
+#[async_trait::async_trait]
+impl<DB> GroupStore for SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    usize: ColumnIndex<DB::Row>,
+    str: Type<DB>,
+    for<'n> &'n str: Encode<'n, DB> + ColumnIndex<DB::Row>,
+    for<'n> Option<&'n str>: Encode<'n, DB>,
+    i64: Value<DB>,
+    bool: Value<DB>,
+    String: Value<DB>,
+    Option<i64>: Value<DB>,
+    Option<String>: Value<DB>,
+{
+    async fn create_group(
+        &self,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<GroupRecord, StoreError> {
+        let sql = format!(
+            "insert into agent_groups (name, archived, created_at, updated_at) values ($1, false, $2, $2) \
+             returning {GROUP_COLUMNS}"
+        );
+        let row: GroupRow = sqlx::query_as(&sql)
+            .bind(name)
+            .bind(millis(now))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| unique_as_conflict(e, "name"))?;
+        row.try_into()
+    }
 
-            async fn rename_group(&self, id: i64, name: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-                let done = sqlx::query("update agent_groups set name = $2, updated_at = $3 where id = $1")
-                    .bind(id)
-                    .bind(name)
-                    .bind(millis(now))
-                    .execute(&self.pool)
-                    .await
-                    .map_err(|e| unique_as_conflict(e, "name"))?;
-                found(done.rows_affected())
-            }
+    async fn rename_group(
+        &self,
+        id: i64,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query("update agent_groups set name = $2, updated_at = $3 where id = $1")
+            .bind(id)
+            .bind(name)
+            .bind(millis(now))
+            .execute(&self.pool)
+            .await
+            .map_err(|e| unique_as_conflict(e, "name"))?;
+        found(DB::rows_affected(&done))
+    }
 
-            async fn set_group_archived(&self, id: i64, archived: bool, now: DateTime<Utc>) -> Result<(), StoreError> {
-                let done = sqlx::query("update agent_groups set archived = $2, updated_at = $3 where id = $1")
-                    .bind(id)
-                    .bind(archived)
-                    .bind(millis(now))
-                    .execute(&self.pool)
-                    .await?;
-                found(done.rows_affected())
-            }
-
-            async fn set_group_policy(
-                &self,
-                id: i64,
-                strategy: app::domain::Strategy,
-                auto_assign: bool,
-                now: DateTime<Utc>,
-            ) -> Result<(), StoreError> {
-                let done = sqlx::query(
-                    "update agent_groups set strategy = $2, auto_assign = $3, updated_at = $4 where id = $1",
-                )
+    async fn set_group_archived(
+        &self,
+        id: i64,
+        archived: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let done =
+            sqlx::query("update agent_groups set archived = $2, updated_at = $3 where id = $1")
                 .bind(id)
-                .bind(strategy.as_str())
-                .bind(auto_assign)
+                .bind(archived)
                 .bind(millis(now))
                 .execute(&self.pool)
                 .await?;
-                found(done.rows_affected())
-            }
+        found(DB::rows_affected(&done))
+    }
 
-            async fn list_groups(&self) -> Result<Vec<GroupRecord>, StoreError> {
-                let sql = format!("select {GROUP_COLUMNS} from agent_groups order by archived, lower(name), id");
-                let rows: Vec<GroupRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
+    async fn set_group_policy(
+        &self,
+        id: i64,
+        strategy: app::domain::Strategy,
+        auto_assign: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "update agent_groups set strategy = $2, auto_assign = $3, updated_at = $4 where id = $1",
+        )
+        .bind(id)
+        .bind(strategy.as_str())
+        .bind(auto_assign)
+        .bind(millis(now))
+        .execute(&self.pool)
+        .await?;
+        found(DB::rows_affected(&done))
+    }
 
-            async fn group(&self, id: i64) -> Result<Option<GroupRecord>, StoreError> {
-                let sql = format!("select {GROUP_COLUMNS} from agent_groups where id = $1");
-                let row: Option<GroupRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
-                row.map(TryInto::try_into).transpose()
-            }
+    async fn list_groups(&self) -> Result<Vec<GroupRecord>, StoreError> {
+        let sql =
+            format!("select {GROUP_COLUMNS} from agent_groups order by archived, lower(name), id");
+        let rows: Vec<GroupRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
 
-            async fn set_member(&self, group_id: i64, user_id: i64, capacity: u32, now: DateTime<Utc>) -> Result<(), StoreError> {
-                sqlx::query(
-                    "insert into group_members (group_id, user_id, capacity, created_at, updated_at) \
-                     values ($1, $2, $3, $4, $4) \
-                     on conflict (group_id, user_id) do update set capacity = excluded.capacity, updated_at = excluded.updated_at",
-                )
+    async fn group(&self, id: i64) -> Result<Option<GroupRecord>, StoreError> {
+        let sql = format!("select {GROUP_COLUMNS} from agent_groups where id = $1");
+        let row: Option<GroupRow> = sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn set_member(
+        &self,
+        group_id: i64,
+        user_id: i64,
+        capacity: u32,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "insert into group_members (group_id, user_id, capacity, created_at, updated_at) \
+             values ($1, $2, $3, $4, $4) \
+             on conflict (group_id, user_id) do update set capacity = excluded.capacity, updated_at = excluded.updated_at",
+        )
+        .bind(group_id)
+        .bind(user_id)
+        .bind(i64::from(capacity))
+        .bind(millis(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn set_lead(&self, group_id: i64, user_id: i64, lead: bool) -> Result<(), StoreError> {
+        let done =
+            sqlx::query("update group_members set lead = $3 where group_id = $1 and user_id = $2")
                 .bind(group_id)
                 .bind(user_id)
-                .bind(i64::from(capacity))
-                .bind(millis(now))
+                .bind(lead)
                 .execute(&self.pool)
                 .await?;
-                Ok(())
-            }
+        found(DB::rows_affected(&done))
+    }
 
-            async fn set_lead(&self, group_id: i64, user_id: i64, lead: bool) -> Result<(), StoreError> {
-                let done = sqlx::query("update group_members set lead = $3 where group_id = $1 and user_id = $2")
-                    .bind(group_id)
-                    .bind(user_id)
-                    .bind(lead)
-                    .execute(&self.pool)
-                    .await?;
-                found(done.rows_affected())
-            }
+    async fn remove_member(&self, group_id: i64, user_id: i64) -> Result<(), StoreError> {
+        let done = sqlx::query("delete from group_members where group_id = $1 and user_id = $2")
+            .bind(group_id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        found(DB::rows_affected(&done))
+    }
 
-            async fn remove_member(&self, group_id: i64, user_id: i64) -> Result<(), StoreError> {
-                let done = sqlx::query("delete from group_members where group_id = $1 and user_id = $2")
-                    .bind(group_id)
-                    .bind(user_id)
-                    .execute(&self.pool)
-                    .await?;
-                found(done.rows_affected())
-            }
-
-            async fn group_members(&self, group_id: i64) -> Result<Vec<MemberRecord>, StoreError> {
-                let sql = format!(
-                    "select u.id as user_id, u.name, u.email, m.capacity, m.lead, p.availability, {LOAD_SQL} as load \
-                     from group_members m join users u on u.id = m.user_id \
-                     left join agent_presence p on p.user_id = u.id \
-                     where m.group_id = $1 order by lower(u.name), u.id"
-                );
-                let rows: Vec<MemberRow> = sqlx::query_as(&sql).bind(group_id).fetch_all(&self.pool).await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
-        }
-    };
+    async fn group_members(&self, group_id: i64) -> Result<Vec<MemberRecord>, StoreError> {
+        let sql = format!(
+            "select u.id as user_id, u.name, u.email, m.capacity, m.lead, p.availability, {LOAD_SQL} as load \
+             from group_members m join users u on u.id = m.user_id \
+             left join agent_presence p on p.user_id = u.id \
+             where m.group_id = $1 order by lower(u.name), u.id"
+        );
+        let rows: Vec<MemberRow> = sqlx::query_as(&sql)
+            .bind(group_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
 }
-
-pub(super) use impl_group_store;

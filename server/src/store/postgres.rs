@@ -2,50 +2,42 @@
 
 use super::batch_writes::impl_batch_writes;
 use super::bulk::*;
-use super::categories::*;
 use super::common::*;
+use super::dialect::{Dialect, SqlStore};
 use super::groups::*;
-use super::links::impl_link_store;
-use super::presence::*;
 use super::routing::*;
-use super::signups::impl_signup_store;
 use super::sla_clocks::*;
 use super::sla_config::*;
 use super::sla_monitor::*;
 use super::ticket_sql::*;
+use super::ticket_writes::{
+    insert_files, insert_link, mark_routable, ticket_by_key, ticket_event, ticket_in,
+};
 use super::*;
 use sqlx::postgres::PgPoolOptions;
-use sqlx::{PgPool, Postgres};
+use sqlx::{Pool, Postgres};
 use std::time::Duration;
 
-pub struct PgStore {
-    pool: PgPool,
-}
+pub type PgStore = SqlStore<Postgres>;
 
-impl PgStore {
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
-            .await?;
-        sqlx::migrate!("../migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
-    }
+impl Dialect for Postgres {
+    const BACKEND: Backend = Backend::Postgres;
+    const BEGIN_WRITE: Option<&'static str> = None;
 
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
-    }
+    const CLAIM_OUTBOX_SQL: &'static str = "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
+         where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1 \
+         and (locked_until is null or locked_until <= $1) order by id limit $3 for update skip locked) \
+         returning id, recipient, subject, body_text, message_id, status, attempts, last_error";
 
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
-        Ok(self.pool.begin().await?)
+    fn rows_affected(result: &Self::QueryResult) -> u64 {
+        result.rows_affected()
     }
 
     /// Rebuilds the search index in `language` (a text search
     /// configuration) unless it is already built in it. Several instances
     /// starting at once take turns on the settings row.
-    async fn switch_search_language(&self, language: &str) -> Result<bool, StoreError> {
-        let mut tx = self.begin_write().await?;
+    async fn switch_search_language(pool: &Pool<Self>, language: &str) -> Result<bool, StoreError> {
+        let mut tx = Self::begin_write(pool).await?;
         let current: String =
             sqlx::query_scalar("select language::text from search_settings for update")
                 .fetch_one(&mut *tx)
@@ -78,6 +70,22 @@ impl PgStore {
         tx.commit().await?;
         Ok(true)
     }
+}
+
+impl PgStore {
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
+        Ok(self.pool.begin().await?)
+    }
 
     /// Matches are capped so a common word stays cheap; the newest texts win.
     const SEARCH: SearchDialect = SearchDialect {
@@ -93,20 +101,7 @@ impl PgStore {
     /// rows a ticket write holds are left for the next round, not waited
     /// on, so the two never wait on each other.
     const DUE_CLOCKS_LOCK: &'static str = " for update of c, t skip locked";
-
-    const CLAIM_OUTBOX_SQL: &'static str = "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
-         where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1 \
-         and (locked_until is null or locked_until <= $1) order by id limit $3 for update skip locked) \
-         returning id, recipient, subject, body_text, message_id, status, attempts, last_error";
 }
-
-impl_store!(PgStore, Postgres, Backend::Postgres);
-
-impl_group_store!(PgStore);
-
-impl_category_store!(PgStore);
-
-impl_presence_store!(PgStore);
 
 impl_routing_store!(PgStore);
 
@@ -118,13 +113,7 @@ impl_bulk_store!(
     "vacuum analyze"
 );
 
-impl_link_store!(PgStore);
-
-impl_signup_store!(PgStore);
-
 impl_ticket_store!(PgStore, Postgres);
-
-impl_sla_config_store!(PgStore);
 
 impl_sla_sync!(PgStore, Postgres);
 

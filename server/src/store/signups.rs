@@ -1,10 +1,13 @@
 //! Sign-ups waiting for their address to be confirmed, and the counts that
 //! upload quotas are checked against.
 
-use super::{NewEmail, StoreError, UserRecord};
+use super::common::{enqueue, from_millis, unique_as_conflict, UserRow, USER_COLUMNS};
+use super::dialect::{Dialect, SqlStore, Value};
+use super::{millis, NewEmail, StoreError, UserRecord};
 use app::domain::{DisplayName, EmailAddress, TimezoneName};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::{ColumnIndex, Encode, Executor, Type};
 
 /// A sign-up as submitted; its password is already hashed.
 #[derive(Debug, Clone)]
@@ -57,120 +60,144 @@ pub trait SignupStore: Send + Sync {
     ) -> Result<UploadUsage, StoreError>;
 }
 
-macro_rules! impl_signup_store {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::store::SignupStore for $store {
-            async fn replace_signup(&self, signup: NewSignup, mail: NewEmail, now: DateTime<Utc>) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query("delete from signups where email = $1 or expires_at <= $2")
-                    .bind(signup.email.as_str())
-                    .bind(millis(now))
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(
-                    "insert into signups (email, name, password_hash, timezone, token_hash, expires_at, created_at) \
-                     values ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(signup.email.as_str())
-                .bind(signup.name.as_str())
-                .bind(&signup.password_hash)
-                .bind(signup.timezone.as_str())
-                .bind(&signup.token_hash)
-                .bind(millis(signup.expires_at))
-                .bind(millis(now))
-                .execute(&mut *tx)
-                .await?;
-                enqueue(&mut tx, &mail, now).await?;
-                tx.commit().await?;
-                Ok(())
-            }
+#[async_trait]
+impl<DB> SignupStore for SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    usize: ColumnIndex<DB::Row>,
+    str: Type<DB>,
+    for<'n> &'n str: Encode<'n, DB> + ColumnIndex<DB::Row>,
+    i64: Value<DB>,
+    bool: Value<DB>,
+    String: Value<DB>,
+    Option<i64>: Value<DB>,
+{
+    async fn replace_signup(
+        &self,
+        signup: NewSignup,
+        mail: NewEmail,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = DB::begin_write(&self.pool).await?;
+        sqlx::query("delete from signups where email = $1 or expires_at <= $2")
+            .bind(signup.email.as_str())
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "insert into signups (email, name, password_hash, timezone, token_hash, expires_at, created_at) \
+             values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(signup.email.as_str())
+        .bind(signup.name.as_str())
+        .bind(&signup.password_hash)
+        .bind(signup.timezone.as_str())
+        .bind(&signup.token_hash)
+        .bind(millis(signup.expires_at))
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await?;
+        enqueue(&mut tx, &mail, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 
-            async fn signup_usable(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-                let found: Option<i64> = sqlx::query_scalar(
-                    "select id from signups where token_hash = $1 and expires_at > $2",
-                )
+    async fn signup_usable(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i64> =
+            sqlx::query_scalar("select id from signups where token_hash = $1 and expires_at > $2")
                 .bind(token_hash)
                 .bind(millis(now))
                 .fetch_optional(&self.pool)
                 .await?;
-                Ok(found.is_some())
-            }
+        Ok(found.is_some())
+    }
 
-            async fn complete_signup(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<UserRecord>, StoreError> {
-                let mut tx = self.begin_write().await?;
-                let signup: Option<(String, String, String, String)> = sqlx::query_as(
-                    "delete from signups where token_hash = $1 and expires_at > $2 \
-                     returning email, name, password_hash, timezone",
-                )
-                .bind(token_hash)
-                .bind(millis(now))
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((email, name, password_hash, timezone)) = signup else { return Ok(None) };
-                let sql = format!(
-                    "insert into users (email, name, role, password_hash, timezone, active, session_epoch, created_at, updated_at) \
-                     values ($1, $2, 'customer', $3, $4, true, 0, $5, $5) returning {USER_COLUMNS}"
-                );
-                let inserted = sqlx::query_as::<_, UserRow>(&sql)
-                    .bind(&email)
-                    .bind(&name)
-                    .bind(&password_hash)
-                    .bind(&timezone)
-                    .bind(millis(now))
-                    .fetch_one(&mut *tx)
-                    .await;
-                match inserted {
-                    Ok(row) => {
-                        tx.commit().await?;
-                        row.try_into().map(Some)
-                    }
-                    Err(err) => {
-                        let err = unique_as_conflict(err, "email");
-                        if matches!(err, StoreError::Conflict(_)) {
-                            // The link is spent even so: keep the deletion.
-                            drop(tx);
-                            sqlx::query("delete from signups where token_hash = $1")
-                                .bind(token_hash)
-                                .execute(&self.pool)
-                                .await?;
-                        }
-                        Err(err)
-                    }
+    async fn complete_signup(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        let mut tx = DB::begin_write(&self.pool).await?;
+        let signup: Option<(String, String, String, String)> = sqlx::query_as(
+            "delete from signups where token_hash = $1 and expires_at > $2 \
+             returning email, name, password_hash, timezone",
+        )
+        .bind(token_hash)
+        .bind(millis(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((email, name, password_hash, timezone)) = signup else {
+            return Ok(None);
+        };
+        let sql = format!(
+            "insert into users (email, name, role, password_hash, timezone, active, session_epoch, created_at, updated_at) \
+             values ($1, $2, 'customer', $3, $4, true, 0, $5, $5) returning {USER_COLUMNS}"
+        );
+        let inserted = sqlx::query_as::<_, UserRow>(&sql)
+            .bind(&email)
+            .bind(&name)
+            .bind(&password_hash)
+            .bind(&timezone)
+            .bind(millis(now))
+            .fetch_one(&mut *tx)
+            .await;
+        match inserted {
+            Ok(row) => {
+                tx.commit().await?;
+                row.try_into().map(Some)
+            }
+            Err(err) => {
+                let err = unique_as_conflict(err, "email");
+                if matches!(err, StoreError::Conflict(_)) {
+                    // The link is spent even so: keep the deletion.
+                    drop(tx);
+                    sqlx::query("delete from signups where token_hash = $1")
+                        .bind(token_hash)
+                        .execute(&self.pool)
+                        .await?;
                 }
-            }
-
-            async fn upload_usage(&self, uploader_id: i64, ticket_id: Option<i64>, since: DateTime<Utc>) -> Result<UploadUsage, StoreError> {
-                let (account_files, account_bytes, account_oldest): (i64, i64, Option<i64>) = sqlx::query_as(
-                    "select count(*), cast(coalesce(sum(size_bytes), 0) as bigint), min(created_at) from attachments \
-                     where uploader_id = $1 and created_at > $2",
-                )
-                .bind(uploader_id)
-                .bind(millis(since))
-                .fetch_one(&self.pool)
-                .await?;
-                let (ticket_files, ticket_bytes, ticket_oldest): (i64, i64, Option<i64>) = match ticket_id {
-                    None => (0, 0, None),
-                    Some(ticket_id) => sqlx::query_as(
-                        "select count(*), cast(coalesce(sum(size_bytes), 0) as bigint), min(created_at) from attachments \
-                         where ticket_id = $1 and created_at > $2",
-                    )
-                    .bind(ticket_id)
-                    .bind(millis(since))
-                    .fetch_one(&self.pool)
-                    .await?,
-                };
-                Ok(UploadUsage {
-                    account_files,
-                    account_bytes,
-                    account_oldest: account_oldest.map(from_millis).transpose()?,
-                    ticket_files,
-                    ticket_bytes,
-                    ticket_oldest: ticket_oldest.map(from_millis).transpose()?,
-                })
+                Err(err)
             }
         }
-    };
-}
+    }
 
-pub(super) use impl_signup_store;
+    async fn upload_usage(
+        &self,
+        uploader_id: i64,
+        ticket_id: Option<i64>,
+        since: DateTime<Utc>,
+    ) -> Result<UploadUsage, StoreError> {
+        let (account_files, account_bytes, account_oldest): (i64, i64, Option<i64>) = sqlx::query_as(
+            "select count(*), cast(coalesce(sum(size_bytes), 0) as bigint), min(created_at) from attachments \
+             where uploader_id = $1 and created_at > $2",
+        )
+        .bind(uploader_id)
+        .bind(millis(since))
+        .fetch_one(&self.pool)
+        .await?;
+        let (ticket_files, ticket_bytes, ticket_oldest): (i64, i64, Option<i64>) = match ticket_id {
+            None => (0, 0, None),
+            Some(ticket_id) => sqlx::query_as(
+                "select count(*), cast(coalesce(sum(size_bytes), 0) as bigint), min(created_at) from attachments \
+                 where ticket_id = $1 and created_at > $2",
+            )
+            .bind(ticket_id)
+            .bind(millis(since))
+            .fetch_one(&self.pool)
+            .await?,
+        };
+        Ok(UploadUsage {
+            account_files,
+            account_bytes,
+            account_oldest: account_oldest.map(from_millis).transpose()?,
+            ticket_files,
+            ticket_bytes,
+            ticket_oldest: ticket_oldest.map(from_millis).transpose()?,
+        })
+    }
+}

@@ -2,59 +2,42 @@
 
 use super::batch_writes::impl_batch_writes;
 use super::bulk::*;
-use super::categories::*;
 use super::common::*;
+use super::dialect::{Dialect, SqlStore};
 use super::groups::*;
-use super::links::impl_link_store;
-use super::presence::*;
 use super::routing::*;
-use super::signups::impl_signup_store;
 use super::sla_clocks::*;
 use super::sla_config::*;
 use super::sla_monitor::*;
 use super::ticket_sql::*;
+use super::ticket_writes::{
+    insert_files, insert_link, mark_routable, ticket_by_key, ticket_event, ticket_in,
+};
 use super::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool};
+use sqlx::{Pool, Sqlite};
 use std::path::Path;
 use std::time::Duration;
 
-pub struct SqliteStore {
-    pool: SqlitePool,
-}
+pub type SqliteStore = SqlStore<Sqlite>;
 
-impl SqliteStore {
-    /// Opens (creating if needed) the database file and migrates it.
-    pub async fn open(path: &Path) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // Durable commits: a reported success survives a power cut.
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
-    }
+impl Dialect for Sqlite {
+    const BACKEND: Backend = Backend::Sqlite;
+    const BEGIN_WRITE: Option<&'static str> = Some("BEGIN IMMEDIATE");
 
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
+    const CLAIM_OUTBOX_SQL: &'static str =
+        "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
+         where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1 \
+         and (locked_until is null or locked_until <= $1) order by id limit $3) \
+         returning id, recipient, subject, body_text, message_id, status, attempts, last_error";
 
-    /// Takes the write lock up front, so concurrent writers queue on the
-    /// busy timeout instead of failing halfway with "database is locked".
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    fn rows_affected(result: &Self::QueryResult) -> u64 {
+        result.rows_affected()
     }
 
     /// Rebuilds the search index with the tokenizer of `language` unless it
     /// already uses it: `english` stems with porter, `simple` does not.
-    async fn switch_search_language(&self, language: &str) -> Result<bool, StoreError> {
+    async fn switch_search_language(pool: &Pool<Self>, language: &str) -> Result<bool, StoreError> {
         let tokenizer = match language {
             "english" => "porter unicode61 remove_diacritics 2",
             "simple" => "unicode61 remove_diacritics 2",
@@ -64,7 +47,7 @@ impl SqliteStore {
                 )))
             }
         };
-        let mut tx = self.begin_write().await?;
+        let mut tx = Self::begin_write(pool).await?;
         let current: String = sqlx::query_scalar("select language from search_settings")
             .fetch_one(&mut *tx)
             .await?;
@@ -97,6 +80,32 @@ impl SqliteStore {
         tx.commit().await?;
         Ok(true)
     }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and migrates it.
+    pub async fn open(path: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // Durable commits: a reported success survives a power cut.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Takes the write lock up front, so concurrent writers queue on the
+    /// busy timeout instead of failing halfway with "database is locked".
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
 
     /// Matches are capped so a common word stays cheap; the newest texts win.
     const SEARCH: SearchDialect = SearchDialect {
@@ -107,33 +116,13 @@ impl SqliteStore {
 
     /// `BEGIN IMMEDIATE` already keeps every other writer out.
     const DUE_CLOCKS_LOCK: &'static str = "";
-
-    const CLAIM_OUTBOX_SQL: &'static str =
-        "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
-         where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1 \
-         and (locked_until is null or locked_until <= $1) order by id limit $3) \
-         returning id, recipient, subject, body_text, message_id, status, attempts, last_error";
 }
-
-impl_store!(SqliteStore, Sqlite, Backend::Sqlite);
-
-impl_group_store!(SqliteStore);
-
-impl_category_store!(SqliteStore);
-
-impl_presence_store!(SqliteStore);
 
 impl_routing_store!(SqliteStore);
 
 impl_bulk_store!(SqliteStore, Sqlite, "", "", "analyze");
 
-impl_link_store!(SqliteStore);
-
-impl_signup_store!(SqliteStore);
-
 impl_ticket_store!(SqliteStore, Sqlite);
-
-impl_sla_config_store!(SqliteStore);
 
 impl_sla_sync!(SqliteStore, Sqlite);
 

@@ -312,7 +312,7 @@ macro_rules! impl_ticket_store {
                 notify: Notify,
                 now: DateTime<Utc>,
             ) -> Result<(TicketRecord, bool), StoreError> {
-                if let Some(existing) = self.ticket_by_key(&ticket).await? {
+                if let Some(existing) = ticket_by_key(&self.pool, &ticket).await? {
                     return Ok((existing, false));
                 }
                 let mut tx = self.begin_write().await?;
@@ -336,7 +336,7 @@ macro_rules! impl_ticket_store {
                     // A concurrent submit with the same key won the race.
                     Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                         drop(tx);
-                        let existing = self.ticket_by_key(&ticket).await?.ok_or(StoreError::NotFound)?;
+                        let existing = ticket_by_key(&self.pool, &ticket).await?.ok_or(StoreError::NotFound)?;
                         return Ok((existing, false));
                     }
                     Err(e) => return Err(e.into()),
@@ -707,105 +707,6 @@ macro_rules! impl_ticket_store {
                 tx.commit().await?;
                 Ok(ClaimOutcome::Claimed(Box::new(record)))
             }
-        }
-
-        impl $store {
-            async fn ticket_by_key(&self, ticket: &NewTicket) -> Result<Option<TicketRecord>, StoreError> {
-                let Some(key) = ticket.idempotency_key.as_deref() else { return Ok(None) };
-                let sql = format!("{TICKET_SELECT} where t.requester_id = $1 and t.idempotency_key = $2");
-                let row: Option<TicketRow> =
-                    sqlx::query_as(&sql).bind(ticket.requester_id).bind(key).fetch_optional(&self.pool).await?;
-                row.map(TryInto::try_into).transpose()
-            }
-        }
-
-        async fn mark_routable(tx: &mut sqlx::Transaction<'_, $db>, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-            sqlx::query(MARK_ROUTABLE_SQL).bind(id).bind(millis(now)).execute(&mut **tx).await?;
-            Ok(())
-        }
-
-        async fn ticket_in(tx: &mut sqlx::Transaction<'_, $db>, id: i64) -> Result<TicketRecord, StoreError> {
-            let sql = format!("{TICKET_SELECT} where t.id = $1");
-            let row: Option<TicketRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut **tx).await?;
-            row.ok_or(StoreError::NotFound)?.try_into()
-        }
-
-        /// Records stored files on a ticket (and message), each with its
-        /// history event; returns their ids in order.
-        async fn insert_files(
-            tx: &mut sqlx::Transaction<'_, $db>,
-            ticket_id: i64,
-            message_id: Option<i64>,
-            uploader_id: i64,
-            files: &[StoredFile],
-            internal: bool,
-            now: DateTime<Utc>,
-        ) -> Result<Vec<i64>, StoreError> {
-            let mut ids = Vec::with_capacity(files.len());
-            for file in files {
-                let id: i64 = sqlx::query_scalar(
-                    "insert into attachments (ticket_id, message_id, uploader_id, file_name, size_bytes, sha256, \
-                     internal, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning id",
-                )
-                .bind(ticket_id)
-                .bind(message_id)
-                .bind(uploader_id)
-                .bind(&file.file_name)
-                .bind(file.size_bytes)
-                .bind(&file.sha256)
-                .bind(internal)
-                .bind(millis(now))
-                .fetch_one(&mut **tx)
-                .await?;
-                ticket_event(tx, ticket_id, Some(uploader_id), "attachment", &file.file_name, internal, now).await?;
-                ids.push(id);
-            }
-            Ok(ids)
-        }
-
-        async fn insert_link(
-            tx: &mut sqlx::Transaction<'_, $db>,
-            user_id: i64,
-            ticket_id: i64,
-            link: &NewLink,
-            now: DateTime<Utc>,
-        ) -> Result<(), StoreError> {
-            sqlx::query(
-                "insert into ticket_links (user_id, ticket_id, token_hash, expires_at, created_at, updated_at) \
-                 values ($1, $2, $3, $4, $5, $5)",
-            )
-            .bind(user_id)
-            .bind(ticket_id)
-            .bind(&link.token_hash)
-            .bind(millis(link.expires_at))
-            .bind(millis(now))
-            .execute(&mut **tx)
-            .await?;
-            Ok(())
-        }
-
-        async fn ticket_event(
-            tx: &mut sqlx::Transaction<'_, $db>,
-            ticket_id: i64,
-            actor_id: Option<i64>,
-            kind: &str,
-            detail: &str,
-            internal: bool,
-            now: DateTime<Utc>,
-        ) -> Result<(), StoreError> {
-            sqlx::query(
-                "insert into ticket_events (ticket_id, actor_id, kind, detail, internal, created_at, updated_at) \
-                 values ($1, $2, $3, $4, $5, $6, $6)",
-            )
-            .bind(ticket_id)
-            .bind(actor_id)
-            .bind(kind)
-            .bind(detail)
-            .bind(internal)
-            .bind(millis(now))
-            .execute(&mut **tx)
-            .await?;
-            Ok(())
         }
     };
 }

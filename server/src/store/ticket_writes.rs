@@ -1,0 +1,223 @@
+//! Writes that ticket changes share inside their transactions (history
+//! events, files, follow links, the routing mark) and the lookup of a
+//! repeated submit.
+
+use super::dialect::{Dialect, Value};
+use super::millis;
+use super::routing::MARK_ROUTABLE_SQL;
+use super::ticket_sql::TicketRow;
+use super::ticket_sql::TICKET_SELECT;
+use super::NewLink;
+use super::NewTicket;
+use super::StoreError;
+use super::StoredFile;
+use super::TicketRecord;
+use chrono::{DateTime, Utc};
+use sqlx::{ColumnIndex, Encode, Executor, Pool, Transaction, Type};
+
+/// The ticket an earlier submit of the same form created, if any.
+pub(super) async fn ticket_by_key<DB>(
+    pool: &Pool<DB>,
+    ticket: &NewTicket,
+) -> Result<Option<TicketRecord>, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    usize: ColumnIndex<DB::Row>,
+    str: Type<DB>,
+    for<'n> &'n str: Encode<'n, DB> + ColumnIndex<DB::Row>,
+    for<'n> Option<&'n str>: Encode<'n, DB>,
+    i64: Value<DB>,
+    bool: Value<DB>,
+    String: Value<DB>,
+    Option<i64>: Value<DB>,
+    Option<String>: Value<DB>,
+{
+    let Some(key) = ticket.idempotency_key.as_deref() else {
+        return Ok(None);
+    };
+    let sql = format!("{TICKET_SELECT} where t.requester_id = $1 and t.idempotency_key = $2");
+    let row: Option<TicketRow> = sqlx::query_as(&sql)
+        .bind(ticket.requester_id)
+        .bind(key)
+        .fetch_optional(pool)
+        .await?;
+    row.map(TryInto::try_into).transpose()
+}
+
+pub(super) async fn mark_routable<DB>(
+    tx: &mut Transaction<'_, DB>,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    usize: ColumnIndex<DB::Row>,
+    str: Type<DB>,
+    for<'n> &'n str: Encode<'n, DB> + ColumnIndex<DB::Row>,
+    for<'n> Option<&'n str>: Encode<'n, DB>,
+    i64: Value<DB>,
+    bool: Value<DB>,
+    String: Value<DB>,
+    Option<i64>: Value<DB>,
+    Option<String>: Value<DB>,
+{
+    sqlx::query(MARK_ROUTABLE_SQL)
+        .bind(id)
+        .bind(millis(now))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn ticket_in<DB>(
+    tx: &mut Transaction<'_, DB>,
+    id: i64,
+) -> Result<TicketRecord, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    usize: ColumnIndex<DB::Row>,
+    str: Type<DB>,
+    for<'n> &'n str: Encode<'n, DB> + ColumnIndex<DB::Row>,
+    for<'n> Option<&'n str>: Encode<'n, DB>,
+    i64: Value<DB>,
+    bool: Value<DB>,
+    String: Value<DB>,
+    Option<i64>: Value<DB>,
+    Option<String>: Value<DB>,
+{
+    let sql = format!("{TICKET_SELECT} where t.id = $1");
+    let row: Option<TicketRow> = sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.ok_or(StoreError::NotFound)?.try_into()
+}
+
+/// Records stored files on a ticket (and message), each with its
+/// history event; returns their ids in order.
+pub(super) async fn insert_files<DB>(
+    tx: &mut Transaction<'_, DB>,
+    ticket_id: i64,
+    message_id: Option<i64>,
+    uploader_id: i64,
+    files: &[StoredFile],
+    internal: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    usize: ColumnIndex<DB::Row>,
+    str: Type<DB>,
+    for<'n> &'n str: Encode<'n, DB> + ColumnIndex<DB::Row>,
+    for<'n> Option<&'n str>: Encode<'n, DB>,
+    i64: Value<DB>,
+    bool: Value<DB>,
+    String: Value<DB>,
+    Option<i64>: Value<DB>,
+    Option<String>: Value<DB>,
+{
+    let mut ids = Vec::with_capacity(files.len());
+    for file in files {
+        let id: i64 = sqlx::query_scalar(
+            "insert into attachments (ticket_id, message_id, uploader_id, file_name, size_bytes, sha256, \
+             internal, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8) returning id",
+        )
+        .bind(ticket_id)
+        .bind(message_id)
+        .bind(uploader_id)
+        .bind(&file.file_name)
+        .bind(file.size_bytes)
+        .bind(&file.sha256)
+        .bind(internal)
+        .bind(millis(now))
+        .fetch_one(&mut **tx)
+        .await?;
+        ticket_event(
+            tx,
+            ticket_id,
+            Some(uploader_id),
+            "attachment",
+            &file.file_name,
+            internal,
+            now,
+        )
+        .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+pub(super) async fn insert_link<DB>(
+    tx: &mut Transaction<'_, DB>,
+    user_id: i64,
+    ticket_id: i64,
+    link: &NewLink,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    usize: ColumnIndex<DB::Row>,
+    str: Type<DB>,
+    for<'n> &'n str: Encode<'n, DB> + ColumnIndex<DB::Row>,
+    for<'n> Option<&'n str>: Encode<'n, DB>,
+    i64: Value<DB>,
+    bool: Value<DB>,
+    String: Value<DB>,
+    Option<i64>: Value<DB>,
+    Option<String>: Value<DB>,
+{
+    sqlx::query(
+        "insert into ticket_links (user_id, ticket_id, token_hash, expires_at, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(user_id)
+    .bind(ticket_id)
+    .bind(&link.token_hash)
+    .bind(millis(link.expires_at))
+    .bind(millis(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn ticket_event<DB>(
+    tx: &mut Transaction<'_, DB>,
+    ticket_id: i64,
+    actor_id: Option<i64>,
+    kind: &str,
+    detail: &str,
+    internal: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    usize: ColumnIndex<DB::Row>,
+    str: Type<DB>,
+    for<'n> &'n str: Encode<'n, DB> + ColumnIndex<DB::Row>,
+    for<'n> Option<&'n str>: Encode<'n, DB>,
+    i64: Value<DB>,
+    bool: Value<DB>,
+    String: Value<DB>,
+    Option<i64>: Value<DB>,
+    Option<String>: Value<DB>,
+{
+    sqlx::query(
+        "insert into ticket_events (ticket_id, actor_id, kind, detail, internal, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $6)",
+    )
+    .bind(ticket_id)
+    .bind(actor_id)
+    .bind(kind)
+    .bind(detail)
+    .bind(internal)
+    .bind(millis(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
