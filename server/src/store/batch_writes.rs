@@ -2,6 +2,17 @@
 //! monitor): one statement per batch instead of one per row. A burst of
 //! thousands of tickets fits its time budget only this way, on PostgreSQL
 //! above all, where every statement is a round trip.
+//!
+//! The placeholders are written out here rather than with sqlx's
+//! `QueryBuilder`, whose queries cannot run in code generic over the
+//! database (its arguments borrow the builder past its drop).
+
+use super::dialect::{Dialect, Value};
+use super::ticket_sql::{TicketRow, TICKET_SELECT};
+use super::{millis, NewEmail, StoreError, TicketRecord};
+use chrono::{DateTime, Utc};
+use sqlx::{ColumnIndex, Encode, Executor, Transaction, Type};
+use std::collections::HashMap;
 
 /// One history event of a batch.
 pub(super) struct NewEvent {
@@ -15,104 +26,171 @@ pub(super) struct NewEvent {
 /// (SQLite 32,766, PostgreSQL 65,535) at seven binds a row.
 pub(super) const ROWS_PER_STATEMENT: usize = 1_000;
 
-macro_rules! impl_batch_writes {
-    ($db:ty) => {
-        /// Writes system events (no actor) on many tickets at once.
-        async fn insert_events(
-            tx: &mut sqlx::Transaction<'_, $db>,
-            events: &[$crate::store::batch_writes::NewEvent],
-            now: DateTime<Utc>,
-        ) -> Result<(), StoreError> {
-            for chunk in events.chunks($crate::store::batch_writes::ROWS_PER_STATEMENT) {
-                let mut q = sqlx::QueryBuilder::<$db>::new(
-                    "insert into ticket_events (ticket_id, actor_id, kind, detail, internal, created_at, updated_at) ",
-                );
-                q.push_values(chunk, |mut row, event| {
-                    row.push_bind(event.ticket_id)
-                        .push_bind(None::<i64>)
-                        .push_bind(event.kind)
-                        .push_bind(event.detail.clone())
-                        .push_bind(event.internal)
-                        .push_bind(millis(now))
-                        .push_bind(millis(now));
-                });
-                q.build().execute(&mut **tx).await?;
-            }
-            Ok(())
+/// `($1, $2, …), (…)`: `rows` groups of `columns` numbered placeholders,
+/// with `fixed` appended as literal SQL to every group.
+pub(super) fn values_list(rows: usize, columns: usize, fixed: &str) -> String {
+    let mut sql = String::with_capacity(rows * columns * 5);
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
         }
-
-        /// Queues many emails in the outbox at once.
-        async fn enqueue_all(
-            tx: &mut sqlx::Transaction<'_, $db>,
-            mails: &[NewEmail],
-            now: DateTime<Utc>,
-        ) -> Result<(), StoreError> {
-            for chunk in mails.chunks($crate::store::batch_writes::ROWS_PER_STATEMENT) {
-                let mut q = sqlx::QueryBuilder::<$db>::new(
-                    "insert into outbox (recipient, subject, body_text, message_id, status, attempts, \
-                     next_attempt_at, created_at, updated_at) ",
-                );
-                q.push_values(chunk, |mut row, mail| {
-                    row.push_bind(mail.recipient.as_str().to_owned())
-                        .push_bind(mail.subject.clone())
-                        .push_bind(mail.body_text.clone())
-                        .push_bind(mail.message_id.clone())
-                        .push("'pending'")
-                        .push("0")
-                        .push_bind(millis(now))
-                        .push_bind(millis(now))
-                        .push_bind(millis(now));
-                });
-                q.build().execute(&mut **tx).await?;
+        sql.push('(');
+        for column in 0..columns {
+            if column > 0 {
+                sql.push_str(", ");
             }
-            Ok(())
+            sql.push('$');
+            sql.push_str(&(row * columns + column + 1).to_string());
         }
-
-        /// Appends `(id, id, …)`, each id a bound parameter.
-        fn push_ids(q: &mut sqlx::QueryBuilder<'_, $db>, ids: &[i64]) {
-            q.push("(");
-            let mut list = q.separated(", ");
-            for id in ids {
-                list.push_bind(*id);
-            }
-            q.push(")");
-        }
-
-        /// The tickets with these ids, in no particular order.
-        async fn tickets_in_all(
-            tx: &mut sqlx::Transaction<'_, $db>,
-            ids: &[i64],
-        ) -> Result<Vec<TicketRecord>, StoreError> {
-            let mut records = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks($crate::store::batch_writes::ROWS_PER_STATEMENT) {
-                let mut q = sqlx::QueryBuilder::<$db>::new(TICKET_SELECT);
-                q.push(" where t.id in ");
-                push_ids(&mut q, chunk);
-                let rows: Vec<TicketRow> = q.build_query_as().fetch_all(&mut **tx).await?;
-                for row in rows {
-                    records.push(row.try_into()?);
-                }
-            }
-            Ok(records)
-        }
-
-        /// The names of the rows of `table` (users or groups) with these
-        /// ids; ids no longer there are left out.
-        async fn names_of(
-            tx: &mut sqlx::Transaction<'_, $db>,
-            table: &'static str,
-            ids: &[i64],
-        ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
-            let mut names = std::collections::HashMap::new();
-            for chunk in ids.chunks($crate::store::batch_writes::ROWS_PER_STATEMENT) {
-                let mut q = sqlx::QueryBuilder::<$db>::new(format!("select id, name from {table} where id in "));
-                push_ids(&mut q, chunk);
-                let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut **tx).await?;
-                names.extend(rows);
-            }
-            Ok(names)
-        }
-    };
+        sql.push_str(fixed);
+        sql.push(')');
+    }
+    sql
 }
 
-pub(super) use impl_batch_writes;
+/// `($1, $2, …)` for an id list.
+pub(super) fn id_list(count: usize) -> String {
+    values_list(1, count, "")
+}
+
+/// Writes system events (no actor) on many tickets at once.
+pub(super) async fn insert_events<DB>(
+    tx: &mut Transaction<'_, DB>,
+    events: &[NewEvent],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    str: Type<DB>,
+    for<'n> &'n str: Encode<'n, DB>,
+    i64: Value<DB>,
+    bool: Value<DB>,
+    String: Value<DB>,
+    Option<i64>: Value<DB>,
+{
+    for chunk in events.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "insert into ticket_events (ticket_id, actor_id, kind, detail, internal, created_at, \
+             updated_at) values {}",
+            values_list(chunk.len(), 7, "")
+        );
+        let mut query = sqlx::query(&sql);
+        for event in chunk {
+            query = query
+                .bind(event.ticket_id)
+                .bind(None::<i64>)
+                .bind(event.kind)
+                .bind(event.detail.clone())
+                .bind(event.internal)
+                .bind(millis(now))
+                .bind(millis(now));
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Queues many emails in the outbox at once.
+pub(super) async fn enqueue_all<DB>(
+    tx: &mut Transaction<'_, DB>,
+    mails: &[NewEmail],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    i64: Value<DB>,
+    String: Value<DB>,
+{
+    for chunk in mails.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "insert into outbox (recipient, subject, body_text, message_id, next_attempt_at, \
+             created_at, updated_at, status, attempts) values {}",
+            values_list(chunk.len(), 7, ", 'pending', 0")
+        );
+        let mut query = sqlx::query(&sql);
+        for mail in chunk {
+            query = query
+                .bind(mail.recipient.as_str().to_owned())
+                .bind(mail.subject.clone())
+                .bind(mail.body_text.clone())
+                .bind(mail.message_id.clone())
+                .bind(millis(now))
+                .bind(millis(now))
+                .bind(millis(now));
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// The tickets with these ids, in no particular order.
+pub(super) async fn tickets_in_all<DB>(
+    tx: &mut Transaction<'_, DB>,
+    ids: &[i64],
+) -> Result<Vec<TicketRecord>, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'n> &'n str: ColumnIndex<DB::Row>,
+    i64: Value<DB>,
+    bool: Value<DB>,
+    String: Value<DB>,
+    Option<i64>: Value<DB>,
+    Option<String>: Value<DB>,
+{
+    let mut records = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!("{TICKET_SELECT} where t.id in {}", id_list(chunk.len()));
+        let mut query = sqlx::query_as::<_, TicketRow>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            records.push(row.try_into()?);
+        }
+    }
+    Ok(records)
+}
+
+/// The names of the rows of `table` (users or groups) with these ids; ids
+/// no longer there are left out.
+pub(super) async fn names_of<DB>(
+    tx: &mut Transaction<'_, DB>,
+    table: &'static str,
+    ids: &[i64],
+) -> Result<HashMap<i64, String>, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    usize: ColumnIndex<DB::Row>,
+    i64: Value<DB>,
+    String: Value<DB>,
+{
+    let mut names = HashMap::new();
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "select id, name from {table} where id in {}",
+            id_list(chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        names.extend(query.fetch_all(&mut **tx).await?);
+    }
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_across_rows() {
+        assert_eq!(values_list(2, 3, ""), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(values_list(1, 2, ", 'x'"), "($1, $2, 'x')");
+        assert_eq!(id_list(3), "($1, $2, $3)");
+    }
+}

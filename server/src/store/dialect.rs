@@ -40,6 +40,11 @@ pub trait Dialect: for<'q> Database<Arguments<'q>: IntoArguments<'q, Self>> {
     /// PostgreSQL needs `for update skip locked` to keep workers apart.
     const CLAIM_OUTBOX_SQL: &'static str;
 
+    /// Locks the due SLA clocks a monitor pass takes (PostgreSQL: `for
+    /// update … skip locked`, so instances share the work); empty on SQLite,
+    /// whose write transaction already excludes everyone else.
+    const DUE_CLOCKS_LOCK: &'static str;
+
     /// `rows_affected` is inherent to each driver's result type.
     fn rows_affected(result: &Self::QueryResult) -> u64;
 

@@ -1,14 +1,12 @@
 //! The multi-instance backend: PostgreSQL.
 
-use super::batch_writes::impl_batch_writes;
+use super::batch_writes::{enqueue_all, insert_events, tickets_in_all};
 use super::bulk::*;
 use super::common::*;
 use super::dialect::{Dialect, SqlStore};
 use super::groups::*;
 use super::routing::*;
 use super::sla_clocks::*;
-use super::sla_config::*;
-use super::sla_monitor::*;
 use super::ticket_sql::*;
 use super::ticket_writes::{
     insert_files, insert_link, mark_routable, ticket_by_key, ticket_event, ticket_in,
@@ -23,6 +21,13 @@ pub type PgStore = SqlStore<Postgres>;
 impl Dialect for Postgres {
     const BACKEND: Backend = Backend::Postgres;
     const BEGIN_WRITE: Option<&'static str> = None;
+
+    /// `skip locked` lets several instances drain the outbox side by side.
+    /// The monitor locks the due clocks and their tickets as it reads them,
+    /// so no ticket write can change them between its plan and its writes;
+    /// rows a ticket write holds are left for the next round, not waited
+    /// on, so the two never wait on each other.
+    const DUE_CLOCKS_LOCK: &'static str = " for update of c, t skip locked";
 
     const CLAIM_OUTBOX_SQL: &'static str = "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
          where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1 \
@@ -94,13 +99,6 @@ impl PgStore {
         suffix: ") order by id desc limit 2000)",
         term: pg_term,
     };
-
-    /// `skip locked` lets several instances drain the outbox side by side.
-    /// The monitor locks the due clocks and their tickets as it reads them,
-    /// so no ticket write can change them between its plan and its writes;
-    /// rows a ticket write holds are left for the next round, not waited
-    /// on, so the two never wait on each other.
-    const DUE_CLOCKS_LOCK: &'static str = " for update of c, t skip locked";
 }
 
 impl_routing_store!(PgStore);
@@ -114,12 +112,6 @@ impl_bulk_store!(
 );
 
 impl_ticket_store!(PgStore, Postgres);
-
-impl_sla_sync!(PgStore, Postgres);
-
-impl_sla_monitor!(PgStore, Postgres);
-
-impl_batch_writes!(Postgres);
 
 /// plainto_tsquery reads plain words, so the text is passed as typed.
 fn pg_term(text: &str) -> Option<String> {

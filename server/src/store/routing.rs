@@ -257,11 +257,14 @@ macro_rules! impl_routing_store {
                 let agents: BTreeSet<i64> = written.iter().map(|a| a.agent_id).collect();
                 let agents: Vec<i64> = agents.into_iter().collect();
                 for chunk in agents.chunks($crate::store::batch_writes::ROWS_PER_STATEMENT) {
-                    let mut q = sqlx::QueryBuilder::new("update agent_presence set last_assigned_at = ");
-                    q.push_bind(millis(now));
-                    q.push(" where user_id in ");
-                    push_ids(&mut q, chunk);
-                    q.build().execute(&mut *tx).await?;
+                    // $1 is the time; the ids follow from $2.
+                    let ids = (2..chunk.len() + 2).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+                    let sql = format!("update agent_presence set last_assigned_at = $1 where user_id in ({ids})");
+                    let mut query = sqlx::query(&sql).bind(millis(now));
+                    for id in chunk {
+                        query = query.bind(*id);
+                    }
+                    query.execute(&mut *tx).await?;
                 }
                 let mails: Vec<NewEmail> = records.iter().flat_map(|record| mail(record)).collect();
                 enqueue_all(&mut tx, &mails, now).await?;

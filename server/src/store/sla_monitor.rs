@@ -4,9 +4,24 @@
 //! unique key, so nothing fires twice — not across restarts, not with two
 //! instances.
 
+use super::batch_writes::insert_events;
+use super::batch_writes::names_of;
+use super::batch_writes::{enqueue_all, id_list, values_list, NewEvent, ROWS_PER_STATEMENT};
+use super::common::from_millis;
+use super::dialect::{Dialect, SqlStore, Value};
+use super::millis;
+use super::sla_clocks::answered;
+use super::sla_clocks::sync_sla;
+use super::sla_clocks::TERMS_MATRIX_SQL;
+use super::sla_config::MatrixRow;
+use super::ticket_writes::mark_routable;
+use super::ticket_writes::ticket_event;
+use super::MatrixRecord;
 use super::{Fired, NewEmail, SlaAlert, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::{ColumnIndex, Encode, Executor, Type};
+use std::collections::hash_map::Entry;
 
 /// Builds the email for one alert.
 pub type AlertMail = dyn Fn(&SlaAlert) -> NewEmail + Send + Sync;
@@ -39,311 +54,401 @@ pub(super) fn level_text(
     )
 }
 
-macro_rules! impl_sla_monitor {
-    ($store:ty, $db:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::store::SlaMonitorStore for $store {
-            async fn next_fire_time(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-                let next: Option<i64> = sqlx::query_scalar("select min(next_fire_at) from sla_clocks where next_fire_at is not null")
-                    .fetch_one(&self.pool)
+#[async_trait::async_trait]
+impl<DB> SlaMonitorStore for SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    usize: ColumnIndex<DB::Row>,
+    str: Type<DB>,
+    for<'n> &'n str: Encode<'n, DB> + ColumnIndex<DB::Row>,
+    for<'n> Option<&'n str>: Encode<'n, DB>,
+    i64: Value<DB>,
+    bool: Value<DB>,
+    String: Value<DB>,
+    Option<i64>: Value<DB>,
+    Option<String>: Value<DB>,
+{
+    async fn next_fire_time(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let next: Option<i64> = sqlx::query_scalar(
+            "select min(next_fire_at) from sla_clocks where next_fire_at is not null",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        next.map(from_millis).transpose()
+    }
+
+    async fn fire_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+        mail: &crate::store::sla_monitor::AlertMail,
+    ) -> Result<Vec<Fired>, StoreError> {
+        use crate::store::sla_firing::{due_sql, plan, AlertTo, DueRow, Firing};
+        use std::collections::{HashMap, HashSet};
+
+        let mut tx = DB::begin_write(&self.pool).await?;
+        let sql = format!("{}{}", due_sql(), DB::DUE_CLOCKS_LOCK);
+        let rows: Vec<DueRow> = sqlx::query_as(&sql)
+            .bind(millis(now))
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut matrices: HashMap<Option<i64>, Option<app::domain::escalation::Matrix>> =
+            HashMap::new();
+        let mut plans: Vec<Firing> = Vec::with_capacity(rows.len());
+        for row in rows {
+            if let Entry::Vacant(slot) = matrices.entry(row.category_id) {
+                let found: Option<MatrixRow> = sqlx::query_as(TERMS_MATRIX_SQL)
+                    .bind(row.category_id)
+                    .fetch_optional(&mut *tx)
                     .await?;
-                next.map(from_millis).transpose()
+                let matrix = found
+                    .map(MatrixRecord::try_from)
+                    .transpose()?
+                    .map(|m| m.fields.matrix);
+                slot.insert(matrix);
             }
+            let matrix = matrices.get(&row.category_id).and_then(Option::as_ref);
+            plans.push(plan(row, matrix, now)?);
+        }
+        if plans.is_empty() {
+            tx.commit().await?;
+            return Ok(Vec::new());
+        }
 
-            async fn fire_due(
-                &self,
-                now: DateTime<Utc>,
-                limit: i64,
-                mail: &$crate::store::sla_monitor::AlertMail,
-            ) -> Result<Vec<Fired>, StoreError> {
-                use $crate::store::batch_writes::{NewEvent, ROWS_PER_STATEMENT};
-                use $crate::store::sla_firing::{due_sql, plan, AlertTo, DueRow, Firing};
-                use std::collections::{HashMap, HashSet};
+        // The claim: only the clocks still as read are written, so
+        // of two instances only the one whose write lands fires.
+        let mut claimed: HashSet<(i64, String)> = HashSet::with_capacity(plans.len());
+        for chunk in plans.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "with v (ticket, metric, cycle, was_fired, was_status, status, breached_at, fired, next_at) \
+                 as (values {}) update sla_clocks set status = v.status, breached_at = v.breached_at, \
+                 levels_fired = v.fired, next_fire_at = v.next_at from v \
+                 where sla_clocks.ticket_id = v.ticket and sla_clocks.metric = v.metric \
+                 and sla_clocks.cycle = v.cycle and sla_clocks.levels_fired = v.was_fired \
+                 and sla_clocks.status = v.was_status returning sla_clocks.ticket_id, sla_clocks.metric",
+                values_list(chunk.len(), 9, "")
+            );
+            let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+            for p in chunk {
+                query = query
+                    .bind(p.ticket_id)
+                    .bind(p.clock.metric.as_str())
+                    .bind(p.clock.cycle)
+                    .bind(p.was_levels_fired)
+                    .bind(p.was.status.as_str())
+                    .bind(p.clock.status.as_str())
+                    .bind(p.clock.breached_at.map(millis))
+                    .bind(p.levels_fired)
+                    .bind(p.next_fire_at.map(millis));
+            }
+            let won = query.fetch_all(&mut *tx).await?;
+            claimed.extend(won);
+        }
+        plans.retain(|p| claimed.contains(&(p.ticket_id, p.clock.metric.as_str().to_owned())));
 
-                let mut tx = self.begin_write().await?;
-                let sql = format!("{}{}", due_sql(), Self::DUE_CLOCKS_LOCK);
-                let rows: Vec<DueRow> = sqlx::query_as(&sql).bind(millis(now)).bind(limit).fetch_all(&mut *tx).await?;
-                let mut matrices: HashMap<Option<i64>, Option<app::domain::escalation::Matrix>> = HashMap::new();
-                let mut plans: Vec<Firing> = Vec::with_capacity(rows.len());
-                for row in rows {
-                    if !matrices.contains_key(&row.category_id) {
-                        let found: Option<MatrixRow> =
-                            sqlx::query_as(TERMS_MATRIX_SQL).bind(row.category_id).fetch_optional(&mut *tx).await?;
-                        let matrix = found.map(MatrixRecord::try_from).transpose()?.map(|m| m.fields.matrix);
-                        matrices.insert(row.category_id, matrix);
+        // Breaches: their history, and the tickets' nearest due time.
+        let breaches: Vec<NewEvent> = plans
+            .iter()
+            .filter(|p| p.breached)
+            .map(|p| NewEvent {
+                ticket_id: p.ticket_id,
+                kind: "sla",
+                detail: format!("{} breached", p.clock.metric.label()),
+                internal: true,
+            })
+            .collect();
+        insert_events(&mut tx, &breaches, now).await?;
+        // A breach leaves the ticket's nearest due time as it was:
+        // breached clocks still count towards it until answered.
+
+        // Levels: each recorded under its unique key first; a level
+        // already on record fired before and does nothing now.
+        let due_levels: Vec<(i64, &'static str, i64, i64)> = plans
+            .iter()
+            .flat_map(|p| {
+                p.levels.iter().map(move |(n, _)| {
+                    (
+                        p.ticket_id,
+                        p.clock.metric.as_str(),
+                        p.clock.cycle,
+                        *n as i64,
+                    )
+                })
+            })
+            .collect();
+        let mut recorded: HashSet<(i64, String, i64)> = HashSet::with_capacity(due_levels.len());
+        for chunk in due_levels.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "insert into sla_escalations (ticket_id, metric, cycle, level, fired_at) values {} \
+                 on conflict do nothing returning ticket_id, metric, level",
+                values_list(chunk.len(), 5, "")
+            );
+            let mut query = sqlx::query_as::<_, (i64, String, i64)>(&sql);
+            for (ticket, metric, cycle, level) in chunk {
+                query = query
+                    .bind(*ticket)
+                    .bind(*metric)
+                    .bind(*cycle)
+                    .bind(*level)
+                    .bind(millis(now));
+            }
+            let rows = query.fetch_all(&mut *tx).await?;
+            recorded.extend(rows);
+        }
+
+        // The people and groups the firing levels name, for the
+        // history's words.
+        let (mut user_ids, mut group_ids) = (Vec::new(), Vec::new());
+        for (_, level) in plans.iter().flat_map(|p| p.levels.iter()) {
+            for action in &level.actions {
+                match action {
+                    app::domain::escalation::EscalationAction::NotifyUser(id) => user_ids.push(*id),
+                    app::domain::escalation::EscalationAction::ReassignToGroup(id) => {
+                        group_ids.push(*id)
                     }
-                    let matrix = matrices.get(&row.category_id).and_then(Option::as_ref);
-                    plans.push(plan(row, matrix, now)?);
+                    _ => {}
                 }
-                if plans.is_empty() {
-                    tx.commit().await?;
-                    return Ok(Vec::new());
-                }
+            }
+        }
+        let user_names = names_of(&mut tx, "users", &user_ids).await?;
+        let group_names = names_of(&mut tx, "agent_groups", &group_ids).await?;
+        let user_name = |id: i64| {
+            user_names
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| "a former team member".to_owned())
+        };
+        let group_name = |id: i64| {
+            group_names
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| "a removed group".to_owned())
+        };
 
-                // The claim: only the clocks still as read are written, so
-                // of two instances only the one whose write lands fires.
-                let mut claimed: HashSet<(i64, String)> = HashSet::with_capacity(plans.len());
-                for chunk in plans.chunks(ROWS_PER_STATEMENT) {
-                    let mut q = sqlx::QueryBuilder::new(
-                        "with v (ticket, metric, cycle, was_fired, was_status, status, breached_at, fired, next_at) as (",
-                    );
-                    q.push_values(chunk, |mut row, p| {
-                        row.push_bind(p.ticket_id)
-                            .push_bind(p.clock.metric.as_str())
-                            .push_bind(p.clock.cycle)
-                            .push_bind(p.was_levels_fired)
-                            .push_bind(p.was.status.as_str())
-                            .push_bind(p.clock.status.as_str())
-                            .push_bind(p.clock.breached_at.map(millis))
-                            .push_bind(p.levels_fired)
-                            .push_bind(p.next_fire_at.map(millis));
-                    });
-                    q.push(
-                        ") update sla_clocks set status = v.status, breached_at = v.breached_at, \
-                         levels_fired = v.fired, next_fire_at = v.next_at from v \
-                         where sla_clocks.ticket_id = v.ticket and sla_clocks.metric = v.metric \
-                         and sla_clocks.cycle = v.cycle and sla_clocks.levels_fired = v.was_fired \
-                         and sla_clocks.status = v.was_status returning sla_clocks.ticket_id, sla_clocks.metric",
-                    );
-                    let won: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
-                    claimed.extend(won);
+        let mut level_events = Vec::new();
+        let mut alerts: Vec<(i64, AlertTo, String)> = Vec::new();
+        let mut moves: Vec<(i64, i64)> = Vec::new();
+        // Per ticket, in firing order: how many steps to raise it.
+        let mut raises: Vec<(i64, usize)> = Vec::new();
+        let mut fired = Vec::with_capacity(plans.len());
+        for p in &plans {
+            let mut levels = Vec::new();
+            for (n, level) in &p.levels {
+                if !recorded.contains(&(p.ticket_id, p.clock.metric.as_str().to_owned(), *n as i64))
+                {
+                    continue;
                 }
-                plans.retain(|p| claimed.contains(&(p.ticket_id, p.clock.metric.as_str().to_owned())));
-
-                // Breaches: their history, and the tickets' nearest due time.
-                let breaches: Vec<NewEvent> = plans
+                levels.push(*n);
+                let what = level_text(p.clock.metric, *n, level);
+                let actions: Vec<String> = level
+                    .actions
                     .iter()
-                    .filter(|p| p.breached)
-                    .map(|p| NewEvent {
-                        ticket_id: p.ticket_id,
-                        kind: "sla",
-                        detail: format!("{} breached", p.clock.metric.label()),
-                        internal: true,
-                    })
+                    .map(|a| a.describe(user_name, group_name))
                     .collect();
-                insert_events(&mut tx, &breaches, now).await?;
-                // A breach leaves the ticket's nearest due time as it was:
-                // breached clocks still count towards it until answered.
-
-                // Levels: each recorded under its unique key first; a level
-                // already on record fired before and does nothing now.
-                let due_levels: Vec<(i64, &'static str, i64, i64)> = plans
-                    .iter()
-                    .flat_map(|p| p.levels.iter().map(move |(n, _)| (p.ticket_id, p.clock.metric.as_str(), p.clock.cycle, *n as i64)))
-                    .collect();
-                let mut recorded: HashSet<(i64, String, i64)> = HashSet::with_capacity(due_levels.len());
-                for chunk in due_levels.chunks(ROWS_PER_STATEMENT) {
-                    let mut q = sqlx::QueryBuilder::new("insert into sla_escalations (ticket_id, metric, cycle, level, fired_at) ");
-                    q.push_values(chunk, |mut row, (ticket, metric, cycle, level)| {
-                        row.push_bind(*ticket).push_bind(*metric).push_bind(*cycle).push_bind(*level).push_bind(millis(now));
-                    });
-                    q.push(" on conflict do nothing returning ticket_id, metric, level");
-                    let rows: Vec<(i64, String, i64)> = q.build_query_as().fetch_all(&mut *tx).await?;
-                    recorded.extend(rows);
-                }
-
-                // The people and groups the firing levels name, for the
-                // history's words.
-                let (mut user_ids, mut group_ids) = (Vec::new(), Vec::new());
-                for (_, level) in plans.iter().flat_map(|p| p.levels.iter()) {
-                    for action in &level.actions {
-                        match action {
-                            app::domain::escalation::EscalationAction::NotifyUser(id) => user_ids.push(*id),
-                            app::domain::escalation::EscalationAction::ReassignToGroup(id) => group_ids.push(*id),
-                            _ => {}
+                level_events.push(NewEvent {
+                    ticket_id: p.ticket_id,
+                    kind: "escalation",
+                    detail: format!("{what}: {}", actions.join(", ")),
+                    internal: true,
+                });
+                for action in &level.actions {
+                    use app::domain::escalation::EscalationAction;
+                    match action {
+                        EscalationAction::NotifyAssignee => {
+                            // Not the one a reassignment before it
+                            // has just taken the ticket from.
+                            let moved = moves.iter().any(|(t, _)| *t == p.ticket_id);
+                            if let (Some(user), false) = (p.ticket.assignee_id, moved) {
+                                alerts.push((p.ticket_id, AlertTo::User(user), what.clone()));
+                            }
                         }
-                    }
-                }
-                let user_names = names_of(&mut tx, "users", &user_ids).await?;
-                let group_names = names_of(&mut tx, "agent_groups", &group_ids).await?;
-                let user_name = |id: i64| user_names.get(&id).cloned().unwrap_or_else(|| "a former team member".to_owned());
-                let group_name = |id: i64| group_names.get(&id).cloned().unwrap_or_else(|| "a removed group".to_owned());
-
-                let mut level_events = Vec::new();
-                let mut alerts: Vec<(i64, AlertTo, String)> = Vec::new();
-                let mut moves: Vec<(i64, i64)> = Vec::new();
-                // Per ticket, in firing order: how many steps to raise it.
-                let mut raises: Vec<(i64, usize)> = Vec::new();
-                let mut fired = Vec::with_capacity(plans.len());
-                for p in &plans {
-                    let mut levels = Vec::new();
-                    for (n, level) in &p.levels {
-                        if !recorded.contains(&(p.ticket_id, p.clock.metric.as_str().to_owned(), *n as i64)) {
-                            continue;
+                        EscalationAction::NotifyGroupLeads => {
+                            alerts.push((p.ticket_id, AlertTo::LeadsOf(0), what.clone()))
                         }
-                        levels.push(*n);
-                        let what = level_text(p.clock.metric, *n, level);
-                        let actions: Vec<String> =
-                            level.actions.iter().map(|a| a.describe(user_name, group_name)).collect();
-                        level_events.push(NewEvent {
-                            ticket_id: p.ticket_id,
-                            kind: "escalation",
-                            detail: format!("{what}: {}", actions.join(", ")),
-                            internal: true,
-                        });
-                        for action in &level.actions {
-                            use app::domain::escalation::EscalationAction;
-                            match action {
-                                EscalationAction::NotifyAssignee => {
-                                    // Not the one a reassignment before it
-                                    // has just taken the ticket from.
-                                    let moved = moves.iter().any(|(t, _)| *t == p.ticket_id);
-                                    if let (Some(user), false) = (p.ticket.assignee_id, moved) {
-                                        alerts.push((p.ticket_id, AlertTo::User(user), what.clone()));
-                                    }
-                                }
-                                EscalationAction::NotifyGroupLeads => {
-                                    alerts.push((p.ticket_id, AlertTo::LeadsOf(0), what.clone()))
-                                }
-                                EscalationAction::NotifyUser(user) => {
-                                    alerts.push((p.ticket_id, AlertTo::User(*user), what.clone()))
-                                }
-                                EscalationAction::ReassignToGroup(group) => moves.push((p.ticket_id, *group)),
-                                EscalationAction::RaisePriority => {
-                                    match raises.iter_mut().find(|(t, _)| *t == p.ticket_id) {
-                                        Some((_, steps)) => *steps += 1,
-                                        None => raises.push((p.ticket_id, 1)),
-                                    }
-                                }
+                        EscalationAction::NotifyUser(user) => {
+                            alerts.push((p.ticket_id, AlertTo::User(*user), what.clone()))
+                        }
+                        EscalationAction::ReassignToGroup(group) => {
+                            moves.push((p.ticket_id, *group))
+                        }
+                        EscalationAction::RaisePriority => {
+                            match raises.iter_mut().find(|(t, _)| *t == p.ticket_id) {
+                                Some((_, steps)) => *steps += 1,
+                                None => raises.push((p.ticket_id, 1)),
                             }
                         }
                     }
-                    fired.push(Fired {
-                        ticket_id: p.ticket_id,
-                        metric: p.clock.metric,
-                        cycle: p.clock.cycle,
-                        breached: p.breached,
-                        levels,
-                        requeued: false,
-                        due: p.due,
-                    });
                 }
-                insert_events(&mut tx, &level_events, now).await?;
+            }
+            fired.push(Fired {
+                ticket_id: p.ticket_id,
+                metric: p.clock.metric,
+                cycle: p.clock.cycle,
+                breached: p.breached,
+                levels,
+                requeued: false,
+                due: p.due,
+            });
+        }
+        insert_events(&mut tx, &level_events, now).await?;
 
-                // Moves and raises are rare and change the ticket under
-                // later steps, so they go one at a time, in firing order.
-                let tickets: HashMap<i64, &$crate::store::sla_firing::DueTicket> =
-                    plans.iter().map(|p| (p.ticket_id, &p.ticket)).collect();
-                let mut group_now: HashMap<i64, Option<i64>> =
-                    tickets.iter().map(|(id, t)| (*id, t.group_id)).collect();
-                let mut requeued: HashSet<i64> = HashSet::new();
-                for (ticket_id, group) in moves {
-                    let moved = sqlx::query(
-                        "update tickets set group_id = $2, assignee_id = null, assigned_at = null, \
-                         version = version + 1, updated_at = $3 where id = $1 \
-                         and exists (select 1 from agent_groups where id = $2 and not archived)",
-                    )
-                    .bind(ticket_id)
-                    .bind(group)
-                    .bind(millis(now))
-                    .execute(&mut *tx)
-                    .await?;
-                    if moved.rows_affected() > 0 {
-                        let name: String = sqlx::query_scalar("select name from agent_groups where id = $1")
-                            .bind(group)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        let detail = format!("Moved to {name} by escalation");
-                        ticket_event(&mut tx, ticket_id, None, "group", &detail, false, now).await?;
-                        mark_routable(&mut tx, ticket_id, now).await?;
-                        group_now.insert(ticket_id, Some(group));
-                        requeued.insert(ticket_id);
-                    }
-                }
-                for (ticket_id, steps) in raises {
-                    // Every level that raises counts, whether the monitor
-                    // fires them in one round or in several.
-                    let Some(ticket) = tickets.get(&ticket_id) else { continue };
-                    let to = (0..steps).fold(ticket.priority, |p, _| app::domain::escalation::raised(p));
-                    if to == ticket.priority {
-                        continue;
-                    }
-                    sqlx::query("update tickets set priority = $2, version = version + 1, updated_at = $3 where id = $1")
-                        .bind(ticket_id)
-                        .bind(to.as_str())
-                        .bind(millis(now))
-                        .execute(&mut *tx)
+        // Moves and raises are rare and change the ticket under
+        // later steps, so they go one at a time, in firing order.
+        let tickets: HashMap<i64, &crate::store::sla_firing::DueTicket> =
+            plans.iter().map(|p| (p.ticket_id, &p.ticket)).collect();
+        let mut group_now: HashMap<i64, Option<i64>> =
+            tickets.iter().map(|(id, t)| (*id, t.group_id)).collect();
+        let mut requeued: HashSet<i64> = HashSet::new();
+        for (ticket_id, group) in moves {
+            let moved = sqlx::query(
+                "update tickets set group_id = $2, assignee_id = null, assigned_at = null, \
+                 version = version + 1, updated_at = $3 where id = $1 \
+                 and exists (select 1 from agent_groups where id = $2 and not archived)",
+            )
+            .bind(ticket_id)
+            .bind(group)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
+            if DB::rows_affected(&moved) > 0 {
+                let name: String =
+                    sqlx::query_scalar("select name from agent_groups where id = $1")
+                        .bind(group)
+                        .fetch_one(&mut *tx)
                         .await?;
-                    let detail = format!("{} → {} by escalation", ticket.priority.label(), to.label());
-                    ticket_event(&mut tx, ticket_id, None, "priority", &detail, false, now).await?;
-                    let terms = app::domain::sla::SlaEvent::TermsChanged {
-                        created_at: ticket.created_at,
-                        answered: answered(&mut tx, ticket_id).await?,
-                        status: ticket.status,
-                    };
-                    sync_sla(&mut tx, ticket_id, None, &[terms], now).await?;
-                    if ticket.queued {
-                        requeued.insert(ticket_id);
-                    }
-                }
-                // A breach moves the ticket's nearest due time, a queue key.
-                requeued.extend(plans.iter().filter(|p| p.breached && p.ticket.queued).map(|p| p.ticket_id));
-
-                // Alerts: the recipients of the whole batch in two reads.
-                // Leads are those of the group the ticket is in now: a
-                // level that reassigns tells the group taking it over.
-                let alerts: Vec<(i64, AlertTo, String)> = alerts
-                    .into_iter()
-                    .filter_map(|(ticket, to, what)| match to {
-                        AlertTo::LeadsOf(_) => group_now
-                            .get(&ticket)
-                            .copied()
-                            .flatten()
-                            .map(|group| (ticket, AlertTo::LeadsOf(group), what)),
-                        user => Some((ticket, user, what)),
-                    })
-                    .collect();
-                let users: Vec<i64> = alerts
-                    .iter()
-                    .filter_map(|(_, to, _)| match to { AlertTo::User(id) => Some(*id), AlertTo::LeadsOf(_) => None })
-                    .collect::<HashSet<_>>()
-                    .into_iter()
-                    .collect();
-                let groups: Vec<i64> = alerts
-                    .iter()
-                    .filter_map(|(_, to, _)| match to { AlertTo::LeadsOf(id) => Some(*id), AlertTo::User(_) => None })
-                    .collect::<HashSet<_>>()
-                    .into_iter()
-                    .collect();
-                let mut addresses: HashMap<AlertTo, Vec<String>> = HashMap::new();
-                for chunk in users.chunks(ROWS_PER_STATEMENT) {
-                    let mut q = sqlx::QueryBuilder::new("select id, email from users where active and id in ");
-                    push_ids(&mut q, chunk);
-                    let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
-                    for (id, email) in rows {
-                        addresses.entry(AlertTo::User(id)).or_default().push(email);
-                    }
-                }
-                for chunk in groups.chunks(ROWS_PER_STATEMENT) {
-                    let mut q = sqlx::QueryBuilder::new(
-                        "select m.group_id, u.email from group_members m join users u on u.id = m.user_id \
-                         where m.lead and u.active and m.group_id in ",
-                    );
-                    push_ids(&mut q, chunk);
-                    q.push(" order by m.group_id, u.id");
-                    let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
-                    for (group, email) in rows {
-                        addresses.entry(AlertTo::LeadsOf(group)).or_default().push(email);
-                    }
-                }
-                let mut mails = Vec::new();
-                for (ticket_id, to, what) in alerts {
-                    let Some(ticket) = tickets.get(&ticket_id) else { continue };
-                    for address in addresses.get(&to).into_iter().flatten() {
-                        let Ok(recipient) = app::domain::EmailAddress::parse(address) else { continue };
-                        let alert = SlaAlert { recipient, ticket_id, subject: ticket.subject.clone(), what: what.clone() };
-                        mails.push(mail(&alert));
-                    }
-                }
-                enqueue_all(&mut tx, &mails, now).await?;
-                tx.commit().await?;
-                for f in &mut fired {
-                    f.requeued = requeued.contains(&f.ticket_id);
-                }
-                Ok(fired)
+                let detail = format!("Moved to {name} by escalation");
+                ticket_event(&mut tx, ticket_id, None, "group", &detail, false, now).await?;
+                mark_routable(&mut tx, ticket_id, now).await?;
+                group_now.insert(ticket_id, Some(group));
+                requeued.insert(ticket_id);
             }
         }
-    };
-}
+        for (ticket_id, steps) in raises {
+            // Every level that raises counts, whether the monitor
+            // fires them in one round or in several.
+            let Some(ticket) = tickets.get(&ticket_id) else {
+                continue;
+            };
+            let to = (0..steps).fold(ticket.priority, |p, _| app::domain::escalation::raised(p));
+            if to == ticket.priority {
+                continue;
+            }
+            sqlx::query("update tickets set priority = $2, version = version + 1, updated_at = $3 where id = $1")
+                .bind(ticket_id)
+                .bind(to.as_str())
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
+            let detail = format!("{} → {} by escalation", ticket.priority.label(), to.label());
+            ticket_event(&mut tx, ticket_id, None, "priority", &detail, false, now).await?;
+            let terms = app::domain::sla::SlaEvent::TermsChanged {
+                created_at: ticket.created_at,
+                answered: answered(&mut tx, ticket_id).await?,
+                status: ticket.status,
+            };
+            sync_sla(&mut tx, ticket_id, None, &[terms], now).await?;
+            if ticket.queued {
+                requeued.insert(ticket_id);
+            }
+        }
+        // A breach moves the ticket's nearest due time, a queue key.
+        requeued.extend(
+            plans
+                .iter()
+                .filter(|p| p.breached && p.ticket.queued)
+                .map(|p| p.ticket_id),
+        );
 
-pub(super) use impl_sla_monitor;
+        // Alerts: the recipients of the whole batch in two reads.
+        // Leads are those of the group the ticket is in now: a
+        // level that reassigns tells the group taking it over.
+        let alerts: Vec<(i64, AlertTo, String)> = alerts
+            .into_iter()
+            .filter_map(|(ticket, to, what)| match to {
+                AlertTo::LeadsOf(_) => group_now
+                    .get(&ticket)
+                    .copied()
+                    .flatten()
+                    .map(|group| (ticket, AlertTo::LeadsOf(group), what)),
+                user => Some((ticket, user, what)),
+            })
+            .collect();
+        let users: Vec<i64> = alerts
+            .iter()
+            .filter_map(|(_, to, _)| match to {
+                AlertTo::User(id) => Some(*id),
+                AlertTo::LeadsOf(_) => None,
+            })
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let groups: Vec<i64> = alerts
+            .iter()
+            .filter_map(|(_, to, _)| match to {
+                AlertTo::LeadsOf(id) => Some(*id),
+                AlertTo::User(_) => None,
+            })
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let mut addresses: HashMap<AlertTo, Vec<String>> = HashMap::new();
+        for chunk in users.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "select id, email from users where active and id in {}",
+                id_list(chunk.len())
+            );
+            let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            let rows = query.fetch_all(&mut *tx).await?;
+            for (id, email) in rows {
+                addresses.entry(AlertTo::User(id)).or_default().push(email);
+            }
+        }
+        for chunk in groups.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "select m.group_id, u.email from group_members m join users u on u.id = m.user_id \
+                 where m.lead and u.active and m.group_id in {} order by m.group_id, u.id",
+                id_list(chunk.len())
+            );
+            let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            let rows = query.fetch_all(&mut *tx).await?;
+            for (group, email) in rows {
+                addresses
+                    .entry(AlertTo::LeadsOf(group))
+                    .or_default()
+                    .push(email);
+            }
+        }
+        let mut mails = Vec::new();
+        for (ticket_id, to, what) in alerts {
+            let Some(ticket) = tickets.get(&ticket_id) else {
+                continue;
+            };
+            for address in addresses.get(&to).into_iter().flatten() {
+                let Ok(recipient) = app::domain::EmailAddress::parse(address) else {
+                    continue;
+                };
+                let alert = SlaAlert {
+                    recipient,
+                    ticket_id,
+                    subject: ticket.subject.clone(),
+                    what: what.clone(),
+                };
+                mails.push(mail(&alert));
+            }
+        }
+        enqueue_all(&mut tx, &mails, now).await?;
+        tx.commit().await?;
+        for f in &mut fired {
+            f.requeued = requeued.contains(&f.ticket_id);
+        }
+        Ok(fired)
+    }
+}

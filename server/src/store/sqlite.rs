@@ -1,14 +1,12 @@
 //! The embedded backend: one SQLite file in the data directory.
 
-use super::batch_writes::impl_batch_writes;
+use super::batch_writes::{enqueue_all, insert_events, tickets_in_all};
 use super::bulk::*;
 use super::common::*;
 use super::dialect::{Dialect, SqlStore};
 use super::groups::*;
 use super::routing::*;
 use super::sla_clocks::*;
-use super::sla_config::*;
-use super::sla_monitor::*;
 use super::ticket_sql::*;
 use super::ticket_writes::{
     insert_files, insert_link, mark_routable, ticket_by_key, ticket_event, ticket_in,
@@ -24,6 +22,9 @@ pub type SqliteStore = SqlStore<Sqlite>;
 impl Dialect for Sqlite {
     const BACKEND: Backend = Backend::Sqlite;
     const BEGIN_WRITE: Option<&'static str> = Some("BEGIN IMMEDIATE");
+
+    /// `BEGIN IMMEDIATE` already keeps every other writer out.
+    const DUE_CLOCKS_LOCK: &'static str = "";
 
     const CLAIM_OUTBOX_SQL: &'static str =
         "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
@@ -113,9 +114,6 @@ impl SqliteStore {
         suffix: " order by rowid desc limit 2000)",
         term: fts5_term,
     };
-
-    /// `BEGIN IMMEDIATE` already keeps every other writer out.
-    const DUE_CLOCKS_LOCK: &'static str = "";
 }
 
 impl_routing_store!(SqliteStore);
@@ -123,12 +121,6 @@ impl_routing_store!(SqliteStore);
 impl_bulk_store!(SqliteStore, Sqlite, "", "", "analyze");
 
 impl_ticket_store!(SqliteStore, Sqlite);
-
-impl_sla_sync!(SqliteStore, Sqlite);
-
-impl_sla_monitor!(SqliteStore, Sqlite);
-
-impl_batch_writes!(Sqlite);
 
 /// Each word becomes a quoted FTS5 string (quotes doubled), so nothing a
 /// person types is read as query syntax; all words must occur.
