@@ -1,11 +1,8 @@
 //! The multi-instance backend: PostgreSQL.
 
-use super::batch_writes::{enqueue_all, insert_events, tickets_in_all};
 use super::bulk::*;
 use super::common::*;
 use super::dialect::{Dialect, SqlStore};
-use super::groups::*;
-use super::routing::*;
 use super::sla_clocks::*;
 use super::ticket_sql::*;
 use super::ticket_writes::{
@@ -100,8 +97,6 @@ impl PgStore {
         term: pg_term,
     };
 }
-
-impl_routing_store!(PgStore);
 
 impl_bulk_store!(
     PgStore,

@@ -1,11 +1,8 @@
 //! The embedded backend: one SQLite file in the data directory.
 
-use super::batch_writes::{enqueue_all, insert_events, tickets_in_all};
 use super::bulk::*;
 use super::common::*;
 use super::dialect::{Dialect, SqlStore};
-use super::groups::*;
-use super::routing::*;
 use super::sla_clocks::*;
 use super::ticket_sql::*;
 use super::ticket_writes::{
@@ -115,8 +112,6 @@ impl SqliteStore {
         term: fts5_term,
     };
 }
-
-impl_routing_store!(SqliteStore);
 
 impl_bulk_store!(SqliteStore, Sqlite, "", "", "analyze");
 
