@@ -2,9 +2,12 @@
 //! statement, with ids chosen up front so messages can name their ticket.
 //! Not for normal operation: it skips history, mail and idempotency.
 
+use super::batch_writes::values_list;
+use super::dialect::{Dialect, SqlStore, Value};
 use super::StoreError;
 use app::domain::{Priority, Status};
 use async_trait::async_trait;
+use sqlx::{ColumnIndex, Encode, Executor, Type};
 
 pub struct SeedTicket {
     pub subject: String,
@@ -51,103 +54,120 @@ pub trait BulkStore: Send + Sync {
 /// Rows per insert statement (well below SQLite's bound-parameter limit).
 pub(super) const ROWS_PER_STATEMENT: usize = 500;
 
-/// `$overriding` lets PostgreSQL accept explicit identity values; `$resync`
-/// moves its sequences past them afterwards; `$refresh` updates statistics
-/// (on PostgreSQL also the visibility map, without which index-only scans
-/// of a freshly loaded table still read every row).
-macro_rules! impl_bulk_store {
-    ($store:ty, $db:ty, $overriding:expr, $resync:expr, $refresh:expr) => {
-        #[async_trait::async_trait]
-        impl $crate::store::BulkStore for $store {
-            async fn load_tickets(&self, tickets: Vec<SeedTicket>) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                let first: i64 = sqlx::query_scalar("select coalesce(max(id), 0) + 1 from tickets")
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let ids: Vec<i64> = (first..first + tickets.len() as i64).collect();
-                for (chunk, chunk_ids) in tickets.chunks(ROWS_PER_STATEMENT).zip(ids.chunks(ROWS_PER_STATEMENT)) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(
-                        "insert into tickets (id, subject, description, requester_id, assignee_id, priority, status, \
-                         version, created_at, updated_at, group_id, routable_since, sla_due_at)",
-                        $overriding
-                    ));
-                    qb.push_values(chunk.iter().zip(chunk_ids), |mut row, (t, id)| {
-                        row.push_bind(*id)
-                            .push_bind(t.subject.as_str())
-                            .push_bind(t.description.as_str())
-                            .push_bind(t.requester_id)
-                            .push_bind(t.assignee_id)
-                            .push_bind(t.priority.as_str())
-                            .push_bind(t.status.as_str())
-                            .push_bind(1_i64)
-                            .push_bind(t.created_at)
-                            .push_bind(t.updated_at)
-                            .push_bind(t.group_id)
-                            .push_bind(t.routable().then_some(t.updated_at))
-                            .push_bind(t.first_response_due);
-                    });
-                    qb.build().execute(&mut *tx).await?;
-                }
-                let armed: Vec<(i64, &SeedTicket, i64)> = tickets
-                    .iter()
-                    .zip(&ids)
-                    .filter_map(|(t, id)| t.first_response_due.map(|due| (*id, t, due)))
-                    .collect();
-                for chunk in armed.chunks(ROWS_PER_STATEMENT) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new(
-                        "insert into sla_clocks (ticket_id, metric, cycle, status, started_at, target_minutes, business, \
-                         due_at, next_fire_at)",
-                    );
-                    qb.push_values(chunk, |mut row, (ticket_id, t, due)| {
-                        row.push_bind(*ticket_id)
-                            .push_bind("first_response")
-                            .push_bind(1_i64)
-                            .push_bind("running")
-                            .push_bind(t.created_at)
-                            .push_bind(((due - t.created_at) / 60_000).max(1))
-                            .push_bind(false)
-                            .push_bind(*due)
-                            .push_bind(*due);
-                    });
-                    qb.build().execute(&mut *tx).await?;
-                }
-                let messages: Vec<(i64, &SeedMessage)> = tickets
-                    .iter()
-                    .zip(&ids)
-                    .flat_map(|(t, id)| t.messages.iter().map(move |m| (*id, m)))
-                    .collect();
-                for chunk in messages.chunks(ROWS_PER_STATEMENT) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new(
-                        "insert into ticket_messages (ticket_id, author_id, body, internal, created_at, updated_at)",
-                    );
-                    qb.push_values(chunk, |mut row, (ticket_id, m)| {
-                        row.push_bind(*ticket_id)
-                            .push_bind(m.author_id)
-                            .push_bind(m.body.as_str())
-                            .push_bind(m.internal)
-                            .push_bind(m.created_at)
-                            .push_bind(m.created_at);
-                    });
-                    qb.build().execute(&mut *tx).await?;
-                }
-                let resync: &str = $resync;
-                if !resync.is_empty() {
-                    sqlx::query(resync).execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                Ok(())
+#[async_trait]
+impl<DB> BulkStore for SqlStore<DB>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    usize: ColumnIndex<DB::Row>,
+    str: Type<DB>,
+    for<'n> &'n str: Encode<'n, DB>,
+    i64: Value<DB>,
+    bool: Value<DB>,
+    Option<i64>: Value<DB>,
+{
+    async fn load_tickets(&self, tickets: Vec<SeedTicket>) -> Result<(), StoreError> {
+        let mut tx = DB::begin_write(&self.pool).await?;
+        let first: i64 = sqlx::query_scalar("select coalesce(max(id), 0) + 1 from tickets")
+            .fetch_one(&mut *tx)
+            .await?;
+        let ids: Vec<i64> = (first..first + tickets.len() as i64).collect();
+        for (chunk, chunk_ids) in tickets
+            .chunks(ROWS_PER_STATEMENT)
+            .zip(ids.chunks(ROWS_PER_STATEMENT))
+        {
+            let sql = format!(
+                "insert into tickets (id, subject, description, requester_id, assignee_id, priority, \
+                 status, version, created_at, updated_at, group_id, routable_since, sla_due_at){} \
+                 values {}",
+                DB::OVERRIDING_SYSTEM_VALUE,
+                values_list(chunk.len(), 13, "")
+            );
+            let mut query = sqlx::query(&sql);
+            for (t, id) in chunk.iter().zip(chunk_ids) {
+                query = query
+                    .bind(*id)
+                    .bind(t.subject.as_str())
+                    .bind(t.description.as_str())
+                    .bind(t.requester_id)
+                    .bind(t.assignee_id)
+                    .bind(t.priority.as_str())
+                    .bind(t.status.as_str())
+                    .bind(1_i64)
+                    .bind(t.created_at)
+                    .bind(t.updated_at)
+                    .bind(t.group_id)
+                    .bind(t.routable().then_some(t.updated_at))
+                    .bind(t.first_response_due);
             }
-
-            async fn refresh_statistics(&self) -> Result<(), StoreError> {
-                sqlx::query($refresh).execute(&self.pool).await?;
-                Ok(())
-            }
-
-            async fn ticket_count(&self) -> Result<i64, StoreError> {
-                Ok(sqlx::query_scalar("select count(*) from tickets").fetch_one(&self.pool).await?)
-            }
+            query.execute(&mut *tx).await?;
         }
-    };
-}
+        let armed: Vec<(i64, &SeedTicket, i64)> = tickets
+            .iter()
+            .zip(&ids)
+            .filter_map(|(t, id)| t.first_response_due.map(|due| (*id, t, due)))
+            .collect();
+        for chunk in armed.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "insert into sla_clocks (ticket_id, metric, cycle, status, started_at, \
+                 target_minutes, business, due_at, next_fire_at) values {}",
+                values_list(chunk.len(), 9, "")
+            );
+            let mut query = sqlx::query(&sql);
+            for (ticket_id, t, due) in chunk {
+                query = query
+                    .bind(*ticket_id)
+                    .bind("first_response")
+                    .bind(1_i64)
+                    .bind("running")
+                    .bind(t.created_at)
+                    .bind(((due - t.created_at) / 60_000).max(1))
+                    .bind(false)
+                    .bind(*due)
+                    .bind(*due);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        let messages: Vec<(i64, &SeedMessage)> = tickets
+            .iter()
+            .zip(&ids)
+            .flat_map(|(t, id)| t.messages.iter().map(move |m| (*id, m)))
+            .collect();
+        for chunk in messages.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "insert into ticket_messages (ticket_id, author_id, body, internal, created_at, \
+                 updated_at) values {}",
+                values_list(chunk.len(), 6, "")
+            );
+            let mut query = sqlx::query(&sql);
+            for (ticket_id, m) in chunk {
+                query = query
+                    .bind(*ticket_id)
+                    .bind(m.author_id)
+                    .bind(m.body.as_str())
+                    .bind(m.internal)
+                    .bind(m.created_at)
+                    .bind(m.created_at);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        if let Some(resync) = DB::RESYNC_TICKET_IDS {
+            sqlx::query(resync).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
 
-pub(super) use impl_bulk_store;
+    async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        sqlx::query(DB::REFRESH_STATISTICS)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn ticket_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("select count(*) from tickets")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}

@@ -45,6 +45,16 @@ pub trait Dialect: for<'q> Database<Arguments<'q>: IntoArguments<'q, Self>> {
     /// whose write transaction already excludes everyone else.
     const DUE_CLOCKS_LOCK: &'static str;
 
+    /// Lets a bulk load give tickets explicit ids (PostgreSQL identity
+    /// columns refuse them otherwise); spliced after the column list.
+    const OVERRIDING_SYSTEM_VALUE: &'static str;
+    /// Moves the ticket id sequence past explicitly given ids, where there is one.
+    const RESYNC_TICKET_IDS: Option<&'static str>;
+    /// Refreshes planner statistics after a bulk load (on PostgreSQL also
+    /// the visibility map, without which index-only scans of a freshly
+    /// loaded table still read every row).
+    const REFRESH_STATISTICS: &'static str;
+
     /// `rows_affected` is inherent to each driver's result type.
     fn rows_affected(result: &Self::QueryResult) -> u64;
 

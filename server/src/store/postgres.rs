@@ -1,6 +1,5 @@
 //! The multi-instance backend: PostgreSQL.
 
-use super::bulk::*;
 use super::common::*;
 use super::dialect::{Dialect, SqlStore};
 use super::sla_clocks::*;
@@ -25,6 +24,12 @@ impl Dialect for Postgres {
     /// rows a ticket write holds are left for the next round, not waited
     /// on, so the two never wait on each other.
     const DUE_CLOCKS_LOCK: &'static str = " for update of c, t skip locked";
+
+    const OVERRIDING_SYSTEM_VALUE: &'static str = " overriding system value";
+    const RESYNC_TICKET_IDS: Option<&'static str> = Some(
+        "select setval(pg_get_serial_sequence('tickets', 'id'), (select max(id) from tickets))",
+    );
+    const REFRESH_STATISTICS: &'static str = "vacuum analyze";
 
     const CLAIM_OUTBOX_SQL: &'static str = "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
          where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1 \
@@ -97,14 +102,6 @@ impl PgStore {
         term: pg_term,
     };
 }
-
-impl_bulk_store!(
-    PgStore,
-    Postgres,
-    " overriding system value ",
-    "select setval(pg_get_serial_sequence('tickets', 'id'), (select max(id) from tickets))",
-    "vacuum analyze"
-);
 
 impl_ticket_store!(PgStore, Postgres);
 

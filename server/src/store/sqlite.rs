@@ -1,6 +1,5 @@
 //! The embedded backend: one SQLite file in the data directory.
 
-use super::bulk::*;
 use super::common::*;
 use super::dialect::{Dialect, SqlStore};
 use super::sla_clocks::*;
@@ -22,6 +21,10 @@ impl Dialect for Sqlite {
 
     /// `BEGIN IMMEDIATE` already keeps every other writer out.
     const DUE_CLOCKS_LOCK: &'static str = "";
+
+    const OVERRIDING_SYSTEM_VALUE: &'static str = "";
+    const RESYNC_TICKET_IDS: Option<&'static str> = None;
+    const REFRESH_STATISTICS: &'static str = "analyze";
 
     const CLAIM_OUTBOX_SQL: &'static str =
         "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
@@ -112,8 +115,6 @@ impl SqliteStore {
         term: fts5_term,
     };
 }
-
-impl_bulk_store!(SqliteStore, Sqlite, "", "", "analyze");
 
 impl_ticket_store!(SqliteStore, Sqlite);
 
