@@ -55,6 +55,10 @@ pub trait Dialect: for<'q> Database<Arguments<'q>: IntoArguments<'q, Self>> {
     /// loaded table still read every row).
     const REFRESH_STATISTICS: &'static str;
 
+    /// How full-text search is written: the clause around the bound term,
+    /// and the term made from what the person typed.
+    const SEARCH: SearchDialect;
+
     /// `rows_affected` is inherent to each driver's result type.
     fn rows_affected(result: &Self::QueryResult) -> u64;
 
@@ -86,6 +90,14 @@ pub trait Value<DB: Database>:
 impl<T, DB: Database> Value<DB> for T where
     T: for<'q> Encode<'q, DB> + for<'r> Decode<'r, DB> + Type<DB> + Send
 {
+}
+
+/// How a backend searches text: the clause around the bound term, and
+/// the term made from what the person typed.
+pub struct SearchDialect {
+    pub prefix: &'static str,
+    pub suffix: &'static str,
+    pub term: fn(&str) -> Option<String>,
 }
 
 /// The store of one database; `SqliteStore` and `PgStore` name the two.

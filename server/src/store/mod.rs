@@ -21,6 +21,7 @@ mod sla_config;
 mod sla_firing;
 pub mod sla_monitor;
 mod sla_records;
+mod sql_text;
 mod sqlite;
 mod ticket_sql;
 mod ticket_store;

@@ -1,13 +1,7 @@
 //! The multi-instance backend: PostgreSQL.
 
-use super::common::*;
-use super::dialect::{Dialect, SqlStore};
-use super::sla_clocks::*;
-use super::ticket_sql::*;
-use super::ticket_writes::{
-    insert_files, insert_link, mark_routable, ticket_by_key, ticket_event, ticket_in,
-};
-use super::*;
+use super::dialect::{Dialect, SearchDialect, SqlStore};
+use super::{Backend, StoreError};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Pool, Postgres};
 use std::time::Duration;
@@ -30,6 +24,14 @@ impl Dialect for Postgres {
         "select setval(pg_get_serial_sequence('tickets', 'id'), (select max(id) from tickets))",
     );
     const REFRESH_STATISTICS: &'static str = "vacuum analyze";
+
+    /// Matches are capped so a common word stays cheap; the newest texts win.
+    const SEARCH: SearchDialect = SearchDialect {
+        prefix: " and t.id in (select ticket_id from ticket_search \
+                 where document @@ plainto_tsquery((select language from search_settings), ",
+        suffix: ") order by id desc limit 2000)",
+        term: pg_term,
+    };
 
     const CLAIM_OUTBOX_SQL: &'static str = "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
          where id in (select id from outbox where status = 'pending' and next_attempt_at <= $1 \
@@ -89,21 +91,7 @@ impl PgStore {
         sqlx::migrate!("../migrations/postgres").run(&pool).await?;
         Ok(Self { pool })
     }
-
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
-        Ok(self.pool.begin().await?)
-    }
-
-    /// Matches are capped so a common word stays cheap; the newest texts win.
-    const SEARCH: SearchDialect = SearchDialect {
-        prefix: " and t.id in (select ticket_id from ticket_search \
-                 where document @@ plainto_tsquery((select language from search_settings), ",
-        suffix: ") order by id desc limit 2000)",
-        term: pg_term,
-    };
 }
-
-impl_ticket_store!(PgStore, Postgres);
 
 /// plainto_tsquery reads plain words, so the text is passed as typed.
 fn pg_term(text: &str) -> Option<String> {

@@ -1,13 +1,7 @@
 //! The embedded backend: one SQLite file in the data directory.
 
-use super::common::*;
-use super::dialect::{Dialect, SqlStore};
-use super::sla_clocks::*;
-use super::ticket_sql::*;
-use super::ticket_writes::{
-    insert_files, insert_link, mark_routable, ticket_by_key, ticket_event, ticket_in,
-};
-use super::*;
+use super::dialect::{Dialect, SearchDialect, SqlStore};
+use super::{Backend, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Pool, Sqlite};
 use std::path::Path;
@@ -25,6 +19,13 @@ impl Dialect for Sqlite {
     const OVERRIDING_SYSTEM_VALUE: &'static str = "";
     const RESYNC_TICKET_IDS: Option<&'static str> = None;
     const REFRESH_STATISTICS: &'static str = "analyze";
+
+    /// Matches are capped so a common word stays cheap; the newest texts win.
+    const SEARCH: SearchDialect = SearchDialect {
+        prefix: " and t.id in (select ticket_id from ticket_search where ticket_search match ",
+        suffix: " order by rowid desc limit 2000)",
+        term: fts5_term,
+    };
 
     const CLAIM_OUTBOX_SQL: &'static str =
         "update outbox set locked_until = $2, attempts = attempts + 1, updated_at = $1 \
@@ -101,22 +102,7 @@ impl SqliteStore {
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
         Ok(Self { pool })
     }
-
-    /// Takes the write lock up front, so concurrent writers queue on the
-    /// busy timeout instead of failing halfway with "database is locked".
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
-    }
-
-    /// Matches are capped so a common word stays cheap; the newest texts win.
-    const SEARCH: SearchDialect = SearchDialect {
-        prefix: " and t.id in (select ticket_id from ticket_search where ticket_search match ",
-        suffix: " order by rowid desc limit 2000)",
-        term: fts5_term,
-    };
 }
-
-impl_ticket_store!(SqliteStore, Sqlite);
 
 /// Each word becomes a quoted FTS5 string (quotes doubled), so nothing a
 /// person types is read as query syntax; all words must occur.
