@@ -8,7 +8,7 @@
 //! database (its arguments borrow the builder past its drop).
 
 use super::dialect::{Dialect, Value};
-use super::ticket_sql::{TicketRow, TICKET_SELECT};
+use super::ticket_rows::{TicketRow, TICKET_SELECT};
 use super::{millis, NewEmail, StoreError, TicketRecord};
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Transaction, Type};

@@ -2,6 +2,7 @@
 //! intent, take and return domain types, and own their transactions, so a
 //! change and the email it causes are always written together.
 
+mod account_sql;
 mod batch_writes;
 mod broadcast;
 mod bulk;
@@ -23,6 +24,7 @@ pub mod sla_monitor;
 mod sla_records;
 mod sql_text;
 mod sqlite;
+mod ticket_rows;
 mod ticket_sql;
 mod ticket_store;
 mod ticket_writes;

@@ -5,8 +5,8 @@
 use super::dialect::{Dialect, Value};
 use super::millis;
 use super::routing::MARK_ROUTABLE_SQL;
-use super::ticket_sql::TicketRow;
-use super::ticket_sql::TICKET_SELECT;
+use super::ticket_rows::TicketRow;
+use super::ticket_rows::TICKET_SELECT;
 use super::NewLink;
 use super::NewTicket;
 use super::StoreError;
