@@ -2,8 +2,8 @@
 //! the outbox, the audit log), written once for both backends.
 
 use super::common::{
-    audit, enqueue, insert_user, like_pattern, unique_as_conflict, user_by_email, AuditRow,
-    OutboxRow, UserRow, OUTBOX_COLUMNS, USER_COLUMNS,
+    audit, enqueue, insert_user, like_pattern, staff_roles, unique_as_conflict, user_by_email,
+    AuditRow, OutboxRow, UserRow, OUTBOX_COLUMNS, USER_COLUMNS,
 };
 use super::dialect::{Dialect, SqlStore, Value};
 use super::routing::MARK_ROUTABLE_SQL;
@@ -76,10 +76,15 @@ where
     }
 
     async fn list_staff(&self) -> Result<Vec<UserRecord>, StoreError> {
+        let (staff, roles) = staff_roles(1);
         let sql = format!(
-            "select {USER_COLUMNS} from users where active and role in ('agent', 'admin') order by lower(name), id"
+            "select {USER_COLUMNS} from users where active and role in {staff} order by lower(name), id"
         );
-        let rows: Vec<UserRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+        let mut query = sqlx::query_as::<_, UserRow>(&sql);
+        for role in roles {
+            query = query.bind(role);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
         rows.into_iter().map(TryInto::try_into).collect()
     }
 

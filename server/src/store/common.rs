@@ -242,3 +242,32 @@ where
         .await?;
     row.map(TryInto::try_into).transpose()
 }
+
+/// The roles that work tickets, for `role in (…)` clauses: the domain says
+/// who is staff, the SQL only binds it. Returns the list of placeholders
+/// numbered from `first`, and the values to bind to them in order.
+pub(super) fn staff_roles(first: usize) -> (String, Vec<&'static str>) {
+    let roles: Vec<&'static str> = Role::ALL
+        .into_iter()
+        .filter(|role| role.is_staff())
+        .map(Role::as_str)
+        .collect();
+    let list = (first..first + roles.len())
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    (format!("({list})"), roles)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staff_roles_come_from_the_domain() {
+        assert_eq!(
+            staff_roles(2),
+            ("($2, $3)".to_owned(), vec!["agent", "admin"])
+        );
+    }
+}

@@ -5,6 +5,7 @@
 use super::batch_writes::insert_events;
 use super::batch_writes::tickets_in_all;
 use super::batch_writes::{enqueue_all, values_list};
+use super::common::staff_roles;
 use super::dialect::{Dialect, SqlStore, Value};
 use super::groups::GroupRow;
 use super::groups::GROUP_COLUMNS;
@@ -202,13 +203,17 @@ where
     }
 
     async fn roster(&self) -> Result<RosterRecord, StoreError> {
-        let agents: Vec<RosterAgentRow> = sqlx::query_as(
+        let (staff, roles) = staff_roles(1);
+        let sql = format!(
             "select u.id, p.availability, p.last_assigned_at from users u \
              left join agent_presence p on p.user_id = u.id \
-             where u.active and u.role in ('agent', 'admin') order by u.id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+             where u.active and u.role in {staff} order by u.id"
+        );
+        let mut query = sqlx::query_as::<_, RosterAgentRow>(&sql);
+        for role in roles {
+            query = query.bind(role);
+        }
+        let agents = query.fetch_all(&self.pool).await?;
         let sql =
             format!("select {GROUP_COLUMNS} from agent_groups where not archived order by id");
         let groups: Vec<GroupRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;

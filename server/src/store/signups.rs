@@ -4,7 +4,7 @@
 use super::common::{enqueue, from_millis, unique_as_conflict, UserRow, USER_COLUMNS};
 use super::dialect::{Dialect, SqlStore, Value};
 use super::{millis, NewEmail, StoreError, UserRecord};
-use app::domain::{DisplayName, EmailAddress, TimezoneName};
+use app::domain::{DisplayName, EmailAddress, Role, TimezoneName};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Type};
@@ -136,11 +136,12 @@ where
         };
         let sql = format!(
             "insert into users (email, name, role, password_hash, timezone, active, session_epoch, created_at, updated_at) \
-             values ($1, $2, 'customer', $3, $4, true, 0, $5, $5) returning {USER_COLUMNS}"
+             values ($1, $2, $3, $4, $5, true, 0, $6, $6) returning {USER_COLUMNS}"
         );
         let inserted = sqlx::query_as::<_, UserRow>(&sql)
             .bind(&email)
             .bind(&name)
+            .bind(Role::Customer.as_str())
             .bind(&password_hash)
             .bind(&timezone)
             .bind(millis(now))

@@ -4,6 +4,7 @@
 //! change; the monitor finds what it owes through `next_fire_at`.
 
 use super::common::from_millis;
+use super::common::staff_roles;
 use super::dialect::{Dialect, SqlStore, Value};
 use super::millis;
 use super::sla_config::PolicyRow;
@@ -360,13 +361,16 @@ where
     Option<i64>: Value<DB>,
     Option<String>: Value<DB>,
 {
-    let found: Option<i64> = sqlx::query_scalar(
+    let (staff, roles) = staff_roles(2);
+    let sql = format!(
         "select m.id from ticket_messages m join users u on u.id = m.author_id \
-         where m.ticket_id = $1 and not m.internal and u.role <> 'customer' limit 1",
-    )
-    .bind(ticket_id)
-    .fetch_optional(&mut **tx)
-    .await?;
+         where m.ticket_id = $1 and not m.internal and u.role in {staff} limit 1"
+    );
+    let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(ticket_id);
+    for role in roles {
+        query = query.bind(role);
+    }
+    let found = query.fetch_optional(&mut **tx).await?;
     Ok(found.is_some())
 }
 
