@@ -87,11 +87,11 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         config: config.clone(),
         store: store.clone(),
         desk: accounts,
-        tickets,
+        tickets: tickets.clone(),
         routing: routing_desk,
         sla: sla_desk,
         sessions: database.sessions.clone(),
-        clock: clock.clone(),
+        ticket_service: tickets.clone(),
     });
 
     let listener = tokio::net::TcpListener::bind(config.bind)

@@ -5,10 +5,9 @@
 //! downloads.
 
 use crate::config::Config;
-use crate::store::{NewAttachment, SharedStore, TicketScope};
-use crate::tickets::{files, quota};
+use crate::tickets::{files, Tickets};
 use app::api::backend::{actor_for_session, Desk};
-use app::domain::{authorize, ticket_access, Action, Actor, TicketAccess};
+use app::domain::{authorize, Action, Actor};
 use app::error::AppError;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -19,10 +18,9 @@ use tower_sessions::Session;
 
 #[derive(Clone)]
 pub struct AttachmentState {
-    pub store: SharedStore,
+    pub tickets: Arc<Tickets>,
     pub desk: Arc<dyn Desk>,
     pub config: Arc<Config>,
-    pub clock: crate::clock::SharedClock,
 }
 
 /// Refusals are short HTML pages: these routes are reached by plain forms.
@@ -44,13 +42,6 @@ fn not_found() -> Response {
         "Not found",
         "There is nothing here for you.",
     )
-}
-
-fn scope(actor: &Actor) -> TicketScope {
-    match ticket_access(actor) {
-        TicketAccess::All => TicketScope::All,
-        TicketAccess::RequestedBy(id) => TicketScope::RequestedBy(id),
-    }
 }
 
 async fn actor(state: &AttachmentState, session: &Session) -> Result<Actor, Response> {
@@ -80,9 +71,9 @@ pub async fn upload(
         Ok(actor) => actor,
         Err(refusal) => return refusal,
     };
-    let Ok(Some(ticket)) = state.store.ticket(ticket_id, scope(&actor)).await else {
-        return not_found();
-    };
+    if let Err(err) = state.tickets.may_attach(&actor, ticket_id).await {
+        return refusal(err);
+    }
     let limit = state.config.max_attachment_bytes;
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -131,60 +122,36 @@ pub async fn upload(
             "Choose a file to attach, then upload it.",
         );
     };
-    if internal && authorize(Some(&actor), Action::WorkTickets).is_err() {
-        return page(
-            StatusCode::FORBIDDEN,
-            "Not allowed",
-            "Only agents can attach internal files.",
-        );
-    }
-    let now = state.clock.now();
-    let staged = vec![staged];
-    let quota = &state.config.upload_quota;
-    if let Err(err) =
-        quota::check(&state.store, quota, actor.id, Some(ticket.id), &staged, now).await
+    if let Err(err) = state
+        .tickets
+        .attach(&actor, ticket_id, staged, internal)
+        .await
     {
         return refusal(err);
-    }
-    let stored = match files::place(&state.config.data_dir, staged).await {
-        Ok(mut stored) if !stored.is_empty() => stored.remove(0),
-        Ok(_) => return refusal(internal_error()),
-        Err(err) => return refusal(err),
-    };
-    let attachment = NewAttachment {
-        ticket_id: ticket.id,
-        uploader_id: actor.id,
-        file_name: stored.file_name,
-        size_bytes: stored.size_bytes,
-        sha256: stored.sha256,
-        internal,
-    };
-    if let Err(err) = state.store.add_attachment(attachment, now).await {
-        tracing::error!(error = %err, "attachment not recorded");
-        return page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Something went wrong",
-            "The file could not be recorded.",
-        );
     }
     let base = if actor.role.is_staff() {
         "/agent/tickets"
     } else {
         "/portal/tickets"
     };
-    Redirect::to(&format!("{base}/{}", ticket.id)).into_response()
-}
-
-fn internal_error() -> AppError {
-    app::api::backend::internal("a staged attachment vanished before it was placed")
+    Redirect::to(&format!("{base}/{ticket_id}")).into_response()
 }
 
 /// An application error as one of these plain pages.
 fn refusal(err: AppError) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let title = match err {
+        AppError::NotFound => return not_found(),
+        AppError::Forbidden => {
+            return page(
+                status,
+                "Not allowed",
+                "Only agents can attach or open internal files.",
+            )
+        }
         AppError::TooLarge(_) => "File too large",
         AppError::RateLimited { .. } => "Upload limit reached",
+        AppError::BadRequest(_) => "The upload could not be read",
         _ => "The file could not be stored",
     };
     let mut response = page(status, title, &err.to_string());
@@ -213,23 +180,11 @@ pub async fn download(
         Ok(actor) => actor,
         Err(refusal) => return refusal,
     };
-    let Ok(Some(record)) = state.store.attachment(id).await else {
-        return not_found();
+    let file = match state.tickets.download(&actor, id).await {
+        Ok(file) => file,
+        Err(err) => return refusal(err),
     };
-    if record.internal && !actor.role.is_staff() {
-        return not_found();
-    }
-    if !matches!(
-        state.store.ticket(record.ticket_id, scope(&actor)).await,
-        Ok(Some(_))
-    ) {
-        return not_found();
-    }
-    let path = files::storage_path(&state.config.data_dir, &record.sha256);
-    let Ok(bytes) = tokio::fs::read(path).await else {
-        tracing::error!(attachment_id = id, "attachment file missing");
-        return not_found();
-    };
+    let bytes = file.bytes;
     // Images and PDFs open in place, but only when their bytes say so, and
     // always in a sandbox; everything else downloads.
     let inline = query
@@ -245,7 +200,7 @@ pub async fn download(
         (header::CONTENT_TYPE, content_type.to_owned()),
         (
             header::CONTENT_DISPOSITION,
-            content_disposition(disposition, &record.file_name),
+            content_disposition(disposition, &file.file_name),
         ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
         (header::CONTENT_SECURITY_POLICY, "sandbox".to_owned()),

@@ -50,7 +50,9 @@ pub struct HttpState {
     pub routing: Arc<dyn RoutingDesk>,
     pub sla: Arc<dyn SlaDesk>,
     pub sessions: AnySessionStore,
-    pub clock: crate::clock::SharedClock,
+    /// The ticket service itself, for the plain routes that are not server
+    /// functions (attachments); `tickets` is the same service behind the app's trait.
+    pub ticket_service: Arc<crate::tickets::Tickets>,
 }
 
 pub fn router(state: HttpState) -> Router {
@@ -128,10 +130,9 @@ pub fn router(state: HttpState) -> Router {
                 )
                 .route("/attachments/{id}", get(attachments::download))
                 .with_state(attachments::AttachmentState {
-                    store: state.store.clone(),
+                    tickets: state.ticket_service.clone(),
                     desk: state.desk.clone(),
                     config: state.config.clone(),
-                    clock: state.clock.clone(),
                 }),
         )
         .merge(

@@ -2,6 +2,7 @@
 //! the actor's [`ticket_access`], every change goes through the domain's
 //! state machine and the store's versioned, transactional writes.
 
+mod attachments;
 pub mod files;
 mod guests;
 pub mod markdown;
