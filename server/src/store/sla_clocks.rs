@@ -178,8 +178,6 @@ pub(super) const TERMS_MATRIX_SQL: &str =
      where id = coalesce((select escalation_matrix_id from categories where id = $1), \
      (select id from escalation_matrices where is_default))";
 
-/// Generates, inside a backend's module, `sync_sla`: moves a ticket's
-/// clocks for the events of one write, inside that write's transaction.
 #[async_trait::async_trait]
 impl<DB> SlaStore for SqlStore<DB>
 where

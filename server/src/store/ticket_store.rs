@@ -1,5 +1,6 @@
-//! The ticket half of the store: one trait, implemented for both backends
-//! by the macro below (the SQL is shared; SQLite accepts `$n` placeholders).
+//! The ticket half of the store: one trait, implemented once for both
+//! backends in `ticket_sql.rs` (the SQL is shared; SQLite accepts `$n`
+//! placeholders).
 
 pub use super::tickets::*;
 use super::{NewEmail, StoreError};
