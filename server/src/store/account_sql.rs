@@ -6,6 +6,7 @@ use super::common::{
     AuditRow, OutboxRow, UserRow, OUTBOX_COLUMNS, USER_COLUMNS,
 };
 use super::dialect::{Dialect, SqlStore, Value};
+use super::groups::found;
 use super::routing::MARK_ROUTABLE_SQL;
 use super::ticket_writes::ticket_event;
 use super::ticket_writes::ticket_in;
@@ -126,9 +127,7 @@ where
                 .bind(millis(now))
                 .execute(&self.pool)
                 .await?;
-        if DB::rows_affected(&done) == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(DB::rows_affected(&done))?;
         Ok(())
     }
 
@@ -164,9 +163,7 @@ where
             .bind(millis(now))
             .execute(&mut *tx)
             .await?;
-        if DB::rows_affected(&done) == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(DB::rows_affected(&done))?;
         audit(
             &mut tx,
             actor_id,
@@ -247,9 +244,7 @@ where
             .bind(millis(now))
             .execute(&mut *tx)
             .await?;
-        if DB::rows_affected(&done) == 0 {
-            return Err(StoreError::NotFound);
-        }
+        found(DB::rows_affected(&done))?;
         audit(
             &mut tx,
             actor_id,
