@@ -161,7 +161,7 @@ async fn database(app: &TestApp, queued: i64) {
     let mut written = 0;
     for chunk in plan[..take].chunks(500) {
         written += store
-            .apply_assignments(chunk, &|_| Vec::new(), Utc::now())
+            .apply_assignments(chunk, &|_, _| Vec::new(), Utc::now())
             .await
             .unwrap()
             .len();
@@ -231,9 +231,12 @@ async fn assignment_latencies(store: &SharedStore, group: i64) -> Vec<i64> {
         if record.group_id != Some(group) {
             continue;
         }
-        let events = store.ticket_events(ticket, true).await.unwrap();
-        if let Some(assigned) = events.iter().find(|e| e.kind == "assigned") {
-            samples.push((assigned.created_at - record.created_at).num_milliseconds());
+        let events = store.ticket_history(ticket, true).await.unwrap();
+        let assigned = events
+            .iter()
+            .find(|e| e.event.change.kind() == "TicketAssigned");
+        if let Some(assigned) = assigned {
+            samples.push((assigned.event.at - record.created_at).num_milliseconds());
         }
     }
     samples

@@ -79,14 +79,13 @@ async fn delays(
     for id in ids {
         loop {
             let due = store.ticket_clocks(id).await.unwrap()[0].clock.due_at;
-            let events = store.ticket_events(id, true).await.unwrap();
-            let breached = events
-                .iter()
-                .find(|e| e.kind == "sla" && e.detail == "First response breached");
-            let escalated = events.iter().find(|e| e.kind == "escalation");
+            let events = store.ticket_history(id, true).await.unwrap();
+            let kind = |e: &&ferrodesk::store::LoggedEvent| e.event.change.kind();
+            let breached = events.iter().find(|e| kind(e) == "SlaBreached");
+            let escalated = events.iter().find(|e| kind(e) == "TicketEscalated");
             if let (Some(b), Some(e)) = (breached, escalated) {
-                breach.push((b.created_at - due).num_milliseconds());
-                escalation.push((e.created_at - due).num_milliseconds());
+                breach.push((b.event.at - due).num_milliseconds());
+                escalation.push((e.event.at - due).num_milliseconds());
                 break;
             }
             assert!(

@@ -228,6 +228,8 @@ pub trait TicketDesk: Send + Sync + 'static {
     async fn claim(&self, actor: &Actor, input: ClaimInput) -> Result<(), AppError>;
     async fn update_fields(&self, actor: &Actor, input: TicketFieldsInput) -> Result<(), AppError>;
     async fn watch(&self, actor: &Actor, input: WatchInput) -> Result<(), AppError>;
+    /// Deletes a ticket for good; its TicketDeleted event stays in the log.
+    async fn delete(&self, actor: &Actor, input: DeleteTicketInput) -> Result<(), AppError>;
     async fn agents(&self, actor: &Actor) -> Result<Vec<AgentOption>, AppError>;
 }
 

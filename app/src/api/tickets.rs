@@ -152,6 +152,12 @@ pub async fn watch_ticket(input: WatchInput) -> Result<(), AppError> {
     backend::ticket_desk()?.watch(&actor, input).await
 }
 
+#[server(endpoint = "tickets/delete")]
+pub async fn delete_ticket(input: DeleteTicketInput) -> Result<(), AppError> {
+    let actor = backend::authorized(Action::DeleteTicket).await?;
+    backend::ticket_desk()?.delete(&actor, input).await
+}
+
 /// Agents and admins a ticket can be assigned to.
 #[server(endpoint = "tickets/agents", input = server_fn::codec::GetUrl)]
 pub async fn assignable_agents() -> Result<Vec<AgentOption>, AppError> {

@@ -295,12 +295,20 @@ pub struct MessageView {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// One event of a ticket's history, as data; `api::history::describe`
+/// words it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
+    pub actor_id: Option<i64>,
     pub actor_name: Option<String>,
-    pub kind: String,
-    pub detail: String,
+    pub change: crate::domain::event::DomainEvent,
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl HistoryEntry {
+    pub fn sentence(&self) -> String {
+        super::history::describe(self.actor_name.as_deref(), self.actor_id, &self.change)
+    }
 }
 
 /// A ticket as one reader may see it: for customers, internal notes and
@@ -331,6 +339,8 @@ pub struct TicketDetail {
     pub watchers: Vec<String>,
     /// Whether the reader watches the ticket.
     pub watching: bool,
+    /// Whether the reader may delete the ticket (admins).
+    pub may_delete: bool,
     /// Files; internal ones only for agents.
     pub attachments: Vec<AttachmentView>,
     /// The SLA clocks: what was promised and when it is due.
@@ -410,6 +420,11 @@ pub struct TicketFieldsInput {
     /// the category as it is.
     #[serde(default)]
     pub category_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeleteTicketInput {
+    pub ticket_id: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

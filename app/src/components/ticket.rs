@@ -1,6 +1,5 @@
 //! Pieces of ticket pages shared by the portal and the agent workspace.
 
-use crate::api::history::sentence;
 use crate::api::types::{HistoryEntry, MessageView, TicketSummary};
 use crate::domain::{Priority, Status};
 use leptos::prelude::*;
@@ -145,7 +144,7 @@ pub fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
             {entries
                 .into_iter()
                 .map(|e| {
-                    let line = sentence(e.actor_name.as_deref(), &e.kind, &e.detail);
+                    let line = e.sentence();
                     view! {
                         <li>
                             <span class="muted">{when(e.created_at)}</span>

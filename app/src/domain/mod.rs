@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod category;
 pub mod email;
 pub mod escalation;
+pub mod event;
 pub mod password;
 pub mod person;
 pub mod planner;

@@ -41,6 +41,8 @@ pub enum Action {
     /// Configure calendars, SLA policies and escalation matrices, and see
     /// SLA compliance.
     ManageSla,
+    /// Delete a ticket for good (spam, a mistake): admins only.
+    DeleteTicket,
 }
 
 /// Which tickets an actor may see. Customers see only what they requested
@@ -83,7 +85,8 @@ pub fn authorize(actor: Option<&Actor>, action: Action) -> Result<(), Denied> {
         Action::UseAdminConsole
         | Action::ManageUsers
         | Action::ManageRouting
-        | Action::ManageSla => actor.role == Role::Admin,
+        | Action::ManageSla
+        | Action::DeleteTicket => actor.role == Role::Admin,
         Action::ChangeUser { target_id } => actor.role == Role::Admin && target_id != actor.id,
     };
     if allowed {

@@ -255,7 +255,8 @@ pub enum SlaEvent {
 }
 
 /// What happened to a clock, for the ticket's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "change", content = "metric")]
 pub enum ClockChange {
     Armed(Metric),
     Met(Metric),
@@ -266,26 +267,6 @@ pub enum ClockChange {
     Resumed(Metric),
     Retargeted(Metric),
     Dropped(Metric),
-}
-
-impl ClockChange {
-    pub fn describe(&self) -> String {
-        match self {
-            ClockChange::Armed(m) => format!("{} clock started", m.label()),
-            ClockChange::Met(m) => format!("{} target met", m.label()),
-            ClockChange::MetLate(m) => format!("{} fulfilled after its breach", m.label()),
-            ClockChange::StoppedUnanswered(m) => {
-                format!(
-                    "{} clock stopped: closed before an agent replied",
-                    m.label()
-                )
-            }
-            ClockChange::Paused(m) => format!("{} clock paused", m.label()),
-            ClockChange::Resumed(m) => format!("{} clock resumed", m.label()),
-            ClockChange::Retargeted(m) => format!("{} due time recomputed", m.label()),
-            ClockChange::Dropped(m) => format!("{} no longer measured", m.label()),
-        }
-    }
 }
 
 /// Applies one event to a ticket's clocks (at most one per metric, the

@@ -151,47 +151,48 @@ pub fn customer_replied(
 }
 
 /// To someone watching a ticket: a reply (or, for agents, a note), with
-/// the way to stop.
+/// the way to stop. `what` is the event in the history's words.
 pub fn watcher_update(
     config: &Config,
     to: EmailAddress,
     id: i64,
     subject: &str,
-    author: &str,
+    what: &str,
     body: &str,
     internal: bool,
 ) -> NewEmail {
     let link = config.link(&format!("/agent/tickets/{id}"));
-    let (what, tag) = if internal {
-        ("added an internal note", "Internal note")
+    let tag = if internal {
+        "Internal note"
     } else {
-        ("replied", "New reply")
+        "New reply"
     };
     email(
         config,
         to,
         &format!("[#{id}] {tag}: {subject}"),
         format!(
-            "{author} {what} on ticket #{id} \"{subject}\":\n\n{body}\n\nOpen the ticket:\n\n{link}\n\n\
+            "Ticket #{id} \"{subject}\": {what}\n\n{body}\n\nOpen the ticket:\n\n{link}\n\n\
              You get this because you watch this ticket. To stop, open it and choose \"Stop watching\":\n\n{link}#watch\n"
         ),
     )
 }
 
-/// To an agent, when someone else assigns them a ticket.
+/// To an agent, when someone else (or the scheduler) assigns them a
+/// ticket. `what` is the event in the history's words.
 pub fn assigned_to_you(
     config: &Config,
     to: EmailAddress,
     id: i64,
     subject: &str,
-    by: &str,
+    what: &str,
 ) -> NewEmail {
     let link = config.link(&format!("/agent/tickets/{id}"));
     email(
         config,
         to,
         &format!("[#{id}] Assigned to you: {subject}"),
-        format!("{by} assigned ticket #{id} \"{subject}\" to you.\n\nOpen the ticket:\n\n{link}\n"),
+        format!("Ticket #{id} \"{subject}\": {what}\n\nOpen the ticket:\n\n{link}\n"),
     )
 }
 

@@ -195,19 +195,12 @@ impl Scheduler {
         plan: &[Assignment],
     ) -> Result<Vec<i64>, StoreError> {
         let config = self.config.clone();
-        let mail = move |t: &TicketRecord| {
+        let mail = move |t: &TicketRecord, event: &app::domain::event::Event| {
+            let what = app::api::history::describe(None, None, &event.change);
             t.assignee_email
                 .as_deref()
                 .and_then(|e| EmailAddress::parse(e).ok())
-                .map(|to| {
-                    templates::assigned_to_you(
-                        &config,
-                        to,
-                        t.id,
-                        &t.subject,
-                        "Ferrodesk's scheduler",
-                    )
-                })
+                .map(|to| templates::assigned_to_you(&config, to, t.id, &t.subject, &what))
                 .into_iter()
                 .collect()
         };

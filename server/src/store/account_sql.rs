@@ -1,20 +1,21 @@
 //! The accounts half of [`Store`] (users, tokens, invitations, rate limits,
-//! the outbox, the audit log), written once for both backends.
+//! the outbox, and their events in the log), written once for both backends.
 
 use super::common::{
-    audit, enqueue, insert_user, like_pattern, staff_roles, unique_as_conflict, user_by_email,
-    AuditRow, OutboxRow, UserRow, OUTBOX_COLUMNS, USER_COLUMNS,
+    enqueue, insert_user, like_pattern, staff_roles, unique_as_conflict, user_by_email, OutboxRow,
+    UserRow, OUTBOX_COLUMNS, USER_COLUMNS,
 };
 use super::dialect::{Dialect, SqlStore, Value};
+use super::event_log::{commit, on_ticket};
 use super::groups::found;
 use super::routing::MARK_ROUTABLE_SQL;
-use super::ticket_writes::ticket_event;
 use super::ticket_writes::ticket_in;
 use super::NewInvitation;
 use super::NewToken;
 use super::NewUser;
 use super::Store;
-use super::{millis, AuditEntry, NewEmail, OutboxMessage, StoreError, UserRecord};
+use super::{millis, NewEmail, OutboxMessage, StoreError, UserRecord};
+use app::domain::event::{DomainEvent, Event, Named, ReleaseReason};
 use app::domain::{DisplayName, EmailAddress, Role, TimezoneName};
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Type};
@@ -157,23 +158,25 @@ where
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut tx = DB::begin_write(&self.pool).await?;
-        let done = sqlx::query("update users set role = $2, updated_at = $3 where id = $1")
+        let before: Option<(String, String)> =
+            sqlx::query_as("select name, role from users where id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (name, from) = before.ok_or(StoreError::NotFound)?;
+        let from = Role::parse(&from).map_err(|_| StoreError::Corrupt(format!("role {from:?}")))?;
+        sqlx::query("update users set role = $2, updated_at = $3 where id = $1")
             .bind(id)
             .bind(role.as_str())
             .bind(millis(now))
             .execute(&mut *tx)
             .await?;
-        found(DB::rows_affected(&done))?;
-        audit(
-            &mut tx,
-            actor_id,
-            "user.role_changed",
-            &format!("user {id} -> {role}"),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let change = DomainEvent::UserRoleChanged {
+            user: Named::new(id, name),
+            from,
+            to: role,
+        };
+        commit(tx, &[Event::admin(Some(actor_id), now, change)]).await
     }
 
     async fn deactivate_user(
@@ -201,6 +204,7 @@ where
         .bind(millis(now))
         .fetch_all(&mut *tx)
         .await?;
+        let mut events = Vec::with_capacity(returned.len() + 1);
         for &ticket_id in &returned {
             sqlx::query(MARK_ROUTABLE_SQL)
                 .bind(ticket_id)
@@ -208,27 +212,19 @@ where
                 .execute(&mut *tx)
                 .await?;
             let ticket = ticket_in(&mut tx, ticket_id).await?;
-            let detail = match &ticket.group_name {
-                Some(group) => format!("Returned to the {group} queue: {name} was deactivated"),
-                None => format!("Unassigned: {name} was deactivated"),
+            let change = DomainEvent::TicketReleased {
+                from: Some(Named::new(id, name.clone())),
+                reason: ReleaseReason::Deactivated,
+                queue: ticket.group_name,
             };
-            ticket_event(
-                &mut tx,
-                ticket_id,
-                Some(actor_id),
-                "assigned",
-                &detail,
-                false,
-                now,
-            )
-            .await?;
+            events.push(on_ticket(ticket_id, Some(actor_id), now, change));
         }
-        let subject = format!(
-            "user {id}; {} open tickets returned to their queues",
-            returned.len()
-        );
-        audit(&mut tx, actor_id, "user.deactivated", &subject, now).await?;
-        tx.commit().await?;
+        let change = DomainEvent::UserDeactivated {
+            user: Named::new(id, name),
+            returned: returned.len(),
+        };
+        events.push(Event::admin(Some(actor_id), now, change));
+        commit(tx, &events).await?;
         Ok(returned)
     }
 
@@ -239,22 +235,16 @@ where
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut tx = DB::begin_write(&self.pool).await?;
-        let done = sqlx::query("update users set active = true, updated_at = $2 where id = $1")
-            .bind(id)
-            .bind(millis(now))
-            .execute(&mut *tx)
-            .await?;
-        found(DB::rows_affected(&done))?;
-        audit(
-            &mut tx,
-            actor_id,
-            "user.reactivated",
-            &format!("user {id}"),
-            now,
+        let name: Option<String> = sqlx::query_scalar(
+            "update users set active = true, updated_at = $2 where id = $1 returning name",
         )
+        .bind(id)
+        .bind(millis(now))
+        .fetch_optional(&mut *tx)
         .await?;
-        tx.commit().await?;
-        Ok(())
+        let user = Named::new(id, name.ok_or(StoreError::NotFound)?);
+        let change = DomainEvent::UserReactivated { user };
+        commit(tx, &[Event::admin(Some(actor_id), now, change)]).await
     }
 
     async fn replace_reset_token(
@@ -363,17 +353,15 @@ where
         .execute(&mut *tx)
         .await?;
         enqueue(&mut tx, &mail, now).await?;
-        let subject = format!("{} as {}", invitation.email, invitation.role);
-        audit(
-            &mut tx,
-            invitation.invited_by,
-            "user.invited",
-            &subject,
-            now,
+        let change = DomainEvent::UserInvited {
+            email: invitation.email.as_str().to_owned(),
+            role: invitation.role,
+        };
+        commit(
+            tx,
+            &[Event::admin(Some(invitation.invited_by), now, change)],
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     async fn invitation_email(
@@ -424,8 +412,13 @@ where
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| unique_as_conflict(e, "email"))?;
-        tx.commit().await?;
-        row.try_into().map(Some)
+        let user: UserRecord = row.try_into()?;
+        let change = DomainEvent::UserCreated {
+            user: Named::new(user.id, user.name.as_str()),
+            role: user.role,
+        };
+        commit(tx, &[Event::admin(Some(user.id), now, change)]).await?;
+        Ok(Some(user))
     }
 
     async fn hit_rate_limit(
@@ -533,15 +526,5 @@ where
             .execute(&self.pool)
             .await?;
         Ok(DB::rows_affected(&done))
-    }
-
-    async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows: Vec<AuditRow> = sqlx::query_as(
-            "select actor_id, action, subject, created_at from audit_log order by id desc limit $1",
-        )
-        .bind(limit.clamp(1, 1000))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(TryInto::try_into).collect()
     }
 }

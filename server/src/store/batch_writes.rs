@@ -11,16 +11,8 @@ use super::dialect::{Dialect, Value};
 use super::ticket_rows::{TicketRow, TICKET_SELECT};
 use super::{millis, NewEmail, StoreError, TicketRecord};
 use chrono::{DateTime, Utc};
-use sqlx::{ColumnIndex, Encode, Executor, Transaction, Type};
+use sqlx::{ColumnIndex, Executor, Transaction};
 use std::collections::HashMap;
-
-/// One history event of a batch.
-pub(super) struct NewEvent {
-    pub ticket_id: i64,
-    pub kind: &'static str,
-    pub detail: String,
-    pub internal: bool,
-}
 
 /// Rows per statement: far below the bind limits of both backends
 /// (SQLite 32,766, PostgreSQL 65,535) at seven binds a row.
@@ -51,44 +43,6 @@ pub(super) fn values_list(rows: usize, columns: usize, fixed: &str) -> String {
 /// `($1, $2, …)` for an id list.
 pub(super) fn id_list(count: usize) -> String {
     values_list(1, count, "")
-}
-
-/// Writes system events (no actor) on many tickets at once.
-pub(super) async fn insert_events<DB>(
-    tx: &mut Transaction<'_, DB>,
-    events: &[NewEvent],
-    now: DateTime<Utc>,
-) -> Result<(), StoreError>
-where
-    DB: Dialect,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    str: Type<DB>,
-    for<'n> &'n str: Encode<'n, DB>,
-    i64: Value<DB>,
-    bool: Value<DB>,
-    String: Value<DB>,
-    Option<i64>: Value<DB>,
-{
-    for chunk in events.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "insert into ticket_events (ticket_id, actor_id, kind, detail, internal, created_at, \
-             updated_at) values {}",
-            values_list(chunk.len(), 7, "")
-        );
-        let mut query = sqlx::query(&sql);
-        for event in chunk {
-            query = query
-                .bind(event.ticket_id)
-                .bind(None::<i64>)
-                .bind(event.kind)
-                .bind(event.detail.clone())
-                .bind(event.internal)
-                .bind(millis(now))
-                .bind(millis(now));
-        }
-        query.execute(&mut **tx).await?;
-    }
-    Ok(())
 }
 
 /// Queues many emails in the outbox at once.

@@ -4,7 +4,7 @@
 
 use super::dialect::{Dialect, Value};
 use super::NewUser;
-use super::{millis, AuditEntry, NewEmail, OutboxMessage, OutboxStatus, StoreError, UserRecord};
+use super::{millis, NewEmail, OutboxMessage, OutboxStatus, StoreError, UserRecord};
 use app::domain::{EmailAddress, Role};
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Pool, Transaction, Type};
@@ -84,27 +84,6 @@ impl TryFrom<OutboxRow> for OutboxMessage {
     }
 }
 
-#[derive(sqlx::FromRow)]
-pub(super) struct AuditRow {
-    actor_id: Option<i64>,
-    action: String,
-    subject: String,
-    created_at: i64,
-}
-
-impl TryFrom<AuditRow> for AuditEntry {
-    type Error = StoreError;
-
-    fn try_from(row: AuditRow) -> Result<Self, StoreError> {
-        Ok(AuditEntry {
-            actor_id: row.actor_id,
-            action: row.action,
-            subject: row.subject,
-            created_at: from_millis(row.created_at)?,
-        })
-    }
-}
-
 /// `%text%` for a case-insensitive LIKE, with the wildcards in `text`
 /// escaped (the queries say `escape '\'`).
 pub(super) fn like_pattern(text: &str) -> String {
@@ -156,34 +135,6 @@ where
     .bind(&mail.subject)
     .bind(&mail.body_text)
     .bind(&mail.message_id)
-    .bind(millis(now))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Records an administrative change in the audit log, in its transaction.
-pub(super) async fn audit<DB>(
-    tx: &mut Transaction<'_, DB>,
-    actor_id: i64,
-    action: &str,
-    subject: &str,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError>
-where
-    DB: Dialect,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    str: Type<DB>,
-    for<'n> &'n str: Encode<'n, DB>,
-    i64: Value<DB>,
-{
-    sqlx::query(
-        "insert into audit_log (actor_id, action, subject, created_at, updated_at) \
-         values ($1, $2, $3, $4, $4)",
-    )
-    .bind(actor_id)
-    .bind(action)
-    .bind(subject)
     .bind(millis(now))
     .execute(&mut **tx)
     .await?;

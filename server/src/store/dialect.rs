@@ -45,6 +45,12 @@ pub trait Dialect: for<'q> Database<Arguments<'q>: IntoArguments<'q, Self>> {
     /// whose write transaction already excludes everyone else.
     const DUE_CLOCKS_LOCK: &'static str;
 
+    /// Taken just before a transaction appends to the event log, so
+    /// sequence numbers follow commit order (PostgreSQL: a transaction-
+    /// scoped advisory lock); none on SQLite, whose writers already take
+    /// turns. See `event_log.rs`.
+    const LOCK_EVENT_LOG: Option<&'static str>;
+
     /// Lets a bulk load give tickets explicit ids (PostgreSQL identity
     /// columns refuse them otherwise); spliced after the column list.
     const OVERRIDING_SYSTEM_VALUE: &'static str;

@@ -9,6 +9,7 @@ mod bulk;
 mod categories;
 mod common;
 mod dialect;
+mod event_log;
 mod groups;
 mod links;
 mod postgres;
@@ -34,6 +35,7 @@ pub use broadcast::{Broadcast, Subscription};
 pub use bulk::{BulkStore, SeedMessage, SeedTicket};
 pub use categories::CategoryStore;
 pub use dialect::{Dialect, SqlStore, Value};
+pub use event_log::{EventLogStore, LoggedEvent};
 pub use groups::GroupStore;
 pub use links::LinkStore;
 pub use postgres::PgStore;
@@ -97,6 +99,7 @@ impl Backend {
 #[async_trait]
 pub trait Store:
     TicketStore
+    + EventLogStore
     + GroupStore
     + CategoryStore
     + PresenceStore
@@ -249,9 +252,6 @@ pub trait Store:
     async fn outbox_message(&self, id: i64) -> Result<Option<OutboxMessage>, StoreError>;
     /// Deletes messages sent before `before` (their bodies hold one-time links).
     async fn prune_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
-
-    // Audit
-    async fn audit_entries(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
 
     // Search
     /// Makes full-text search stem in `language` (one of

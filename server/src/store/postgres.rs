@@ -19,6 +19,8 @@ impl Dialect for Postgres {
     /// on, so the two never wait on each other.
     const DUE_CLOCKS_LOCK: &'static str = " for update of c, t skip locked";
 
+    /// The key is arbitrary; it only has to be Ferrodesk's alone.
+    const LOCK_EVENT_LOG: Option<&'static str> = Some("select pg_advisory_xact_lock(7305516921)");
     const OVERRIDING_SYSTEM_VALUE: &'static str = " overriding system value";
     const RESYNC_TICKET_IDS: Option<&'static str> = Some(
         "select setval(pg_get_serial_sequence('tickets', 'id'), (select max(id) from tickets))",

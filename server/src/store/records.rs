@@ -82,11 +82,3 @@ pub struct OutboxMessage {
     pub attempts: i64,
     pub last_error: Option<String>,
 }
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    pub actor_id: Option<i64>,
-    pub action: String,
-    pub subject: String,
-    pub created_at: DateTime<Utc>,
-}

@@ -2,25 +2,25 @@
 //! it plans over, conditional assignment writes, the queue as agents and
 //! admins see it, and the lease that lets one instance plan at a time.
 
-use super::batch_writes::insert_events;
 use super::batch_writes::tickets_in_all;
 use super::batch_writes::{enqueue_all, values_list};
 use super::common::staff_roles;
 use super::dialect::{Dialect, SqlStore, Value};
+use super::event_log::{commit, on_ticket};
 use super::groups::GroupRow;
 use super::groups::GROUP_COLUMNS;
 use super::millis;
-use super::ticket_writes::ticket_event;
 use super::ticket_writes::ticket_in;
 use super::{NewEmail, RosterAgent};
 use super::{QueuePosition, QueuedTicket, RosterRecord, RoutingTicket, StoreError, TicketRecord};
+use app::domain::event::{AssignedBy, DomainEvent, Event, Named, ReleaseReason};
 use app::domain::routing::Assignment;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Type};
 
 /// The emails an assignment sends, built from the assigned ticket.
-pub type AssignmentMail<'a> = &'a (dyn Fn(&TicketRecord) -> Vec<NewEmail> + Send + Sync);
+pub type AssignmentMail<'a> = &'a (dyn Fn(&TicketRecord, &Event) -> Vec<NewEmail> + Send + Sync);
 
 #[async_trait]
 pub trait RoutingStore: Send + Sync {
@@ -161,7 +161,7 @@ pub(super) const AHEAD_SQL: &str = "select count(*) from tickets o, tickets t wh
 pub(super) const UNTOUCHED_SQL: &str = "select t.id, t.assignee_id from tickets t \
      join agent_presence p on p.user_id = t.assignee_id \
      where p.availability = 'offline' and p.changed_at <= $1 and t.status in ('new', 'open') \
-     and t.assigned_at is not null and not exists (select 1 from ticket_events e \
+     and t.assigned_at is not null and not exists (select 1 from events e \
      where e.ticket_id = t.id and e.actor_id = t.assignee_id and e.created_at >= t.assigned_at)";
 
 #[async_trait::async_trait]
@@ -283,19 +283,21 @@ where
         }
         let ids: Vec<i64> = written.iter().map(|a| a.ticket_id).collect();
         let records = tickets_in_all(&mut tx, &ids).await?;
-        let events: Vec<crate::store::batch_writes::NewEvent> = records
+        // Every record here has its assignee: the write just set it.
+        let events: Vec<Event> = records
             .iter()
-            .map(|record| crate::store::batch_writes::NewEvent {
-                ticket_id: record.id,
-                kind: "assigned",
-                detail: format!(
-                    "Assigned to {} by the scheduler",
-                    record.assignee_name.as_deref().unwrap_or("an agent")
-                ),
-                internal: false,
+            .map(|record| {
+                let to = Named::new(
+                    record.assignee_id.unwrap_or_default(),
+                    record.assignee_name.clone().unwrap_or_default(),
+                );
+                let change = DomainEvent::TicketAssigned {
+                    to,
+                    by: AssignedBy::Scheduler,
+                };
+                on_ticket(record.id, None, now, change)
             })
             .collect();
-        insert_events(&mut tx, &events, now).await?;
         let agents: BTreeSet<i64> = written.iter().map(|a| a.agent_id).collect();
         let agents: Vec<i64> = agents.into_iter().collect();
         for chunk in agents.chunks(crate::store::batch_writes::ROWS_PER_STATEMENT) {
@@ -312,9 +314,13 @@ where
             }
             query.execute(&mut *tx).await?;
         }
-        let mails: Vec<NewEmail> = records.iter().flat_map(mail).collect();
+        let mails: Vec<NewEmail> = records
+            .iter()
+            .zip(&events)
+            .flat_map(|(record, event)| mail(record, event))
+            .collect();
         enqueue_all(&mut tx, &mails, now).await?;
-        tx.commit().await?;
+        commit(tx, &events).await?;
         Ok(written)
     }
 
@@ -408,6 +414,7 @@ where
             .fetch_all(&mut *tx)
             .await?;
         let mut released = Vec::new();
+        let mut events = Vec::new();
         for (ticket_id, agent_id) in found {
             let record = ticket_in(&mut tx, ticket_id).await?;
             sqlx::query(
@@ -424,14 +431,15 @@ where
                 .bind(millis(now))
                 .execute(&mut *tx)
                 .await?;
-            let detail = format!(
-                "Returned to the queue: {} went offline without working on it",
-                record.assignee_name.as_deref().unwrap_or("the assignee")
-            );
-            ticket_event(&mut tx, ticket_id, None, "assigned", &detail, false, now).await?;
+            let change = DomainEvent::TicketReleased {
+                from: record.assignee_name.map(|name| Named::new(agent_id, name)),
+                reason: ReleaseReason::WentOffline,
+                queue: record.group_name,
+            };
+            events.push(on_ticket(ticket_id, None, now, change));
             released.push(ticket_id);
         }
-        tx.commit().await?;
+        commit(tx, &events).await?;
         Ok(released)
     }
 }

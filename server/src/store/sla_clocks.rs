@@ -10,12 +10,12 @@ use super::millis;
 use super::sla_config::PolicyRow;
 use super::sla_config::CALENDAR_COLUMNS;
 use super::sla_config::{CalendarRow, MatrixRow};
-use super::ticket_writes::ticket_event;
 use super::CalendarRecord;
 use super::MatrixRecord;
 use super::{ClockRecord, ComplianceRecord, SlaPolicyRecord, StoreError};
 use app::domain::calendar::Calendar;
 use app::domain::escalation::{next_firing, Matrix};
+use app::domain::event::{DomainEvent, Event};
 use app::domain::sla::{targets_for, Clock, ClockStatus, Metric, Target, Terms};
 use app::domain::Priority;
 use async_trait::async_trait;
@@ -299,6 +299,7 @@ pub(super) async fn sync_sla<DB>(
     actor_id: Option<i64>,
     events: &[app::domain::sla::SlaEvent],
     now: DateTime<Utc>,
+    log: &mut Vec<Event>,
 ) -> Result<(), StoreError>
 where
     DB: Dialect,
@@ -326,18 +327,14 @@ where
         ));
     }
     save_clocks(tx, ticket_id, &before, &clocks, &context).await?;
-    for change in &changes {
-        ticket_event(
-            tx,
+    log.extend(changes.into_iter().map(|change| {
+        Event::on_ticket(
             ticket_id,
             actor_id,
-            "sla",
-            &change.describe(),
-            true,
             now,
+            DomainEvent::SlaClockChanged { change },
         )
-        .await?;
-    }
+    }));
     Ok(())
 }
 

@@ -4,20 +4,22 @@
 //! unique key, so nothing fires twice — not across restarts, not with two
 //! instances.
 
-use super::batch_writes::insert_events;
 use super::batch_writes::names_of;
-use super::batch_writes::{enqueue_all, id_list, values_list, NewEvent, ROWS_PER_STATEMENT};
+use super::batch_writes::{enqueue_all, id_list, values_list, ROWS_PER_STATEMENT};
 use super::common::from_millis;
 use super::dialect::{Dialect, SqlStore, Value};
+use super::event_log::commit;
 use super::millis;
 use super::sla_clocks::answered;
 use super::sla_clocks::sync_sla;
 use super::sla_clocks::TERMS_MATRIX_SQL;
 use super::sla_config::MatrixRow;
 use super::ticket_writes::mark_routable;
-use super::ticket_writes::ticket_event;
 use super::MatrixRecord;
 use super::{Fired, NewEmail, SlaAlert, StoreError};
+use app::api::history::escalation_level;
+use app::domain::escalation::EscalationAction;
+use app::domain::event::{DomainEvent, Event, FiredAction};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Type};
@@ -39,19 +41,6 @@ pub trait SlaMonitorStore: Send + Sync {
         limit: i64,
         mail: &AlertMail,
     ) -> Result<Vec<Fired>, StoreError>;
-}
-
-/// What an escalation level says in the history and in its emails.
-pub(super) fn level_text(
-    metric: app::domain::sla::Metric,
-    n: usize,
-    level: &app::domain::escalation::Level,
-) -> String {
-    format!(
-        "{} escalation level {n} ({})",
-        metric.label(),
-        app::domain::escalation::describe_offset(level.offset_minutes)
-    )
 }
 
 #[async_trait::async_trait]
@@ -149,17 +138,14 @@ where
         plans.retain(|p| claimed.contains(&(p.ticket_id, p.clock.metric.as_str().to_owned())));
 
         // Breaches: their history, and the tickets' nearest due time.
-        let breaches: Vec<NewEvent> = plans
+        let mut events: Vec<Event> = plans
             .iter()
             .filter(|p| p.breached)
-            .map(|p| NewEvent {
-                ticket_id: p.ticket_id,
-                kind: "sla",
-                detail: format!("{} breached", p.clock.metric.label()),
-                internal: true,
+            .map(|p| {
+                let metric = p.clock.metric;
+                Event::on_ticket(p.ticket_id, None, now, DomainEvent::SlaBreached { metric })
             })
             .collect();
-        insert_events(&mut tx, &breaches, now).await?;
         // A breach leaves the ticket's nearest due time as it was:
         // breached clocks still count towards it until answered.
 
@@ -214,20 +200,15 @@ where
         }
         let user_names = names_of(&mut tx, "users", &user_ids).await?;
         let group_names = names_of(&mut tx, "agent_groups", &group_ids).await?;
-        let user_name = |id: i64| {
-            user_names
-                .get(&id)
-                .cloned()
-                .unwrap_or_else(|| "a former team member".to_owned())
-        };
-        let group_name = |id: i64| {
-            group_names
-                .get(&id)
-                .cloned()
-                .unwrap_or_else(|| "a removed group".to_owned())
+        let fired_action = |action: &EscalationAction| FiredAction {
+            action: action.clone(),
+            name: match action {
+                EscalationAction::NotifyUser(id) => user_names.get(id).cloned(),
+                EscalationAction::ReassignToGroup(id) => group_names.get(id).cloned(),
+                _ => None,
+            },
         };
 
-        let mut level_events = Vec::new();
         let mut alerts: Vec<(i64, AlertTo, String)> = Vec::new();
         let mut moves: Vec<(i64, i64)> = Vec::new();
         // Per ticket, in firing order: how many steps to raise it.
@@ -241,20 +222,26 @@ where
                     continue;
                 }
                 levels.push(*n);
-                let what = level_text(p.clock.metric, *n, level);
-                let actions: Vec<String> = level
-                    .actions
-                    .iter()
-                    .map(|a| a.describe(user_name, group_name))
-                    .collect();
-                level_events.push(NewEvent {
-                    ticket_id: p.ticket_id,
-                    kind: "escalation",
-                    detail: format!("{what}: {}", actions.join(", ")),
-                    internal: true,
-                });
+                let (metric, offset_minutes) = (p.clock.metric, level.offset_minutes);
+                let what = escalation_level(metric, *n, offset_minutes);
+                let actions = level.actions.iter().map(fired_action).collect();
+                let change = if offset_minutes < 0 {
+                    DomainEvent::SlaWarning {
+                        metric,
+                        level: *n,
+                        offset_minutes,
+                        actions,
+                    }
+                } else {
+                    DomainEvent::TicketEscalated {
+                        metric,
+                        level: *n,
+                        offset_minutes,
+                        actions,
+                    }
+                };
+                events.push(Event::on_ticket(p.ticket_id, None, now, change));
                 for action in &level.actions {
-                    use app::domain::escalation::EscalationAction;
                     match action {
                         EscalationAction::NotifyAssignee => {
                             // Not the one a reassignment before it
@@ -292,7 +279,6 @@ where
                 due: p.due,
             });
         }
-        insert_events(&mut tx, &level_events, now).await?;
 
         // Moves and raises are rare and change the ticket under
         // later steps, so they go one at a time, in firing order.
@@ -318,8 +304,11 @@ where
                         .bind(group)
                         .fetch_one(&mut *tx)
                         .await?;
-                let detail = format!("Moved to {name} by escalation");
-                ticket_event(&mut tx, ticket_id, None, "group", &detail, false, now).await?;
+                let change = DomainEvent::GroupChanged {
+                    to: Some(name),
+                    by_escalation: true,
+                };
+                events.push(Event::on_ticket(ticket_id, None, now, change));
                 mark_routable(&mut tx, ticket_id, now).await?;
                 group_now.insert(ticket_id, Some(group));
                 requeued.insert(ticket_id);
@@ -341,14 +330,18 @@ where
                 .bind(millis(now))
                 .execute(&mut *tx)
                 .await?;
-            let detail = format!("{} → {} by escalation", ticket.priority.label(), to.label());
-            ticket_event(&mut tx, ticket_id, None, "priority", &detail, false, now).await?;
+            let change = DomainEvent::PriorityChanged {
+                from: ticket.priority,
+                to,
+                by_escalation: true,
+            };
+            events.push(Event::on_ticket(ticket_id, None, now, change));
             let terms = app::domain::sla::SlaEvent::TermsChanged {
                 created_at: ticket.created_at,
                 answered: answered(&mut tx, ticket_id).await?,
                 status: ticket.status,
             };
-            sync_sla(&mut tx, ticket_id, None, &[terms], now).await?;
+            sync_sla(&mut tx, ticket_id, None, &[terms], now, &mut events).await?;
             if ticket.queued {
                 requeued.insert(ticket_id);
             }
@@ -445,7 +438,7 @@ where
             }
         }
         enqueue_all(&mut tx, &mails, now).await?;
-        tx.commit().await?;
+        commit(tx, &events).await?;
         for f in &mut fired {
             f.requeued = requeued.contains(&f.ticket_id);
         }

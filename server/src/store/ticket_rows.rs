@@ -4,7 +4,7 @@
 use super::dialect::SearchDialect;
 use super::sql_text::SqlText;
 use super::{AssigneeFilter, TicketScope, TicketSort};
-use super::{AttachmentRecord, EventRecord, MessageRecord, StoreError, TicketQuery, TicketRecord};
+use super::{AttachmentRecord, MessageRecord, StoreError, TicketQuery, TicketRecord};
 use app::domain::sla::SlaEvent;
 use app::domain::{Priority, Role, Status};
 
@@ -91,31 +91,6 @@ impl TryFrom<MessageRow> for MessageRecord {
             author_role: Role::parse(&row.author_role)
                 .map_err(|_| corrupt("role", &row.author_role))?,
             body: row.body,
-            internal: row.internal,
-            created_at: super::common::from_millis(row.created_at)?,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(super) struct EventRow {
-    id: i64,
-    actor_name: Option<String>,
-    kind: String,
-    detail: String,
-    internal: bool,
-    created_at: i64,
-}
-
-impl TryFrom<EventRow> for EventRecord {
-    type Error = StoreError;
-
-    fn try_from(row: EventRow) -> Result<Self, StoreError> {
-        Ok(EventRecord {
-            id: row.id,
-            actor_name: row.actor_name,
-            kind: row.kind,
-            detail: row.detail,
             internal: row.internal,
             created_at: super::common::from_millis(row.created_at)?,
         })

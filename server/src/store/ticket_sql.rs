@@ -2,21 +2,21 @@
 
 use super::common::enqueue;
 use super::dialect::{Dialect, SqlStore, Value};
+use super::event_log::{commit, on_ticket};
 use super::millis;
 use super::sla_clocks::answered;
 use super::sla_clocks::is_staff;
 use super::sla_clocks::sync_sla;
 use super::sql_text::SqlText;
 use super::ticket_rows::{
-    message_sla_events, order_by, push_filters, AttachmentRow, EventRow, MessageRow, TicketRow,
+    message_sla_events, order_by, push_filters, AttachmentRow, MessageRow, TicketRow,
     ATTACHMENT_SELECT, TICKET_SELECT,
 };
-use super::ticket_writes::insert_files;
 use super::ticket_writes::insert_link;
 use super::ticket_writes::mark_routable;
 use super::ticket_writes::ticket_by_key;
-use super::ticket_writes::ticket_event;
 use super::ticket_writes::ticket_in;
+use super::ticket_writes::{insert_files, FilesOn};
 use super::ClaimOutcome;
 use super::NewAttachment;
 use super::NewMessage;
@@ -27,7 +27,8 @@ use super::TicketChanges;
 use super::TicketScope;
 use super::TicketStore;
 use super::Watcher;
-use super::{AttachmentRecord, EventRecord, MessageRecord, StoreError, TicketQuery, TicketRecord};
+use super::{AttachmentRecord, MessageRecord, StoreError, TicketQuery, TicketRecord};
+use app::domain::event::{AssignedBy, DomainEvent, FieldChange, Named, ReleaseReason, TicketField};
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Type};
 #[async_trait::async_trait]
@@ -82,39 +83,40 @@ where
             }
             Err(e) => return Err(e.into()),
         };
-        ticket_event(
-            &mut tx,
+        let mut events = vec![on_ticket(
             id,
             Some(ticket.requester_id),
-            "created",
-            ticket.subject.as_str(),
-            false,
             now,
-        )
-        .await?;
+            DomainEvent::TicketCreated {
+                subject: ticket.subject.as_str().to_owned(),
+            },
+        )];
         let created = app::domain::sla::SlaEvent::Created {
             status: app::domain::Status::New,
         };
-        sync_sla(&mut tx, id, None, &[created], now).await?;
+        sync_sla(&mut tx, id, None, &[created], now, &mut events).await?;
         mark_routable(&mut tx, id, now).await?;
         insert_files(
             &mut tx,
-            id,
-            None,
-            ticket.requester_id,
+            FilesOn {
+                ticket_id: id,
+                message_id: None,
+                uploader_id: ticket.requester_id,
+                internal: false,
+            },
             &ticket.files,
-            false,
             now,
+            &mut events,
         )
         .await?;
         if let Some(link) = &ticket.follow_link {
             insert_link(&mut tx, ticket.requester_id, id, link, now).await?;
         }
         let record = ticket_in(&mut tx, id).await?;
-        for mail in notify(&record) {
+        for mail in notify(&record, &events) {
             enqueue(&mut tx, &mail, now).await?;
         }
-        tx.commit().await?;
+        commit(tx, &events).await?;
         Ok((record, true))
     }
 
@@ -172,22 +174,59 @@ where
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
-    async fn ticket_events(
+    async fn delete_ticket(
         &self,
         ticket_id: i64,
-        include_internal: bool,
-    ) -> Result<Vec<EventRecord>, StoreError> {
-        let mut qb = SqlText::new(
-            "select e.id, u.name as actor_name, e.kind, e.detail, e.internal, e.created_at \
-             from ticket_events e left join users u on u.id = e.actor_id where e.ticket_id = ",
-        );
-        qb.push_bind(ticket_id);
-        if !include_internal {
-            qb.push(" and not e.internal");
+        actor_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut tx = DB::begin_write(&self.pool).await?;
+        let subject: Option<String> =
+            sqlx::query_scalar("select subject from tickets where id = $1")
+                .bind(ticket_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let subject = subject.ok_or(StoreError::NotFound)?;
+        let files: Vec<String> =
+            sqlx::query_scalar("select distinct sha256 from attachments where ticket_id = $1")
+                .bind(ticket_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        // SQLite's search index is a virtual table, which no foreign key
+        // can cascade to; on PostgreSQL the cascade has done it already.
+        sqlx::query("delete from ticket_search where ticket_id = $1")
+            .bind(ticket_id)
+            .execute(&mut *tx)
+            .await?;
+        // Files first: they point at messages too. Messages, tags,
+        // watchers, clocks and links cascade.
+        sqlx::query("delete from attachments where ticket_id = $1")
+            .bind(ticket_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("delete from tickets where id = $1")
+            .bind(ticket_id)
+            .execute(&mut *tx)
+            .await?;
+        let mut orphans = Vec::with_capacity(files.len());
+        for sha256 in files {
+            let used: Option<i64> =
+                sqlx::query_scalar("select id from attachments where sha256 = $1 limit 1")
+                    .bind(&sha256)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if used.is_none() {
+                orphans.push(sha256);
+            }
         }
-        qb.push(" order by e.id");
-        let rows: Vec<EventRow> = qb.query_as().fetch_all(&self.pool).await?;
-        rows.into_iter().map(TryInto::try_into).collect()
+        let deleted = on_ticket(
+            ticket_id,
+            Some(actor_id),
+            now,
+            DomainEvent::TicketDeleted { subject },
+        );
+        commit(tx, &[deleted]).await?;
+        Ok(orphans)
     }
 
     async fn add_message(
@@ -218,52 +257,51 @@ where
         .bind(millis(now))
         .fetch_one(&mut *tx)
         .await?;
-        let kind = if message.internal { "note" } else { "reply" };
-        ticket_event(
-            &mut tx,
+        let mut events = vec![on_ticket(
             message.ticket_id,
             Some(message.author_id),
-            kind,
-            "",
-            message.internal,
             now,
-        )
-        .await?;
+            DomainEvent::MessageAdded {
+                message_id,
+                internal: message.internal,
+            },
+        )];
         insert_files(
             &mut tx,
-            message.ticket_id,
-            Some(message_id),
-            message.author_id,
+            FilesOn {
+                ticket_id: message.ticket_id,
+                message_id: Some(message_id),
+                uploader_id: message.author_id,
+                internal: message.internal,
+            },
             &message.files,
-            message.internal,
             now,
+            &mut events,
         )
         .await?;
         if status != before.status {
-            let detail = format!("{} → {}", before.status.label(), status.label());
-            ticket_event(
-                &mut tx,
+            events.push(on_ticket(
                 message.ticket_id,
                 Some(message.author_id),
-                "status",
-                &detail,
-                false,
                 now,
-            )
-            .await?;
+                DomainEvent::TicketStatusChanged {
+                    from: before.status,
+                    to: status,
+                },
+            ));
             mark_routable(&mut tx, message.ticket_id, now).await?;
         }
         let by_agent = is_staff(&mut tx, message.author_id).await?;
-        let events = message_sla_events(before.status, status, message.internal, by_agent);
-        sync_sla(&mut tx, message.ticket_id, None, &events, now).await?;
+        let sla = message_sla_events(before.status, status, message.internal, by_agent);
+        sync_sla(&mut tx, message.ticket_id, None, &sla, now, &mut events).await?;
         if let Some(link) = &message.follow_link {
             insert_link(&mut tx, before.requester_id, message.ticket_id, link, now).await?;
         }
         let record = ticket_in(&mut tx, message.ticket_id).await?;
-        for mail in notify(&record) {
+        for mail in notify(&record, &events) {
             enqueue(&mut tx, &mail, now).await?;
         }
-        tx.commit().await?;
+        commit(tx, &events).await?;
         Ok(record)
     }
 
@@ -289,25 +327,23 @@ where
         if DB::rows_affected(&done) == 0 {
             return Err(StoreError::Stale);
         }
-        let detail = format!("{} → {}", before.status.label(), to.label());
-        ticket_event(
-            &mut tx,
+        let mut events = vec![on_ticket(
             ticket_id,
             Some(actor_id),
-            "status",
-            &detail,
-            false,
             now,
-        )
-        .await?;
+            DomainEvent::TicketStatusChanged {
+                from: before.status,
+                to,
+            },
+        )];
         let moved = app::domain::sla::SlaEvent::StatusChanged {
             from: before.status,
             to,
         };
-        sync_sla(&mut tx, ticket_id, None, &[moved], now).await?;
+        sync_sla(&mut tx, ticket_id, None, &[moved], now, &mut events).await?;
         mark_routable(&mut tx, ticket_id, now).await?;
         let record = ticket_in(&mut tx, ticket_id).await?;
-        tx.commit().await?;
+        commit(tx, &events).await?;
         Ok(record)
     }
 
@@ -318,6 +354,7 @@ where
     ) -> Result<AttachmentRecord, StoreError> {
         let mut tx = DB::begin_write(&self.pool).await?;
         ticket_in(&mut tx, attachment.ticket_id).await?;
+        let mut events = Vec::new();
         let file = StoredFile {
             file_name: attachment.file_name,
             size_bytes: attachment.size_bytes,
@@ -325,12 +362,15 @@ where
         };
         let ids = insert_files(
             &mut tx,
-            attachment.ticket_id,
-            None,
-            attachment.uploader_id,
+            FilesOn {
+                ticket_id: attachment.ticket_id,
+                message_id: None,
+                uploader_id: attachment.uploader_id,
+                internal: attachment.internal,
+            },
             std::slice::from_ref(&file),
-            attachment.internal,
             now,
+            &mut events,
         )
         .await?;
         let id = ids.first().copied().ok_or(StoreError::NotFound)?;
@@ -341,7 +381,7 @@ where
             .await?;
         let sql = format!("{ATTACHMENT_SELECT} where a.id = $1");
         let row: AttachmentRow = sqlx::query_as(&sql).bind(id).fetch_one(&mut *tx).await?;
-        tx.commit().await?;
+        commit(tx, &events).await?;
         row.try_into()
     }
 
@@ -399,36 +439,20 @@ where
         }
         mark_routable(&mut tx, ticket_id, now).await?;
         let after = ticket_in(&mut tx, ticket_id).await?;
+        let mut events = Vec::new();
+        let event = |change| on_ticket(ticket_id, Some(actor_id), now, change);
         if after.priority != before.priority {
-            let detail = format!("{} → {}", before.priority.label(), after.priority.label());
-            ticket_event(
-                &mut tx,
-                ticket_id,
-                Some(actor_id),
-                "priority",
-                &detail,
-                false,
-                now,
-            )
-            .await?;
+            events.push(event(DomainEvent::PriorityChanged {
+                from: before.priority,
+                to: after.priority,
+                by_escalation: false,
+            }));
         }
         if after.category_id != before.category_id {
-            let name = |n: &Option<String>| n.clone().unwrap_or_else(|| "no category".to_owned());
-            let detail = format!(
-                "{} → {}",
-                name(&before.category_name),
-                name(&after.category_name)
-            );
-            ticket_event(
-                &mut tx,
-                ticket_id,
-                Some(actor_id),
-                "category",
-                &detail,
-                false,
-                now,
-            )
-            .await?;
+            events.push(event(DomainEvent::CategoryChanged {
+                from: before.category_name.clone(),
+                to: after.category_name.clone(),
+            }));
         }
         // Either can bring other SLA terms: another policy, other targets.
         if after.priority != before.priority || after.category_id != before.category_id {
@@ -437,39 +461,30 @@ where
                 answered: answered(&mut tx, ticket_id).await?,
                 status: after.status,
             };
-            sync_sla(&mut tx, ticket_id, None, &[terms], now).await?;
+            sync_sla(&mut tx, ticket_id, None, &[terms], now, &mut events).await?;
         }
         if after.assignee_id != before.assignee_id {
-            let detail = match &after.assignee_name {
-                Some(name) => format!("Assigned to {name}"),
-                None => "Released".to_owned(),
+            let change = match (after.assignee_id, &after.assignee_name) {
+                (Some(id), Some(name)) => DomainEvent::TicketAssigned {
+                    to: Named::new(id, name.as_str()),
+                    by: AssignedBy::Person,
+                },
+                _ => DomainEvent::TicketReleased {
+                    from: before
+                        .assignee_id
+                        .zip(before.assignee_name.clone())
+                        .map(|(id, name)| Named::new(id, name)),
+                    reason: ReleaseReason::ByHand,
+                    queue: None,
+                },
             };
-            ticket_event(
-                &mut tx,
-                ticket_id,
-                Some(actor_id),
-                "assigned",
-                &detail,
-                false,
-                now,
-            )
-            .await?;
+            events.push(event(change));
         }
         if after.group_id != before.group_id {
-            let detail = match &after.group_name {
-                Some(name) => format!("Moved to {name}"),
-                None => "Removed from its group".to_owned(),
-            };
-            ticket_event(
-                &mut tx,
-                ticket_id,
-                Some(actor_id),
-                "group",
-                &detail,
-                false,
-                now,
-            )
-            .await?;
+            events.push(event(DomainEvent::GroupChanged {
+                to: after.group_name.clone(),
+                by_escalation: false,
+            }));
         }
         if let Some(tags) = changes.tags {
             let old: Vec<String> =
@@ -492,27 +507,19 @@ where
                         .execute(&mut *tx)
                         .await?;
                 }
-                let detail = if new.is_empty() {
-                    "none".to_owned()
-                } else {
-                    new.join(", ")
-                };
-                ticket_event(
-                    &mut tx,
-                    ticket_id,
-                    Some(actor_id),
-                    "tags",
-                    &detail,
-                    true,
-                    now,
-                )
-                .await?;
+                events.push(event(DomainEvent::TicketUpdated {
+                    changes: vec![FieldChange {
+                        field: TicketField::Tags,
+                        from: old,
+                        to: new,
+                    }],
+                }));
             }
         }
-        for mail in notify(&after) {
+        for mail in notify(&after, &events) {
             enqueue(&mut tx, &mail, now).await?;
         }
-        tx.commit().await?;
+        commit(tx, &events).await?;
         Ok(after)
     }
 
@@ -562,13 +569,16 @@ where
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-        let changed = DB::rows_affected(&done);
-        if changed > 0 {
-            let kind = if watching { "watching" } else { "unwatching" };
-            ticket_event(&mut tx, ticket_id, Some(user_id), kind, "", true, now).await?;
+        let mut events = Vec::new();
+        if DB::rows_affected(&done) > 0 {
+            let change = if watching {
+                DomainEvent::WatchStarted
+            } else {
+                DomainEvent::WatchStopped
+            };
+            events.push(on_ticket(ticket_id, Some(user_id), now, change));
         }
-        tx.commit().await?;
-        Ok(())
+        commit(tx, &events).await
     }
 
     async fn claim_ticket(
@@ -594,21 +604,14 @@ where
                 .unwrap_or_else(|| "someone else".into());
             return Ok(ClaimOutcome::Taken { assignee_name });
         }
-        let detail = format!(
-            "Claimed by {}",
-            record.assignee_name.as_deref().unwrap_or("an agent")
-        );
-        ticket_event(
-            &mut tx,
+        let by = Named::new(agent_id, record.assignee_name.clone().unwrap_or_default());
+        let claimed = on_ticket(
             ticket_id,
             Some(agent_id),
-            "assigned",
-            &detail,
-            false,
             now,
-        )
-        .await?;
-        tx.commit().await?;
+            DomainEvent::TicketClaimed { by },
+        );
+        commit(tx, &[claimed]).await?;
         Ok(ClaimOutcome::Claimed(Box::new(record)))
     }
 }

@@ -4,13 +4,16 @@
 
 pub use super::tickets::*;
 use super::{NewEmail, StoreError};
+use app::domain::event::Event;
 use app::domain::Status;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 /// Emails to queue with a change, built once the ticket is known (a new
 /// ticket's id only exists inside the transaction).
-pub type Notify = Box<dyn FnOnce(&TicketRecord) -> Vec<NewEmail> + Send>;
+/// The emails a change causes, made from the ticket after it and the
+/// events the change wrote.
+pub type Notify = Box<dyn FnOnce(&TicketRecord, &[Event]) -> Vec<NewEmail> + Send>;
 
 /// Which tickets a list shows, and in which order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,11 +99,15 @@ pub trait TicketStore: Send + Sync {
         ticket_id: i64,
         include_internal: bool,
     ) -> Result<Vec<MessageRecord>, StoreError>;
-    async fn ticket_events(
+    /// Deletes a ticket with everything on it, leaving a TicketDeleted
+    /// event; returns the digests of its files that no other ticket uses,
+    /// for the caller to remove from disk.
+    async fn delete_ticket(
         &self,
         ticket_id: i64,
-        include_internal: bool,
-    ) -> Result<Vec<EventRecord>, StoreError>;
+        actor_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError>;
     /// Adds a reply or note (and its status change) as one versioned edit.
     async fn add_message(
         &self,

@@ -1,6 +1,5 @@
-//! Writes that ticket changes share inside their transactions (history
-//! events, files, follow links, the routing mark) and the lookup of a
-//! repeated submit.
+//! Writes that ticket changes share inside their transactions (files,
+//! follow links, the routing mark) and the lookup of a repeated submit.
 
 use super::dialect::{Dialect, Value};
 use super::millis;
@@ -12,6 +11,7 @@ use super::NewTicket;
 use super::StoreError;
 use super::StoredFile;
 use super::TicketRecord;
+use app::domain::event::{DomainEvent, Event};
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Pool, Transaction, Type};
 
@@ -96,16 +96,23 @@ where
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
-/// Records stored files on a ticket (and message), each with its
-/// history event; returns their ids in order.
+/// Where files being recorded belong, and who sent them.
+pub(super) struct FilesOn {
+    pub ticket_id: i64,
+    pub message_id: Option<i64>,
+    pub uploader_id: i64,
+    /// Internal exactly when the message is (or as the upload says).
+    pub internal: bool,
+}
+
+/// Records stored files on a ticket (and message), each with its event
+/// for the log; returns their ids in order.
 pub(super) async fn insert_files<DB>(
     tx: &mut Transaction<'_, DB>,
-    ticket_id: i64,
-    message_id: Option<i64>,
-    uploader_id: i64,
+    on: FilesOn,
     files: &[StoredFile],
-    internal: bool,
     now: DateTime<Utc>,
+    events: &mut Vec<Event>,
 ) -> Result<Vec<i64>, StoreError>
 where
     DB: Dialect,
@@ -120,6 +127,12 @@ where
     Option<i64>: Value<DB>,
     Option<String>: Value<DB>,
 {
+    let FilesOn {
+        ticket_id,
+        message_id,
+        uploader_id,
+        internal,
+    } = on;
     let mut ids = Vec::with_capacity(files.len());
     for file in files {
         let id: i64 = sqlx::query_scalar(
@@ -136,16 +149,11 @@ where
         .bind(millis(now))
         .fetch_one(&mut **tx)
         .await?;
-        ticket_event(
-            tx,
-            ticket_id,
-            Some(uploader_id),
-            "attachment",
-            &file.file_name,
+        let change = DomainEvent::AttachmentAdded {
+            file_name: file.file_name.clone(),
             internal,
-            now,
-        )
-        .await?;
+        };
+        events.push(Event::on_ticket(ticket_id, Some(uploader_id), now, change));
         ids.push(id);
     }
     Ok(ids)
@@ -179,43 +187,6 @@ where
     .bind(ticket_id)
     .bind(&link.token_hash)
     .bind(millis(link.expires_at))
-    .bind(millis(now))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-pub(super) async fn ticket_event<DB>(
-    tx: &mut Transaction<'_, DB>,
-    ticket_id: i64,
-    actor_id: Option<i64>,
-    kind: &str,
-    detail: &str,
-    internal: bool,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError>
-where
-    DB: Dialect,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    usize: ColumnIndex<DB::Row>,
-    str: Type<DB>,
-    for<'n> &'n str: Encode<'n, DB> + ColumnIndex<DB::Row>,
-    for<'n> Option<&'n str>: Encode<'n, DB>,
-    i64: Value<DB>,
-    bool: Value<DB>,
-    String: Value<DB>,
-    Option<i64>: Value<DB>,
-    Option<String>: Value<DB>,
-{
-    sqlx::query(
-        "insert into ticket_events (ticket_id, actor_id, kind, detail, internal, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $6)",
-    )
-    .bind(ticket_id)
-    .bind(actor_id)
-    .bind(kind)
-    .bind(detail)
-    .bind(internal)
     .bind(millis(now))
     .execute(&mut **tx)
     .await?;

@@ -78,16 +78,6 @@ pub struct MessageRecord {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventRecord {
-    pub id: i64,
-    pub actor_name: Option<String>,
-    pub kind: String,
-    pub detail: String,
-    pub internal: bool,
-    pub created_at: DateTime<Utc>,
-}
-
 /// A message to add, with what it does to the ticket.
 pub struct NewMessage {
     pub ticket_id: i64,

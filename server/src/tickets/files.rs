@@ -38,6 +38,19 @@ pub fn storage_path(data_dir: &Path, sha256: &str) -> PathBuf {
     data_dir.join("attachments").join(&sha256[..2]).join(sha256)
 }
 
+/// Removes stored files no ticket uses any more. A file already gone is
+/// fine; one that cannot be removed is logged and left for an operator.
+pub async fn remove(data_dir: &Path, digests: &[String]) {
+    for sha256 in digests {
+        let path = storage_path(data_dir, sha256);
+        match tokio::fs::remove_file(&path).await {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!(path = %path.display(), error = %e, "could not remove a file"),
+        }
+    }
+}
+
 pub fn too_large(limit: usize) -> AppError {
     let mib = limit as f64 / (1024.0 * 1024.0);
     AppError::TooLarge(format!(

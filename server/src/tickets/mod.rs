@@ -17,7 +17,7 @@ use crate::limits::Limiter;
 use crate::mail::templates;
 use crate::scheduler::RoutingSignal;
 use crate::store::{
-    AssigneeFilter, ClaimOutcome, EventRecord, NewEmail, NewMessage, Notify, SharedStore,
+    AssigneeFilter, ClaimOutcome, LoggedEvent, NewEmail, NewMessage, Notify, SharedStore,
     StoreError, TicketChanges, TicketCursor, TicketFilters, TicketQuery, TicketRecord, TicketScope,
     TicketSort,
 };
@@ -25,6 +25,7 @@ use app::api::backend::{internal, SessionUser, TicketDesk};
 use app::api::history;
 use app::api::types::*;
 use app::api::uploads::{ByteStream, StagedFile};
+use app::domain::event::DomainEvent;
 use app::domain::{
     authorize, check_transition, status_after_reply, ticket_access, Action, Actor, EmailAddress,
     MessageBody, Priority, SearchText, Status, Tag, TicketAccess,
@@ -151,23 +152,19 @@ impl Tickets {
             .await
             .ok()
             .flatten();
-        let events: Vec<EventRecord> = self
+        let events: Vec<LoggedEvent> = self
             .store
             // A customer must not learn of notes or tag edits this way.
-            .ticket_events(ticket_id, actor.role.is_staff())
+            .ticket_history(ticket_id, actor.role.is_staff())
             .await
             .unwrap_or_default();
         let mut message = String::from("This ticket changed while you were looking at it. ");
         match conflicting_change(&events) {
-            Some(event) if event.kind == "sla" => {
+            Some(logged) if logged.event.change.is_sla_bookkeeping() => {
                 message.push_str("Ferrodesk recomputed its SLA due times. ");
             }
-            Some(event) => {
-                message.push_str(&history::sentence(
-                    event.actor_name.as_deref(),
-                    &event.kind,
-                    &event.detail,
-                ));
+            Some(logged) => {
+                message.push_str(&history_entry(logged.clone()).sentence());
                 message.push(' ');
             }
             None => {}
@@ -190,17 +187,28 @@ impl Tickets {
 /// The change a stale edit ran into: the last one a person made in the
 /// latest change (SLA bookkeeping written with it does not count), or, when
 /// Ferrodesk alone moved the ticket on, what it did.
-fn conflicting_change(events: &[EventRecord]) -> Option<&EventRecord> {
+fn conflicting_change(events: &[LoggedEvent]) -> Option<&LoggedEvent> {
     let last = events.last()?;
     let same_change = events
         .iter()
         .rev()
-        .take_while(|e| e.created_at == last.created_at);
+        .take_while(|e| e.event.at == last.event.at);
+    let bookkeeping = |e: &&LoggedEvent| e.event.change.is_sla_bookkeeping();
     same_change
         .clone()
-        .find(|e| e.actor_name.is_some() && e.kind != "sla")
-        .or_else(|| same_change.clone().find(|e| e.kind != "sla"))
+        .find(|e| e.event.actor.is_some() && !bookkeeping(e))
+        .or_else(|| same_change.clone().find(|e| !bookkeeping(e)))
         .or(Some(last))
+}
+
+/// A logged event as the history on the wire carries it.
+fn history_entry(logged: LoggedEvent) -> HistoryEntry {
+    HistoryEntry {
+        actor_id: logged.event.actor,
+        actor_name: logged.actor_name,
+        change: logged.event.change,
+        created_at: logged.event.at,
+    }
 }
 
 fn scope(actor: &Actor) -> TicketScope {
@@ -473,7 +481,7 @@ impl TicketDesk for Tickets {
             .map_err(store_err)?;
         let events = self
             .store
-            .ticket_events(id, staff)
+            .ticket_history(id, staff)
             .await
             .map_err(store_err)?;
         let (tags, watchers) = if staff {
@@ -527,6 +535,7 @@ impl TicketDesk for Tickets {
             tags,
             watchers: watchers.into_iter().map(|w| w.name).collect(),
             watching,
+            may_delete: authorize(Some(actor), Action::DeleteTicket).is_ok(),
             attachments: attachments
                 .into_iter()
                 .map(|a| AttachmentView {
@@ -539,15 +548,7 @@ impl TicketDesk for Tickets {
                     created_at: a.created_at,
                 })
                 .collect(),
-            history: events
-                .into_iter()
-                .map(|e| HistoryEntry {
-                    actor_name: e.actor_name,
-                    kind: e.kind,
-                    detail: e.detail,
-                    created_at: e.created_at,
-                })
-                .collect(),
+            history: events.into_iter().map(history_entry).collect(),
         })
     }
 
@@ -603,7 +604,13 @@ impl TicketDesk for Tickets {
             .await
             .map_err(store_err)?;
         let (author_id, watcher_config) = (actor.id, self.config.clone());
-        let notify: Notify = Box::new(move |t| {
+        let notify: Notify = Box::new(move |t, events| {
+            // What the watchers are told happened, in the history's words.
+            let what = events
+                .iter()
+                .find(|e| matches!(e.change, DomainEvent::MessageAdded { .. }))
+                .map(|e| history::describe(Some(&author), e.actor, &e.change))
+                .unwrap_or_default();
             // Watchers hear what the requester hears; agents among them
             // hear notes too. Nobody is told of their own message, nor twice.
             let told = if from_staff {
@@ -622,7 +629,7 @@ impl TicketDesk for Tickets {
                         to,
                         t.id,
                         &t.subject,
-                        &author,
+                        &what,
                         &text,
                         internal,
                     )
@@ -767,12 +774,17 @@ impl TicketDesk for Tickets {
         }
         let (config, by, actor_id) = (self.config.clone(), actor.name.clone(), actor.id);
         let reassigned = changes.assignee.is_some();
-        let notify: Notify = Box::new(move |t| {
+        let notify: Notify = Box::new(move |t, events| {
             let to_other = reassigned && t.assignee_id.is_some_and(|id| id != actor_id);
+            let assigned = events
+                .iter()
+                .find(|e| matches!(e.change, DomainEvent::TicketAssigned { .. }));
+            let what = assigned.map(|e| history::describe(Some(&by), e.actor, &e.change));
             to_other
                 .then(|| t.assignee_email.as_deref().and_then(address))
                 .flatten()
-                .map(|to| templates::assigned_to_you(&config, to, t.id, &t.subject, &by))
+                .zip(what)
+                .map(|(to, what)| templates::assigned_to_you(&config, to, t.id, &t.subject, &what))
                 .into_iter()
                 .collect()
         });
@@ -806,6 +818,22 @@ impl TicketDesk for Tickets {
             .set_watching(ticket.id, actor.id, watching, self.clock.now())
             .await
             .map_err(store_err)
+    }
+
+    async fn delete(&self, actor: &Actor, input: DeleteTicketInput) -> Result<(), AppError> {
+        require(actor, Action::DeleteTicket)?;
+        let orphans = self
+            .store
+            .delete_ticket(input.ticket_id, actor.id, self.clock.now())
+            .await
+            .map_err(store_err)?;
+        files::remove(&self.config.data_dir, &orphans).await;
+        tracing::info!(
+            ticket_id = input.ticket_id,
+            actor_id = actor.id,
+            "ticket deleted"
+        );
+        Ok(())
     }
 
     async fn agents(&self, actor: &Actor) -> Result<Vec<AgentOption>, AppError> {

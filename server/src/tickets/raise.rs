@@ -114,7 +114,7 @@ impl Tickets {
             follow_link,
         };
         let config = self.config.clone();
-        let notify: Notify = Box::new(move |t| {
+        let notify: Notify = Box::new(move |t, _| {
             address(&t.requester_email)
                 .map(|to| {
                     templates::ticket_created(&config, to, t.id, &t.subject, token.as_deref())

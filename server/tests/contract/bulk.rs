@@ -56,7 +56,7 @@ async fn seeded_tickets_load_with_messages_and_new_tickets_follow_them() {
             follow_link: None,
         };
         let (created, _) = s
-            .create_ticket(ticket, Box::new(|_| Vec::new()), Utc::now())
+            .create_ticket(ticket, Box::new(|_, _| Vec::new()), Utc::now())
             .await
             .unwrap();
         assert_eq!(created.id, 4);

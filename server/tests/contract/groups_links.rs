@@ -52,7 +52,7 @@ fn file(name: &str, sha: char) -> StoredFile {
 }
 
 fn no_mail() -> Notify {
-    Box::new(|_| Vec::new())
+    Box::new(|_, _| Vec::new())
 }
 
 fn message(ticket_id: i64, author_id: i64, internal: bool) -> NewMessage {
@@ -165,10 +165,10 @@ async fn priority_order_pages_by_keyset_and_filters_narrow_by_group_and_assignee
             (moved.group_id, moved.group_name.as_deref()),
             (Some(group.id), Some("Network"))
         );
-        let events = s.ticket_events(first.id, false).await.unwrap();
+        let events = crate::support::history(&*s, first.id, false).await;
         assert!(events
             .iter()
-            .any(|e| e.kind == "group" && e.detail == "Moved to Network"));
+            .any(|e| e.kind == "GroupChanged" && e.text.ends_with("to the Network group.")));
 
         let mut by_group = TicketQuery::new(TicketScope::All, false, AssigneeFilter::Any);
         by_group.filters.group_id = Some(group.id);
@@ -247,12 +247,10 @@ async fn files_belong_to_the_ticket_or_to_their_message_and_notes_keep_theirs_in
             .map(|a| a.file_name)
             .collect();
         assert_eq!(public, ["one.png", "two.png", "more.png"]);
-        let file_events = s
-            .ticket_events(t.id, false)
+        let file_events = crate::support::history(&*s, t.id, false)
             .await
-            .unwrap()
             .into_iter()
-            .filter(|e| e.kind == "attachment")
+            .filter(|e| e.kind == "AttachmentAdded")
             .count();
         assert_eq!(
             file_events, 3,

@@ -6,6 +6,7 @@
 mod support;
 
 mod bulk;
+mod event_log;
 mod groups_links;
 mod outbox_worker;
 mod routing;

@@ -307,7 +307,7 @@ async fn assignments_are_conditional_recorded_and_mailed() {
             },
         ];
         let mailed = std::sync::Mutex::new(Vec::new());
-        let mail = |t: &ferrodesk::store::TicketRecord| {
+        let mail = |t: &ferrodesk::store::TicketRecord, _: &app::domain::event::Event| {
             mailed.lock().unwrap().push(t.id);
             Vec::new()
         };
@@ -320,10 +320,11 @@ async fn assignments_are_conditional_recorded_and_mailed() {
             .unwrap()
             .unwrap();
         assert_eq!(ticket.assignee_id, Some(ada));
-        let events = s.ticket_events(first, true).await.unwrap();
+        let events = crate::support::history(&*s, first, true).await;
         assert!(events
             .iter()
-            .any(|e| e.kind == "assigned" && e.detail.contains("by the scheduler")));
+            .any(|e| e.text == "The scheduler assigned the ticket to ada."
+                || e.text.starts_with("The scheduler assigned the ticket to")));
         let roster = s.roster().await.unwrap();
         let ada_state = roster.agents.iter().find(|a| a.id == ada).unwrap();
         assert_eq!(
@@ -464,7 +465,7 @@ async fn untouched_tickets_of_long_offline_agents_return_to_the_queue() {
                 group_id: group.id,
             },
         ];
-        s.apply_assignments(&plan, &|_| Vec::new(), t0)
+        s.apply_assignments(&plan, &|_, _| Vec::new(), t0)
             .await
             .unwrap();
         let note = ferrodesk::store::NewMessage {

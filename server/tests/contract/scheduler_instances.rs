@@ -120,8 +120,8 @@ async fn two_instances_never_assign_twice_and_a_killed_leader_is_replaced() {
     let running = store.running_assignments().await.unwrap();
     assert_eq!(running.len(), 30);
     for (ticket, _) in &running {
-        let events = store.ticket_events(*ticket, true).await.unwrap();
-        let assigned = events.iter().filter(|e| e.kind == "assigned").count();
+        let events = crate::support::history(&*store, *ticket, true).await;
+        let assigned = events.iter().filter(|e| e.kind == "TicketAssigned").count();
         assert_eq!(assigned, 1, "ticket {ticket}: {events:?}");
         assert!(store
             .ticket(*ticket, TicketScope::All)

@@ -114,13 +114,7 @@ async fn clock(s: &SharedStore, ticket: i64, metric: Metric) -> ferrodesk::store
 }
 
 async fn sla_history(s: &SharedStore, ticket: i64) -> Vec<String> {
-    s.ticket_events(ticket, true)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|e| e.kind == "sla")
-        .map(|e| e.detail)
-        .collect()
+    crate::support::sla_history(&**s, ticket).await
 }
 
 #[tokio::test]
@@ -463,10 +457,10 @@ async fn a_category_policy_and_matrix_win_over_the_defaults() {
         assert_eq!(moved.clock.due_at, start + Duration::minutes(15));
         assert_eq!(moved.policy_id, Some(fast.id));
         assert_eq!(moved.next_fire_at, Some(start + Duration::minutes(10)));
-        let events = s.ticket_events(plain, true).await.unwrap();
-        assert!(events
-            .iter()
-            .any(|e| e.kind == "category" && e.detail == "no category → Outage"));
+        let events = crate::support::history(&*s, plain, true).await;
+        assert!(events.iter().any(|e| e
+            .text
+            .ends_with("changed the category from no category to Outage.")));
         assert!(sla_history(&s, plain)
             .await
             .iter()
@@ -526,10 +520,10 @@ async fn every_level_that_raises_counts_even_when_fired_in_one_round() {
         assert!(fired[0].breached);
         let now = s.routing_ticket(ticket).await.unwrap().unwrap();
         assert_eq!(now.priority, Priority::Critical, "Normal → High → Critical");
-        let events = s.ticket_events(ticket, true).await.unwrap();
+        let events = crate::support::history(&*s, ticket, true).await;
         assert!(events
             .iter()
-            .any(|e| e.kind == "priority" && e.detail == "Normal → Critical by escalation"));
+            .any(|e| e.text == "An escalation changed the priority from Normal to Critical."));
         assert_eq!(
             clock(&s, ticket, Metric::FirstResponse).await.clock.status,
             ClockStatus::Breached,
@@ -615,12 +609,16 @@ async fn two_monitors_on_one_database_fire_each_level_once() {
             .count();
         assert_eq!((levels, breaches), (80, 40));
         for ticket in tickets {
-            let events = a.ticket_events(ticket, true).await.unwrap();
-            assert_eq!(events.iter().filter(|e| e.kind == "escalation").count(), 2);
+            let events = crate::support::history(&*a, ticket, true).await;
+            let escalations = events
+                .iter()
+                .filter(|e| matches!(e.kind, "SlaWarning" | "TicketEscalated"))
+                .count();
+            assert_eq!(escalations, 2);
             assert_eq!(
                 events
                     .iter()
-                    .filter(|e| e.detail == "First response breached")
+                    .filter(|e| e.text == "SLA: First response breached.")
                     .count(),
                 1
             );

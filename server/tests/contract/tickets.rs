@@ -37,11 +37,11 @@ fn ticket(requester_id: i64, subject: &str, key: Option<&str>) -> NewTicket {
 }
 
 fn no_mail() -> Notify {
-    Box::new(|_| Vec::new())
+    Box::new(|_, _| Vec::new())
 }
 
 fn mail_to_requester() -> Notify {
-    Box::new(|t| {
+    Box::new(|t, _| {
         vec![NewEmail {
             recipient: EmailAddress::parse(&t.requester_email).unwrap(),
             subject: format!("[#{}] {}", t.id, t.subject),
@@ -96,11 +96,13 @@ async fn tickets_are_created_once_per_key_with_history_and_mail() {
             .unwrap();
         assert!(created && other.id != first.id);
 
-        let events = s.ticket_events(first.id, true).await.unwrap();
+        let events = s.ticket_history(first.id, true).await.unwrap();
         assert_eq!(events.len(), 1);
         assert_eq!(
-            (events[0].kind.as_str(), events[0].detail.as_str()),
-            ("created", "Printer on fire")
+            events[0].event.change,
+            app::domain::event::DomainEvent::TicketCreated {
+                subject: "Printer on fire".into()
+            }
         );
         let mails = s
             .claim_outbox(now, now + Duration::minutes(1), 10)
@@ -299,17 +301,20 @@ async fn messages_and_notes_are_versioned_edits_and_notes_stay_internal() {
         );
         assert_eq!(s.ticket_messages(t.id, true).await.unwrap().len(), 2);
 
-        let public_events: Vec<String> = s
-            .ticket_events(t.id, false)
+        let public_events: Vec<&str> = crate::support::history(&*s, t.id, false)
             .await
-            .unwrap()
-            .into_iter()
+            .iter()
             .map(|e| e.kind)
             .collect();
-        assert_eq!(public_events, ["created", "reply", "status"]);
-        let all_events = s.ticket_events(t.id, true).await.unwrap();
+        assert_eq!(
+            public_events,
+            ["TicketCreated", "MessageAdded", "TicketStatusChanged"]
+        );
+        let all_events = crate::support::history(&*s, t.id, true).await;
         assert_eq!(all_events.len(), 4);
-        assert!(all_events.iter().any(|e| e.kind == "note" && e.internal));
+        assert!(all_events
+            .iter()
+            .any(|e| e.text.ends_with("added an internal note.")));
         assert_eq!(
             s.claim_outbox(now, now + Duration::minutes(1), 10)
                 .await
@@ -362,8 +367,12 @@ async fn stale_status_changes_are_refused() {
                 .status,
             Status::Pending
         );
-        let history = s.ticket_events(t.id, false).await.unwrap();
-        assert_eq!(history.last().unwrap().detail, "New → Pending");
+        let history = crate::support::history(&*s, t.id, false).await;
+        assert!(history
+            .last()
+            .unwrap()
+            .text
+            .ends_with("changed the status from New to Pending."));
         assert!(matches!(
             s.change_status(t.id + 99, agent, Status::Open, 1, now)
                 .await,
@@ -417,12 +426,10 @@ async fn of_many_concurrent_claims_exactly_one_wins() {
         }
         let stored = store.ticket(t.id, TicketScope::All).await.unwrap().unwrap();
         assert_eq!(stored.assignee_id, Some(winners[0]));
-        let assigned = store
-            .ticket_events(t.id, false)
+        let assigned = crate::support::history(&**store, t.id, false)
             .await
-            .unwrap()
             .into_iter()
-            .filter(|e| e.kind == "assigned")
+            .filter(|e| e.kind == "TicketClaimed")
             .count();
         assert_eq!(assigned, 1);
     })
@@ -472,24 +479,28 @@ async fn field_edits_tags_and_watchers() {
             .update_ticket(t.id, agent, t.version, changes, no_mail(), now)
             .await;
         assert!(matches!(stale, Err(StoreError::Stale)));
-        let kinds: Vec<String> = s
-            .ticket_events(t.id, true)
+        let kinds: Vec<&str> = crate::support::history(&*s, t.id, true)
             .await
-            .unwrap()
-            .into_iter()
+            .iter()
             .map(|e| e.kind)
             .collect();
-        assert_eq!(kinds, ["created", "priority", "assigned", "tags"]);
-        let public: Vec<String> = s
-            .ticket_events(t.id, false)
+        assert_eq!(
+            kinds,
+            [
+                "TicketCreated",
+                "PriorityChanged",
+                "TicketAssigned",
+                "TicketUpdated"
+            ]
+        );
+        let public: Vec<&str> = crate::support::history(&*s, t.id, false)
             .await
-            .unwrap()
-            .into_iter()
+            .iter()
             .map(|e| e.kind)
             .collect();
         assert_eq!(
             public,
-            ["created", "priority", "assigned"],
+            ["TicketCreated", "PriorityChanged", "TicketAssigned"],
             "tag edits are agent-only history"
         );
         assert_eq!(

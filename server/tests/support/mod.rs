@@ -273,7 +273,7 @@ pub async fn stored_user(store: &SharedStore, address: &str, role: app::domain::
 
 /// A ticket write that sends no email.
 pub fn no_mail() -> ferrodesk::store::Notify {
-    Box::new(|_| Vec::new())
+    Box::new(|_, _| Vec::new())
 }
 
 /// The id of the user with this address.
@@ -466,6 +466,13 @@ impl Client {
     }
 
     /// The signed-in user as the app sees it (`null` when signed out).
+    /// A ticket as the detail endpoint gives it to this client, typed.
+    pub async fn ticket_detail(&self, id: i64) -> app::api::types::TicketDetail {
+        let reply = self.get(&format!("/api/tickets/detail?id={id}")).await;
+        assert_eq!(reply.status, 200, "ticket {id}: {}", reply.body);
+        serde_json::from_str(&reply.body).unwrap()
+    }
+
     pub async fn me(&self) -> serde_json::Value {
         self.get("/api/auth/current_user").await.json()
     }
@@ -497,5 +504,73 @@ pub fn token_from(body: &str, prefix: &str) -> String {
     body[start..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// One entry of a ticket's history: the event's kind and the sentence the
+/// ticket page shows for it.
+#[derive(Debug, Clone)]
+pub struct HistoryLine {
+    pub kind: &'static str,
+    pub text: String,
+}
+
+/// A ticket's history as the ticket page words it; without `staff`, as
+/// its requester sees it.
+pub async fn history(
+    store: &(impl ferrodesk::store::EventLogStore + ?Sized),
+    ticket: i64,
+    staff: bool,
+) -> Vec<HistoryLine> {
+    store
+        .ticket_history(ticket, staff)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|logged| HistoryLine {
+            kind: logged.event.change.kind(),
+            text: app::api::history::describe(
+                logged.actor_name.as_deref(),
+                logged.event.actor,
+                &logged.event.change,
+            ),
+        })
+        .collect()
+}
+
+/// What happened to a ticket's SLA clocks, in order: clock changes in the
+/// history's words without the "SLA: " and the full stop.
+pub async fn sla_history(
+    store: &(impl ferrodesk::store::EventLogStore + ?Sized),
+    ticket: i64,
+) -> Vec<String> {
+    use app::domain::event::DomainEvent;
+    store
+        .ticket_history(ticket, true)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|logged| match logged.event.change {
+            DomainEvent::SlaClockChanged { change } => {
+                Some(app::api::history::clock_change(&change))
+            }
+            DomainEvent::SlaBreached { metric } => Some(format!("{} breached", metric.label())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every configuration change in the log (events without a ticket), oldest
+/// first.
+pub async fn admin_events(
+    store: &(impl ferrodesk::store::EventLogStore + ?Sized),
+) -> Vec<app::domain::event::Event> {
+    store
+        .events_after(0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|logged| logged.event)
+        .filter(|event| event.ticket.is_none())
         .collect()
 }

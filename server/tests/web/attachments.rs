@@ -159,17 +159,11 @@ async fn files_are_stored_once_and_served_only_to_who_may_see_them() {
             303
         );
         assert_eq!(stored_files(&app), before);
-        let history = agent
-            .get(&format!("/api/tickets/detail?id={ticket}"))
-            .await
-            .json()["history"]
-            .clone();
+        let history = agent.ticket_detail(ticket).await.history;
         assert_eq!(
             history
-                .as_array()
-                .unwrap()
                 .iter()
-                .filter(|e| e["kind"] == "attachment")
+                .filter(|e| e.change.kind() == "AttachmentAdded")
                 .count(),
             3
         );
@@ -480,6 +474,71 @@ async fn a_too_large_file_in_a_reply_comes_back_to_the_ticket_with_the_reply_kep
             "the reply is kept"
         );
         assert_eq!(stored_files(&app), 0, "nothing is left behind");
+        app.stop().await;
+    }
+}
+
+/// An admin deletes a spam ticket: it leaves the queues, search and its
+/// requester's list; a TicketDeleted event stays; its own files go from
+/// disk while a file another ticket shares stays. Agents may not delete.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_deletes_a_ticket_and_the_files_only_it_used() {
+    for db in backends().await {
+        let app = spawn_app(db).await;
+        let ann = app.signed_in("ann@example.com", Role::Customer).await;
+        let agent = app.signed_in("agent@example.com", Role::Agent).await;
+        let admin = app.signed_in("admin@example.com", Role::Admin).await;
+        let keep = raise(&ann).await;
+        let spam = raise(&ann).await;
+        assert_ne!(keep, spam);
+        let shared = b"shared bytes".to_vec();
+        for (ticket, name, bytes) in [
+            (keep, "shared.txt", shared.clone()),
+            (spam, "shared.txt", shared),
+            (spam, "only-spam.txt", b"spam only".to_vec()),
+        ] {
+            assert_eq!(ann.upload(ticket, name, bytes, false).await.status(), 303);
+        }
+        assert_eq!(stored_files(&app), 2, "the shared file is stored once");
+        assert!(!agent.ticket_detail(spam).await.may_delete);
+        assert!(admin.ticket_detail(spam).await.may_delete);
+
+        let id = spam.to_string();
+        let refused = agent.call("tickets/delete", &[("ticket_id", &id)]).await;
+        assert_eq!(refused.status, 403, "{}", refused.body);
+        let deleted = admin.call("tickets/delete", &[("ticket_id", &id)]).await;
+        assert_eq!(deleted.status, 200, "{}", deleted.body);
+
+        assert_eq!(stored_files(&app), 1, "only the shared file is left");
+        let gone = admin.get(&format!("/api/tickets/detail?id={spam}")).await;
+        assert_eq!(gone.status, 404);
+        let mine = ann.get("/api/tickets/mine").await.json();
+        let ids: Vec<i64> = mine["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, [keep]);
+        let found = admin
+            .get("/api/tickets/queue?params[view]=all_open&params[q]=Files")
+            .await;
+        assert_eq!(found.status, 200, "{}", found.body);
+        let page: app::api::types::TicketPage = serde_json::from_str(&found.body).unwrap();
+        let ids: Vec<i64> = page.items.iter().map(|t| t.id).collect();
+        assert_eq!(ids, [keep], "search finds the deleted ticket no more");
+        let keep_detail = ann.ticket_detail(keep).await;
+        assert_eq!(keep_detail.attachments.len(), 1);
+
+        let logged = app.store.events_after(0, 1_000).await.unwrap();
+        let last = logged.last().unwrap();
+        assert_eq!(last.event.ticket, Some(spam));
+        assert!(matches!(
+            &last.event.change,
+            app::domain::event::DomainEvent::TicketDeleted { subject } if subject == "Files"
+        ));
+        let again = admin.call("tickets/delete", &[("ticket_id", &id)]).await;
+        assert_eq!(again.status, 404, "{}", again.body);
         app.stop().await;
     }
 }

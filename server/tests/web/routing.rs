@@ -155,11 +155,11 @@ async fn a_new_ticket_goes_at_once_to_an_online_agent_of_its_category_group() {
         // A ticket raised while online is assigned within moments.
         let second = raise(&customer, "VPN slow", &category.to_string()).await;
         assert_eq!(assigned_within(&app, second).await, Some(ada));
-        let events = app.store.ticket_events(second, true).await.unwrap();
+        let events = crate::support::history(&*app.store, second, true).await;
         assert!(
             events
                 .iter()
-                .any(|e| e.kind == "assigned" && e.detail.contains("ada")),
+                .any(|e| e.kind == "TicketAssigned" && e.text.contains("ada")),
             "{events:?}"
         );
         app.smtp
@@ -487,16 +487,15 @@ async fn deactivating_an_agent_returns_their_open_tickets_to_the_queue_for_the_n
                 );
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
-            let history: Vec<String> = app
-                .store
-                .ticket_events(ticket, true)
+            let history: Vec<String> = crate::support::history(&*app.store, ticket, true)
                 .await
-                .unwrap()
                 .into_iter()
-                .map(|e| e.detail)
+                .map(|e| e.text)
                 .collect();
             assert!(
-                history.contains(&"Returned to the Network queue: ada was deactivated".to_owned()),
+                history.contains(
+                    &"The ticket went back to the Network queue: ada was deactivated.".to_owned()
+                ),
                 "{history:?}"
             );
         }

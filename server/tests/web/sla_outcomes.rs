@@ -146,15 +146,7 @@ async fn a_requester_closing_an_unanswered_ticket_does_not_meet_the_first_respon
         assert_eq!(row["breached"], 0, "{row}");
 
         // The history says why, in words.
-        let sla: Vec<String> = app
-            .store
-            .ticket_events(ticket, true)
-            .await
-            .unwrap()
-            .into_iter()
-            .filter(|e| e.kind == "sla")
-            .map(|e| e.detail)
-            .collect();
+        let sla = crate::support::sla_history(&*app.store, ticket).await;
         assert!(
             sla.iter()
                 .any(|d| d.contains("First response") && d.contains("before an agent replied")),

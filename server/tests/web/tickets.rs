@@ -279,20 +279,18 @@ async fn the_state_machine_and_versions_guard_status_changes() {
             .status,
             200
         );
-        let history = agent
-            .get(&format!("/api/tickets/detail?id={id}"))
-            .await
-            .json()["history"]
-            .clone();
-        let kinds: Vec<&str> = history
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["kind"].as_str().unwrap())
-            .collect();
+        let history = agent.ticket_detail(id).await.history;
+        let kinds: Vec<&str> = history.iter().map(|e| e.change.kind()).collect();
         assert_eq!(
             kinds,
-            ["created", "status", "reply", "status", "status", "status"]
+            [
+                "TicketCreated",
+                "TicketStatusChanged",
+                "MessageAdded",
+                "TicketStatusChanged",
+                "TicketStatusChanged",
+                "TicketStatusChanged"
+            ]
         );
         app.stop().await;
     }

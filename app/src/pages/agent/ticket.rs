@@ -4,7 +4,8 @@
 use crate::api::routing::category_options;
 use crate::api::routing_types::CategoryOption;
 use crate::api::tickets::{
-    assignable_agents, ticket_groups, ChangeTicketStatus, ClaimTicket, UpdateTicket, WatchTicket,
+    assignable_agents, ticket_groups, ChangeTicketStatus, ClaimTicket, DeleteTicket, UpdateTicket,
+    WatchTicket,
 };
 use crate::api::types::{AgentOption, GroupOption, TicketDetail, NONE};
 use crate::components::form::{action_error, FormMessage};
@@ -60,6 +61,7 @@ impl TicketPane {
             claim: ServerAction::new(),
             update: ServerAction::new(),
             watch: ServerAction::new(),
+            delete: ServerAction::new(),
         };
         let open = move || id.get().is_some();
         let agents = Resource::new(open, |open| async move {
@@ -150,6 +152,7 @@ struct TicketActions {
     claim: ServerAction<ClaimTicket>,
     update: ServerAction<UpdateTicket>,
     watch: ServerAction<WatchTicket>,
+    delete: ServerAction<DeleteTicket>,
 }
 
 #[component]
@@ -165,6 +168,7 @@ fn StaffTicket(
         claim,
         update,
         watch,
+        delete,
     } = actions;
     let status_error = action_error(status);
     let claim_error = action_error(claim);
@@ -266,8 +270,48 @@ fn StaffTicket(
                     <h2 class="panel-title" id="history-title">"History"</h2>
                     <History entries=t.history.clone() />
                 </section>
+                {t.may_delete.then(|| view! { <DeletePanel id=t.id delete /> })}
             </aside>
         </div>
+    }
+}
+
+/// Deleting a ticket for good (spam), behind a second, explicit step.
+/// Once it is gone, the page returns to the queues.
+#[component]
+fn DeletePanel(id: i64, delete: ServerAction<DeleteTicket>) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let error = action_error(delete);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            leptos_router::hooks::use_navigate()("/agent", Default::default());
+        }
+    });
+    view! {
+        <section class="panel" aria-labelledby="delete-title">
+            <h2 class="panel-title" id="delete-title">"Delete ticket"</h2>
+            <p class="muted">
+                "Removes the ticket, its conversation and its files for everyone. The history keeps a note that it was deleted. This cannot be undone."
+            </p>
+            <FormMessage error />
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <button type="button" class="btn btn-secondary btn-small" on:click=move |_| confirming.set(true)>
+                        "Delete ticket…"
+                    </button>
+                }
+            >
+                <ActionForm action=delete attr:class="inline-form">
+                    <input type="hidden" name="input[ticket_id]" value=id.to_string() />
+                    <button type="submit" class="btn btn-danger btn-small">"Delete for good"</button>
+                    " "
+                    <button type="button" class="btn btn-secondary btn-small" on:click=move |_| confirming.set(false)>
+                        "Keep it"
+                    </button>
+                </ActionForm>
+            </Show>
+        </section>
     }
 }
 
