@@ -103,7 +103,7 @@ async fn database(app: &TestApp, queued: i64) {
     for g in 0..GROUPS {
         groups.push(
             store
-                .create_group(&format!("Group {g}"), now)
+                .create_group(None, &format!("Group {g}"), now)
                 .await
                 .unwrap()
                 .id,
@@ -177,7 +177,7 @@ async fn database(app: &TestApp, queued: i64) {
 /// that routes to it; returns the group and the category's id.
 async fn latency_group(store: &SharedStore, name: &str) -> (i64, String) {
     let now = Utc::now();
-    let group = store.create_group(name, now).await.unwrap().id;
+    let group = store.create_group(None, name, now).await.unwrap().id;
     for a in 0..20 {
         let email = format!("{}{a}@example.test", name.to_lowercase());
         let id = insert_user(store, &email, "Bench agent", Role::Agent, TEST_PASSWORD).await;
@@ -194,7 +194,7 @@ async fn latency_group(store: &SharedStore, name: &str) -> (i64, String) {
         default_priority: Priority::Normal,
         archived: false,
     };
-    let category = store.create_category(fields, now).await.unwrap().id;
+    let category = store.create_category(None, fields, now).await.unwrap().id;
     (group, category.to_string())
 }
 

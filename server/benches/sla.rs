@@ -156,7 +156,7 @@ async fn run(app: &TestApp, armed: i64, burst: i64) {
         matrix,
         is_default: true,
     };
-    store.create_matrix(fields, Utc::now()).await.unwrap();
+    store.create_matrix(None, fields, Utc::now()).await.unwrap();
 
     let background = armed - burst - 1_000;
     let started = Instant::now();

@@ -183,10 +183,14 @@ impl Routing {
         let result = match input.category_id {
             Some(id) => self
                 .store
-                .update_category(id, fields, now)
+                .update_category(Some(actor.id), id, fields, now)
                 .await
                 .map(|()| id),
-            None => self.store.create_category(fields, now).await.map(|c| c.id),
+            None => self
+                .store
+                .create_category(Some(actor.id), fields, now)
+                .await
+                .map(|c| c.id),
         };
         let id = result.map_err(|e| match e {
             StoreError::Conflict(_) => {

@@ -67,7 +67,7 @@ impl Routing {
         let name = parse_name(&input.name).map_err(|m| AppError::field("name", m))?;
         let group = self
             .store
-            .create_group(&name, self.clock.now())
+            .create_group(Some(actor.id), &name, self.clock.now())
             .await
             .map_err(taken)?;
         tracing::info!(actor_id = actor.id, group_id = group.id, "group created");
@@ -92,15 +92,21 @@ impl Routing {
         let now = self.clock.now();
         let id = input.group_id;
         self.store
-            .rename_group(id, &name, now)
+            .rename_group(Some(actor.id), id, &name, now)
             .await
             .map_err(taken)?;
         self.store
-            .set_group_policy(id, strategy, input.auto_assign.is_some(), now)
+            .set_group_policy(
+                Some(actor.id),
+                id,
+                strategy,
+                input.auto_assign.is_some(),
+                now,
+            )
             .await
             .map_err(store_err)?;
         self.store
-            .set_group_archived(id, input.archived.is_some(), now)
+            .set_group_archived(Some(actor.id), id, input.archived.is_some(), now)
             .await
             .map_err(store_err)?;
         tracing::info!(actor_id = actor.id, group_id = id, "group changed");

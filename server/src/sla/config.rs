@@ -147,12 +147,12 @@ impl Sla {
         let saved = match input.calendar_id {
             Some(id) => self
                 .store
-                .update_calendar(id, &name, &calendar, now)
+                .update_calendar(Some(actor.id), id, &name, &calendar, now)
                 .await
                 .map(|()| id),
             None => self
                 .store
-                .create_calendar(&name, &calendar, now)
+                .create_calendar(Some(actor.id), &name, &calendar, now)
                 .await
                 .map(|c| c.id),
         };
@@ -233,12 +233,12 @@ impl Sla {
         let saved = match input.policy_id {
             Some(id) => self
                 .store
-                .update_sla_policy(id, fields, now)
+                .update_sla_policy(Some(actor.id), id, fields, now)
                 .await
                 .map(|()| id),
             None => self
                 .store
-                .create_sla_policy(fields, now)
+                .create_sla_policy(Some(actor.id), fields, now)
                 .await
                 .map(|p| p.id),
         };

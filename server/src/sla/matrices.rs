@@ -30,7 +30,10 @@ impl Sla {
                     matrix: current.fields.matrix,
                     is_default: input.is_default.is_some(),
                 };
-                self.store.update_matrix(id, fields, now).await.map(|()| id)
+                self.store
+                    .update_matrix(Some(actor.id), id, fields, now)
+                    .await
+                    .map(|()| id)
             }
             None => {
                 let fields = MatrixFields {
@@ -38,7 +41,10 @@ impl Sla {
                     matrix: Matrix::default(),
                     is_default: input.is_default.is_some(),
                 };
-                self.store.create_matrix(fields, now).await.map(|m| m.id)
+                self.store
+                    .create_matrix(Some(actor.id), fields, now)
+                    .await
+                    .map(|m| m.id)
             }
         };
         let id = saved.map_err(|e| match e {
@@ -167,7 +173,7 @@ impl Sla {
             ..record.fields
         };
         self.store
-            .update_matrix(record.id, fields, self.clock.now())
+            .update_matrix(Some(actor.id), record.id, fields, self.clock.now())
             .await
             .map_err(store_err)?;
         tracing::info!(

@@ -4,9 +4,11 @@
 
 use super::common::unique_as_conflict;
 use super::dialect::{Dialect, SqlStore, Value};
+use super::event_log::commit;
 use super::groups::found;
 use super::millis;
 use super::{CategoryFields, CategoryRecord, StoreError};
+use app::domain::event::{DomainEvent, Event, Named};
 use app::domain::Priority;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -17,11 +19,13 @@ pub trait CategoryStore: Send + Sync {
     /// A sibling with the same name is `StoreError::Conflict("name")`.
     async fn create_category(
         &self,
+        actor: Option<i64>,
         fields: CategoryFields,
         now: DateTime<Utc>,
     ) -> Result<CategoryRecord, StoreError>;
     async fn update_category(
         &self,
+        actor: Option<i64>,
         id: i64,
         fields: CategoryFields,
         now: DateTime<Utc>,
@@ -77,6 +81,7 @@ where
 {
     async fn create_category(
         &self,
+        actor: Option<i64>,
         fields: CategoryFields,
         now: DateTime<Utc>,
     ) -> Result<CategoryRecord, StoreError> {
@@ -84,6 +89,7 @@ where
             "insert into categories (parent_id, name, group_id, default_priority, archived, created_at, updated_at) \
              values ($1, $2, $3, $4, $5, $6, $6) returning {CATEGORY_COLUMNS}"
         );
+        let mut tx = DB::begin_write(&self.pool).await?;
         let row: CategoryRow = sqlx::query_as(&sql)
             .bind(fields.parent_id)
             .bind(&fields.name)
@@ -91,18 +97,25 @@ where
             .bind(fields.default_priority.as_str())
             .bind(fields.archived)
             .bind(millis(now))
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await
             .map_err(|e| unique_as_conflict(e, "name"))?;
-        row.try_into()
+        let category: CategoryRecord = row.try_into()?;
+        let change = DomainEvent::CategoryCreated {
+            category: Named::new(category.id, category.name.as_str()),
+        };
+        commit(tx, &[Event::admin(actor, now, change)]).await?;
+        Ok(category)
     }
 
     async fn update_category(
         &self,
+        actor: Option<i64>,
         id: i64,
         fields: CategoryFields,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let mut tx = DB::begin_write(&self.pool).await?;
         let done = sqlx::query(
             "update categories set parent_id = $2, name = $3, group_id = $4, default_priority = $5, \
              archived = $6, updated_at = $7 where id = $1",
@@ -114,10 +127,14 @@ where
         .bind(fields.default_priority.as_str())
         .bind(fields.archived)
         .bind(millis(now))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(|e| unique_as_conflict(e, "name"))?;
-        found(DB::rows_affected(&done))
+        found(DB::rows_affected(&done))?;
+        let change = DomainEvent::CategoryUpdated {
+            category: Named::new(id, fields.name),
+        };
+        commit(tx, &[Event::admin(actor, now, change)]).await
     }
 
     async fn list_categories(&self) -> Result<Vec<CategoryRecord>, StoreError> {

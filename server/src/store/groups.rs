@@ -3,8 +3,10 @@
 
 use super::common::unique_as_conflict;
 use super::dialect::{Dialect, SqlStore, Value};
+use super::event_log::commit;
 use super::millis;
 use super::{GroupRecord, MemberRecord, StoreError};
+use app::domain::event::{DomainEvent, Event, Named};
 use app::domain::{Availability, Strategy};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -13,19 +15,30 @@ use sqlx::{ColumnIndex, Encode, Executor, Type};
 #[async_trait]
 pub trait GroupStore: Send + Sync {
     /// A taken name is `StoreError::Conflict("name")`.
-    async fn create_group(&self, name: &str, now: DateTime<Utc>)
-        -> Result<GroupRecord, StoreError>;
-    async fn rename_group(&self, id: i64, name: &str, now: DateTime<Utc>)
-        -> Result<(), StoreError>;
+    async fn create_group(
+        &self,
+        actor: Option<i64>,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<GroupRecord, StoreError>;
+    async fn rename_group(
+        &self,
+        actor: Option<i64>,
+        id: i64,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Archived groups keep their tickets but take no new ones.
     async fn set_group_archived(
         &self,
+        actor: Option<i64>,
         id: i64,
         archived: bool,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
     async fn set_group_policy(
         &self,
+        actor: Option<i64>,
         id: i64,
         strategy: Strategy,
         auto_assign: bool,
@@ -140,6 +153,7 @@ where
 {
     async fn create_group(
         &self,
+        actor: Option<i64>,
         name: &str,
         now: DateTime<Utc>,
     ) -> Result<GroupRecord, StoreError> {
@@ -147,64 +161,93 @@ where
             "insert into agent_groups (name, archived, created_at, updated_at) values ($1, false, $2, $2) \
              returning {GROUP_COLUMNS}"
         );
+        let mut tx = DB::begin_write(&self.pool).await?;
         let row: GroupRow = sqlx::query_as(&sql)
             .bind(name)
             .bind(millis(now))
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await
             .map_err(|e| unique_as_conflict(e, "name"))?;
-        row.try_into()
+        let group: GroupRecord = row.try_into()?;
+        let change = DomainEvent::GroupCreated {
+            group: Named::new(group.id, group.name.as_str()),
+        };
+        commit(tx, &[Event::admin(actor, now, change)]).await?;
+        Ok(group)
     }
 
     async fn rename_group(
         &self,
+        actor: Option<i64>,
         id: i64,
         name: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let done = sqlx::query("update agent_groups set name = $2, updated_at = $3 where id = $1")
+        let mut tx = DB::begin_write(&self.pool).await?;
+        let before = group_name(&mut tx, id).await?;
+        sqlx::query("update agent_groups set name = $2, updated_at = $3 where id = $1")
             .bind(id)
             .bind(name)
             .bind(millis(now))
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(|e| unique_as_conflict(e, "name"))?;
-        found(DB::rows_affected(&done))
+        let events = (before != name).then(|| {
+            let group = Named::new(id, name);
+            Event::admin(actor, now, DomainEvent::GroupUpdated { group })
+        });
+        commit(tx, events.as_slice()).await
     }
 
     async fn set_group_archived(
         &self,
+        actor: Option<i64>,
         id: i64,
         archived: bool,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let done =
-            sqlx::query("update agent_groups set archived = $2, updated_at = $3 where id = $1")
-                .bind(id)
-                .bind(archived)
-                .bind(millis(now))
-                .execute(&self.pool)
-                .await?;
-        found(DB::rows_affected(&done))
+        let mut tx = DB::begin_write(&self.pool).await?;
+        let name = group_name(&mut tx, id).await?;
+        let done = sqlx::query(
+            "update agent_groups set archived = $2, updated_at = $3 where id = $1 and archived <> $2",
+        )
+        .bind(id)
+        .bind(archived)
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await?;
+        let events = (DB::rows_affected(&done) > 0).then(|| {
+            let group = Named::new(id, name);
+            Event::admin(actor, now, DomainEvent::GroupArchived { group, archived })
+        });
+        commit(tx, events.as_slice()).await
     }
 
     async fn set_group_policy(
         &self,
+        actor: Option<i64>,
         id: i64,
         strategy: app::domain::Strategy,
         auto_assign: bool,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let mut tx = DB::begin_write(&self.pool).await?;
+        let name = group_name(&mut tx, id).await?;
         let done = sqlx::query(
-            "update agent_groups set strategy = $2, auto_assign = $3, updated_at = $4 where id = $1",
+            "update agent_groups set strategy = $2, auto_assign = $3, updated_at = $4 where id = $1 \
+             and (strategy <> $2 or auto_assign <> $3)",
         )
         .bind(id)
         .bind(strategy.as_str())
         .bind(auto_assign)
         .bind(millis(now))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        found(DB::rows_affected(&done))
+        let events = (DB::rows_affected(&done) > 0).then(|| {
+            let group = Named::new(id, name);
+            Event::admin(actor, now, DomainEvent::GroupUpdated { group })
+        });
+        commit(tx, events.as_slice()).await
     }
 
     async fn list_groups(&self) -> Result<Vec<GroupRecord>, StoreError> {
@@ -277,4 +320,20 @@ where
             .await?;
         rows.into_iter().map(TryInto::try_into).collect()
     }
+}
+
+/// A group's name as the transaction sees it; `NotFound` when there is none.
+async fn group_name<DB>(tx: &mut sqlx::Transaction<'_, DB>, id: i64) -> Result<String, StoreError>
+where
+    DB: Dialect,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    usize: ColumnIndex<DB::Row>,
+    i64: Value<DB>,
+    String: Value<DB>,
+{
+    let name: Option<String> = sqlx::query_scalar("select name from agent_groups where id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    name.ok_or(StoreError::NotFound)
 }

@@ -4,6 +4,7 @@
 
 use super::common::unique_as_conflict;
 use super::dialect::{Dialect, SqlStore, Value};
+use super::event_log::commit;
 use super::groups::found;
 use super::millis;
 use super::{
@@ -11,6 +12,7 @@ use super::{
 };
 use app::domain::calendar::{Calendar, Holiday, Interval};
 use app::domain::escalation::Matrix;
+use app::domain::event::{DomainEvent, Event, Named};
 use app::domain::sla::PolicyTargets;
 use app::domain::Status;
 use async_trait::async_trait;
@@ -22,12 +24,14 @@ pub trait SlaConfigStore: Send + Sync {
     /// A calendar with the same name (any case) is `Conflict("name")`.
     async fn create_calendar(
         &self,
+        actor: Option<i64>,
         name: &str,
         calendar: &Calendar,
         now: DateTime<Utc>,
     ) -> Result<CalendarRecord, StoreError>;
     async fn update_calendar(
         &self,
+        actor: Option<i64>,
         id: i64,
         name: &str,
         calendar: &Calendar,
@@ -40,11 +44,13 @@ pub trait SlaConfigStore: Send + Sync {
     /// same transaction.
     async fn create_sla_policy(
         &self,
+        actor: Option<i64>,
         fields: SlaPolicyFields,
         now: DateTime<Utc>,
     ) -> Result<SlaPolicyRecord, StoreError>;
     async fn update_sla_policy(
         &self,
+        actor: Option<i64>,
         id: i64,
         fields: SlaPolicyFields,
         now: DateTime<Utc>,
@@ -54,11 +60,13 @@ pub trait SlaConfigStore: Send + Sync {
 
     async fn create_matrix(
         &self,
+        actor: Option<i64>,
         fields: MatrixFields,
         now: DateTime<Utc>,
     ) -> Result<MatrixRecord, StoreError>;
     async fn update_matrix(
         &self,
+        actor: Option<i64>,
         id: i64,
         fields: MatrixFields,
         now: DateTime<Utc>,
@@ -205,6 +213,7 @@ where
 {
     async fn create_calendar(
         &self,
+        actor: Option<i64>,
         name: &str,
         calendar: &app::domain::calendar::Calendar,
         now: DateTime<Utc>,
@@ -213,25 +222,34 @@ where
             "insert into business_calendars (name, timezone, week, holidays, created_at, updated_at) \
              values ($1, $2, $3, $4, $5, $5) returning {CALENDAR_COLUMNS}"
         );
+        let mut tx = DB::begin_write(&self.pool).await?;
         let row: CalendarRow = sqlx::query_as(&sql)
             .bind(name)
             .bind(calendar.timezone())
             .bind(to_json(calendar.week())?)
             .bind(to_json(&calendar.holidays())?)
             .bind(millis(now))
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await
             .map_err(|e| unique_as_conflict(e, "name"))?;
-        row.try_into()
+        let record: CalendarRecord = row.try_into()?;
+        let change = DomainEvent::CalendarChanged {
+            calendar: Named::new(record.id, record.name.as_str()),
+            created: true,
+        };
+        commit(tx, &[Event::admin(actor, now, change)]).await?;
+        Ok(record)
     }
 
     async fn update_calendar(
         &self,
+        actor: Option<i64>,
         id: i64,
         name: &str,
         calendar: &app::domain::calendar::Calendar,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let mut tx = DB::begin_write(&self.pool).await?;
         let done = sqlx::query(
             "update business_calendars set name = $2, timezone = $3, week = $4, holidays = $5, updated_at = $6 \
              where id = $1",
@@ -242,10 +260,15 @@ where
         .bind(to_json(calendar.week())?)
         .bind(to_json(&calendar.holidays())?)
         .bind(millis(now))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(|e| unique_as_conflict(e, "name"))?;
-        found(DB::rows_affected(&done))
+        found(DB::rows_affected(&done))?;
+        let change = DomainEvent::CalendarChanged {
+            calendar: Named::new(id, name),
+            created: false,
+        };
+        commit(tx, &[Event::admin(actor, now, change)]).await
     }
 
     async fn list_calendars(&self) -> Result<Vec<CalendarRecord>, StoreError> {
@@ -266,6 +289,7 @@ where
 
     async fn create_sla_policy(
         &self,
+        actor: Option<i64>,
         fields: SlaPolicyFields,
         now: DateTime<Utc>,
     ) -> Result<SlaPolicyRecord, StoreError> {
@@ -291,12 +315,18 @@ where
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| unique_as_conflict(e, "name"))?;
-        tx.commit().await?;
-        row.try_into()
+        let record: SlaPolicyRecord = row.try_into()?;
+        let change = DomainEvent::SlaPolicyChanged {
+            policy: Named::new(record.id, record.fields.name.as_str()),
+            created: true,
+        };
+        commit(tx, &[Event::admin(actor, now, change)]).await?;
+        Ok(record)
     }
 
     async fn update_sla_policy(
         &self,
+        actor: Option<i64>,
         id: i64,
         fields: SlaPolicyFields,
         now: DateTime<Utc>,
@@ -324,8 +354,11 @@ where
         .await
         .map_err(|e| unique_as_conflict(e, "name"))?;
         found(DB::rows_affected(&done))?;
-        tx.commit().await?;
-        Ok(())
+        let change = DomainEvent::SlaPolicyChanged {
+            policy: Named::new(id, fields.name),
+            created: false,
+        };
+        commit(tx, &[Event::admin(actor, now, change)]).await
     }
 
     async fn list_sla_policies(&self) -> Result<Vec<SlaPolicyRecord>, StoreError> {
@@ -345,6 +378,7 @@ where
 
     async fn create_matrix(
         &self,
+        actor: Option<i64>,
         fields: MatrixFields,
         now: DateTime<Utc>,
     ) -> Result<MatrixRecord, StoreError> {
@@ -368,12 +402,18 @@ where
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| unique_as_conflict(e, "name"))?;
-        tx.commit().await?;
-        row.try_into()
+        let record: MatrixRecord = row.try_into()?;
+        let change = DomainEvent::EscalationMatrixChanged {
+            matrix: Named::new(record.id, record.fields.name.as_str()),
+            created: true,
+        };
+        commit(tx, &[Event::admin(actor, now, change)]).await?;
+        Ok(record)
     }
 
     async fn update_matrix(
         &self,
+        actor: Option<i64>,
         id: i64,
         fields: MatrixFields,
         now: DateTime<Utc>,
@@ -398,8 +438,11 @@ where
         .await
         .map_err(|e| unique_as_conflict(e, "name"))?;
         found(DB::rows_affected(&done))?;
-        tx.commit().await?;
-        Ok(())
+        let change = DomainEvent::EscalationMatrixChanged {
+            matrix: Named::new(id, fields.name),
+            created: false,
+        };
+        commit(tx, &[Event::admin(actor, now, change)]).await
     }
 
     async fn list_matrices(&self) -> Result<Vec<MatrixRecord>, StoreError> {

@@ -233,3 +233,92 @@ where
         .into();
     migrator.run(pool).await.unwrap();
 }
+
+/// Configuration changes are events too, each with its actor, written with
+/// the change; saving what did not change writes nothing.
+#[tokio::test]
+async fn configuration_changes_are_logged_with_their_actor() {
+    use app::domain::calendar::Calendar;
+    use app::domain::escalation::Matrix;
+    use app::domain::Strategy;
+    use ferrodesk::store::{CategoryFields, MatrixFields, SlaPolicyFields};
+    on_every_backend(|s: SharedStore| async move {
+        let now = Utc::now();
+        let admin = Some(stored_user(&s, "root@example.com", Role::Admin).await);
+        let group = s.create_group(admin, "Network", now).await.unwrap();
+        s.rename_group(admin, group.id, "Networks", now)
+            .await
+            .unwrap();
+        s.rename_group(admin, group.id, "Networks", now)
+            .await
+            .unwrap();
+        s.set_group_policy(admin, group.id, Strategy::RoundRobin, true, now)
+            .await
+            .unwrap();
+        s.set_group_archived(admin, group.id, false, now)
+            .await
+            .unwrap();
+        s.set_group_archived(admin, group.id, true, now)
+            .await
+            .unwrap();
+        let fields = CategoryFields {
+            parent_id: None,
+            name: "VPN".into(),
+            group_id: Some(group.id),
+            default_priority: Priority::High,
+            archived: false,
+        };
+        let category = s.create_category(admin, fields.clone(), now).await.unwrap();
+        s.update_category(admin, category.id, fields, now)
+            .await
+            .unwrap();
+        let calendar = s
+            .create_calendar(admin, "Always", &Calendar::always_open(), now)
+            .await
+            .unwrap();
+        let policy = SlaPolicyFields {
+            name: "Standard".into(),
+            calendar_id: Some(calendar.id),
+            pause_on: Vec::new(),
+            targets: Default::default(),
+            is_default: true,
+        };
+        s.create_sla_policy(admin, policy, now).await.unwrap();
+        let matrix = MatrixFields {
+            name: "Escalate".into(),
+            matrix: Matrix::default(),
+            is_default: true,
+        };
+        let saved = s.create_matrix(admin, matrix.clone(), now).await.unwrap();
+        s.update_matrix(admin, saved.id, matrix, now).await.unwrap();
+
+        let logged = crate::support::admin_events(&*s).await;
+        let kinds: Vec<&str> = logged.iter().map(|e| e.change.kind()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "GroupCreated",
+                "GroupUpdated",
+                "GroupUpdated",
+                "GroupArchived",
+                "CategoryCreated",
+                "CategoryUpdated",
+                "CalendarChanged",
+                "SlaPolicyChanged",
+                "EscalationMatrixChanged",
+                "EscalationMatrixChanged",
+            ],
+            "an unchanged rename or archive writes nothing"
+        );
+        assert!(logged.iter().all(|e| e.actor == admin && !e.public));
+        let words: Vec<String> = logged
+            .iter()
+            .map(|e| app::api::history::describe(Some("Root"), e.actor, &e.change))
+            .collect();
+        assert_eq!(words[0], "Root created the group Network.");
+        assert_eq!(words[1], "Root changed the group Networks.");
+        assert_eq!(words[3], "Root archived the group Networks.");
+        assert_eq!(words[9], "Root changed the escalation matrix Escalate.");
+    })
+    .await;
+}

@@ -71,18 +71,22 @@ fn message(ticket_id: i64, author_id: i64, internal: bool) -> NewMessage {
 async fn groups_are_created_renamed_archived_and_listed_active_first() {
     on_every_backend(|s| async move {
         let now = Utc::now();
-        let network = s.create_group("Network", now).await.unwrap();
-        let billing = s.create_group("Billing", now).await.unwrap();
+        let network = s.create_group(None, "Network", now).await.unwrap();
+        let billing = s.create_group(None, "Billing", now).await.unwrap();
         assert!(matches!(
-            s.create_group("Network", now).await,
+            s.create_group(None, "Network", now).await,
             Err(StoreError::Conflict("name"))
         ));
-        s.rename_group(network.id, "Networks", now).await.unwrap();
+        s.rename_group(None, network.id, "Networks", now)
+            .await
+            .unwrap();
         assert!(matches!(
-            s.rename_group(network.id, "Billing", now).await,
+            s.rename_group(None, network.id, "Billing", now).await,
             Err(StoreError::Conflict("name"))
         ));
-        s.set_group_archived(billing.id, true, now).await.unwrap();
+        s.set_group_archived(None, billing.id, true, now)
+            .await
+            .unwrap();
         let names: Vec<(String, bool)> = s
             .list_groups()
             .await
@@ -95,7 +99,7 @@ async fn groups_are_created_renamed_archived_and_listed_active_first() {
             [("Networks".into(), false), ("Billing".into(), true)]
         );
         assert!(matches!(
-            s.set_group_archived(billing.id + 99, true, now).await,
+            s.set_group_archived(None, billing.id + 99, true, now).await,
             Err(StoreError::NotFound)
         ));
         assert_eq!(s.group(network.id).await.unwrap().unwrap().name, "Networks");
@@ -109,7 +113,7 @@ async fn priority_order_pages_by_keyset_and_filters_narrow_by_group_and_assignee
         let ann = user(&s, "ann@example.com", Role::Customer).await;
         let agent = user(&s, "agent@example.com", Role::Agent).await;
         let start = Utc::now() - Duration::hours(1);
-        let group = s.create_group("Network", start).await.unwrap();
+        let group = s.create_group(None, "Network", start).await.unwrap();
         let priorities = [
             Priority::Low,
             Priority::Critical,

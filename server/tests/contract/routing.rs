@@ -47,12 +47,12 @@ async fn group_policies_and_members_with_their_load_and_availability() {
         let ann = user(&s, "ann@example.com", Role::Customer).await;
         let ada = user(&s, "ada@example.com", Role::Agent).await;
         let bob = user(&s, "bob@example.com", Role::Admin).await;
-        let group = s.create_group("Network", now).await.unwrap();
+        let group = s.create_group(None, "Network", now).await.unwrap();
         assert_eq!(
             (group.strategy, group.auto_assign),
             (Strategy::LeastLoaded, true)
         );
-        s.set_group_policy(group.id, Strategy::RoundRobin, false, now)
+        s.set_group_policy(None, group.id, Strategy::RoundRobin, false, now)
             .await
             .unwrap();
         let stored = s.group(group.id).await.unwrap().unwrap();
@@ -61,7 +61,7 @@ async fn group_policies_and_members_with_their_load_and_availability() {
             (Strategy::RoundRobin, false)
         );
         assert!(matches!(
-            s.set_group_policy(group.id + 99, Strategy::LeastLoaded, true, now)
+            s.set_group_policy(None, group.id + 99, Strategy::LeastLoaded, true, now)
                 .await,
             Err(StoreError::NotFound)
         ));
@@ -119,29 +119,31 @@ async fn group_policies_and_members_with_their_load_and_availability() {
 async fn categories_form_a_tree_with_unique_sibling_names() {
     on_every_backend(|s| async move {
         let now = Utc::now();
-        let group = s.create_group("Hardware team", now).await.unwrap();
+        let group = s.create_group(None, "Hardware team", now).await.unwrap();
         let hardware = s
-            .create_category(category("Hardware", None, Some(group.id)), now)
+            .create_category(None, category("Hardware", None, Some(group.id)), now)
             .await
             .unwrap();
         let laptops = s
-            .create_category(category("Laptops", Some(hardware.id), None), now)
+            .create_category(None, category("Laptops", Some(hardware.id), None), now)
             .await
             .unwrap();
         assert_eq!(laptops.parent_id, Some(hardware.id));
         assert!(matches!(
-            s.create_category(category("hardware", None, None), now)
+            s.create_category(None, category("hardware", None, None), now)
                 .await,
             Err(StoreError::Conflict("name"))
         ));
         // The same name under another parent is fine.
-        s.create_category(category("Laptops", None, None), now)
+        s.create_category(None, category("Laptops", None, None), now)
             .await
             .unwrap();
         let mut edited = category("Notebooks", Some(hardware.id), Some(group.id));
         edited.archived = true;
         edited.default_priority = Priority::Low;
-        s.update_category(laptops.id, edited, now).await.unwrap();
+        s.update_category(None, laptops.id, edited, now)
+            .await
+            .unwrap();
         let stored = s.category(laptops.id).await.unwrap().unwrap();
         assert_eq!(
             (
@@ -154,7 +156,7 @@ async fn categories_form_a_tree_with_unique_sibling_names() {
         );
         assert_eq!(s.list_categories().await.unwrap().len(), 3);
         assert!(matches!(
-            s.update_category(laptops.id + 99, category("X", None, None), now)
+            s.update_category(None, laptops.id + 99, category("X", None, None), now)
                 .await,
             Err(StoreError::NotFound)
         ));
@@ -219,7 +221,7 @@ async fn tickets_enter_and_leave_the_queue_as_they_change() {
         let t0 = Utc::now() - Duration::hours(1);
         let ann = user(&s, "ann@example.com", Role::Customer).await;
         let ada = user(&s, "ada@example.com", Role::Agent).await;
-        let group = s.create_group("Network", t0).await.unwrap();
+        let group = s.create_group(None, "Network", t0).await.unwrap();
         let waiting = raise(&s, ann, Some(group.id), Priority::Normal, t0).await;
         let ungrouped = raise(&s, ann, None, Priority::Normal, t0).await;
         let routable: Vec<i64> = s
@@ -286,7 +288,7 @@ async fn assignments_are_conditional_recorded_and_mailed() {
         let ann = user(&s, "ann@example.com", Role::Customer).await;
         let ada = user(&s, "ada@example.com", Role::Agent).await;
         let bob = user(&s, "bob@example.com", Role::Agent).await;
-        let group = s.create_group("Network", now).await.unwrap();
+        let group = s.create_group(None, "Network", now).await.unwrap();
         s.set_availability(ada, Availability::Online, now)
             .await
             .unwrap();
@@ -372,8 +374,8 @@ async fn queue_positions_follow_the_queue_order() {
     on_every_backend(|s| async move {
         let t0 = Utc::now() - Duration::hours(1);
         let ann = user(&s, "ann@example.com", Role::Customer).await;
-        let group = s.create_group("Network", t0).await.unwrap();
-        let other = s.create_group("Billing", t0).await.unwrap();
+        let group = s.create_group(None, "Network", t0).await.unwrap();
+        let other = s.create_group(None, "Billing", t0).await.unwrap();
         let old_low = raise(&s, ann, Some(group.id), Priority::Low, t0).await;
         let new_high = raise(
             &s,
@@ -447,7 +449,7 @@ async fn untouched_tickets_of_long_offline_agents_return_to_the_queue() {
         let t0 = Utc::now() - Duration::hours(2);
         let ann = user(&s, "ann@example.com", Role::Customer).await;
         let ada = user(&s, "ada@example.com", Role::Agent).await;
-        let group = s.create_group("Network", t0).await.unwrap();
+        let group = s.create_group(None, "Network", t0).await.unwrap();
         s.set_availability(ada, Availability::Online, t0)
             .await
             .unwrap();

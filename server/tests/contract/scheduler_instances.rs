@@ -51,7 +51,7 @@ async fn two_instances_never_assign_twice_and_a_killed_leader_is_replaced() {
         .unwrap()
         .store;
     let now = Utc::now();
-    let group = store.create_group("Network", now).await.unwrap();
+    let group = store.create_group(None, "Network", now).await.unwrap();
     for agent in ["ada@example.com", "bob@example.com"] {
         let id = insert_user(&store, agent, "Agent", Role::Agent, TEST_PASSWORD).await;
         store.set_member(group.id, id, 100, now).await.unwrap();
@@ -83,6 +83,7 @@ async fn two_instances_never_assign_twice_and_a_killed_leader_is_replaced() {
     // Tickets join the group through its only category.
     let category = store
         .create_category(
+            None,
             ferrodesk::store::CategoryFields {
                 parent_id: None,
                 name: "VPN".into(),

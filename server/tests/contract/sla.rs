@@ -121,14 +121,17 @@ async fn sla_history(s: &SharedStore, ticket: i64) -> Vec<String> {
 async fn calendars_policies_and_matrices_are_saved_and_read_back() {
     on_every_backend(|s| async move {
         let now = Utc::now();
-        let cal = s.create_calendar("Office", &office(), now).await.unwrap();
+        let cal = s
+            .create_calendar(None, "Office", &office(), now)
+            .await
+            .unwrap();
         assert_eq!(cal.calendar, office());
         assert!(matches!(
-            s.create_calendar("OFFICE", &Calendar::always_open(), now)
+            s.create_calendar(None, "OFFICE", &Calendar::always_open(), now)
                 .await,
             Err(StoreError::Conflict("name"))
         ));
-        s.update_calendar(cal.id, "Berlin office", &office(), now)
+        s.update_calendar(None, cal.id, "Berlin office", &office(), now)
             .await
             .unwrap();
         let listed = s.list_calendars().await.unwrap();
@@ -144,18 +147,18 @@ async fn calendars_policies_and_matrices_are_saved_and_read_back() {
             "Europe/Berlin"
         );
         assert!(matches!(
-            s.update_calendar(cal.id + 100, "Nope", &office(), now)
+            s.update_calendar(None, cal.id + 100, "Nope", &office(), now)
                 .await,
             Err(StoreError::NotFound)
         ));
 
         // One default at a time: a new default takes the role over.
         let first = s
-            .create_sla_policy(policy("Standard", Some(cal.id), true), now)
+            .create_sla_policy(None, policy("Standard", Some(cal.id), true), now)
             .await
             .unwrap();
         let second = s
-            .create_sla_policy(policy("Premium", None, true), now)
+            .create_sla_policy(None, policy("Premium", None, true), now)
             .await
             .unwrap();
         let policies = s.list_sla_policies().await.unwrap();
@@ -177,13 +180,13 @@ async fn calendars_policies_and_matrices_are_saved_and_read_back() {
                 f
             }
         );
-        s.update_sla_policy(first.id, policy("Standard", Some(cal.id), true), now)
+        s.update_sla_policy(None, first.id, policy("Standard", Some(cal.id), true), now)
             .await
             .unwrap();
         let policies = s.list_sla_policies().await.unwrap();
         assert_eq!(policies.iter().filter(|p| p.fields.is_default).count(), 1);
         assert!(matches!(
-            s.create_sla_policy(policy("premium", None, false), now)
+            s.create_sla_policy(None, policy("premium", None, false), now)
                 .await,
             Err(StoreError::Conflict("name"))
         ));
@@ -206,17 +209,18 @@ async fn calendars_policies_and_matrices_are_saved_and_read_back() {
             matrix: matrix.clone(),
             is_default: true,
         };
-        let saved = s.create_matrix(fields.clone(), now).await.unwrap();
+        let saved = s.create_matrix(None, fields.clone(), now).await.unwrap();
         assert_eq!(saved.fields, fields);
         let mut renamed = fields.clone();
         renamed.name = "Escalate fast".into();
-        s.update_matrix(saved.id, renamed.clone(), now)
+        s.update_matrix(None, saved.id, renamed.clone(), now)
             .await
             .unwrap();
         assert_eq!(s.list_matrices().await.unwrap()[0].fields, renamed);
 
         let category = s
             .create_category(
+                None,
                 CategoryFields {
                     parent_id: None,
                     name: "VPN".into(),
@@ -243,8 +247,11 @@ async fn calendars_policies_and_matrices_are_saved_and_read_back() {
 async fn clocks_follow_replies_pauses_and_priority_changes() {
     on_every_backend(|s| async move {
         let start = at(MONDAY_10);
-        let cal = s.create_calendar("Office", &office(), start).await.unwrap();
-        s.create_sla_policy(policy("Standard", Some(cal.id), true), start)
+        let cal = s
+            .create_calendar(None, "Office", &office(), start)
+            .await
+            .unwrap();
+        s.create_sla_policy(None, policy("Standard", Some(cal.id), true), start)
             .await
             .unwrap();
         let customer = user(&s, "cat@example.com", Role::Customer).await;
@@ -379,12 +386,12 @@ async fn clocks_follow_replies_pauses_and_priority_changes() {
 async fn a_category_policy_and_matrix_win_over_the_defaults() {
     on_every_backend(|s| async move {
         let start = at(MONDAY_10);
-        s.create_sla_policy(policy("Standard", None, true), start)
+        s.create_sla_policy(None, policy("Standard", None, true), start)
             .await
             .unwrap();
         let mut fast = policy("Fast", None, false);
         fast.targets = targets(15, 60);
-        let fast = s.create_sla_policy(fast, start).await.unwrap();
+        let fast = s.create_sla_policy(None, fast, start).await.unwrap();
         let matrix = Matrix {
             rows: vec![Row {
                 priority: Priority::Normal,
@@ -397,6 +404,7 @@ async fn a_category_policy_and_matrix_win_over_the_defaults() {
         };
         let matrix = s
             .create_matrix(
+                None,
                 MatrixFields {
                     name: "Warn early".into(),
                     matrix,
@@ -408,6 +416,7 @@ async fn a_category_policy_and_matrix_win_over_the_defaults() {
             .unwrap();
         let category = s
             .create_category(
+                None,
                 CategoryFields {
                     parent_id: None,
                     name: "Outage".into(),
@@ -484,7 +493,7 @@ async fn without_any_policy_no_clock_runs() {
 async fn every_level_that_raises_counts_even_when_fired_in_one_round() {
     on_every_backend(|s| async move {
         let start = at(MONDAY_10);
-        s.create_sla_policy(policy("Standard", None, true), start)
+        s.create_sla_policy(None, policy("Standard", None, true), start)
             .await
             .unwrap();
         let raise_at = |offset_minutes| Level {
@@ -503,7 +512,7 @@ async fn every_level_that_raises_counts_even_when_fired_in_one_round() {
             matrix,
             is_default: true,
         };
-        s.create_matrix(fields, start).await.unwrap();
+        s.create_matrix(None, fields, start).await.unwrap();
         let customer = user(&s, "cat@example.com", Role::Customer).await;
         let ticket = raise(&s, customer, None, start).await;
         // The monitor was down: both levels and the breach are owed at once.
@@ -547,7 +556,7 @@ async fn two_monitors_on_one_database_fire_each_level_once() {
             .unwrap()
             .store;
         let start = at(MONDAY_10);
-        a.create_sla_policy(policy("Standard", None, true), start)
+        a.create_sla_policy(None, policy("Standard", None, true), start)
             .await
             .unwrap();
         let matrix = Matrix {
@@ -571,7 +580,7 @@ async fn two_monitors_on_one_database_fire_each_level_once() {
             matrix,
             is_default: true,
         };
-        a.create_matrix(fields, start).await.unwrap();
+        a.create_matrix(None, fields, start).await.unwrap();
         let customer = user(&a, "cat@example.com", Role::Customer).await;
         let mut tickets = Vec::new();
         for _ in 0..40 {

@@ -653,7 +653,7 @@ async fn agents_filter_and_search_the_queues() {
 
         let network = app
             .store
-            .create_group("Network", chrono::Utc::now())
+            .create_group(None, "Network", chrono::Utc::now())
             .await
             .unwrap();
         let groups = agent.get("/api/tickets/groups").await.json();
