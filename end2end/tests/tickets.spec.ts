@@ -134,3 +134,29 @@ test('someone without an account raises a ticket and follows it through the emai
   await page.getByRole('button', { name: 'Send reply', exact: true }).click();
   await expect(page.getByText('It is badge 2231.', { exact: true })).toBeVisible();
 });
+
+test('an admin deletes a spam ticket after confirming, and it is gone from the queues', async ({ page }) => {
+  const subject = `Win a prize ${Math.random().toString(36).slice(2, 8)}`;
+  await signUp(page, 'Spam Sender', uniqueEmail('spam'), uniquePassword());
+  await goto(page, '/portal/tickets/new');
+  await page.getByLabel('Subject', { exact: true }).fill(subject);
+  await page.getByLabel('Description', { exact: true }).fill('Click here.');
+  await page.getByRole('button', { name: 'Submit request', exact: true }).click();
+  await expect(heading(page, subject)).toBeVisible();
+  const id = new URL(page.url()).pathname.split('/').pop();
+  await signOut(page);
+
+  const admin = adminCredentials();
+  await signIn(page, admin.email, admin.password, '/agent');
+  await goto(page, `/agent/tickets/${id}`);
+  const panel = page.getByRole('region', { name: 'Delete ticket' });
+  // Nothing is deleted by the first click: it only opens the second step.
+  await panel.getByText('Delete ticket…', { exact: true }).click();
+  await panel.getByRole('button', { name: 'Delete for good', exact: true }).click();
+  await expectUrl(page, "/agent", { deleted: id ?? "" });
+  await expect(page.getByText(`Ticket #${id} was deleted.`, { exact: true })).toBeVisible();
+  await goto(page, '/agent?view=all_open');
+  await expect(page.getByRole('link', { name: subject, exact: true })).toHaveCount(0);
+  const gone = await page.goto(`/agent/tickets/${id}`);
+  expect(gone?.status()).toBe(404);
+});

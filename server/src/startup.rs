@@ -36,6 +36,8 @@ pub struct Running {
     pub addr: SocketAddr,
     pub store: SharedStore,
     pub config: Arc<Config>,
+    /// The SLA monitor, whose passes tests drive directly.
+    pub monitor: Arc<crate::sla::SlaMonitor>,
     shutdown: watch::Sender<bool>,
     server: JoinHandle<()>,
     workers: Vec<JoinHandle<()>>,
@@ -86,7 +88,8 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         leptos,
         config: config.clone(),
         store: store.clone(),
-        desk: accounts,
+        desk: accounts.clone(),
+        account_service: accounts,
         tickets: tickets.clone(),
         routing: routing_desk,
         sla: sla_desk,
@@ -114,14 +117,14 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         mail_wake: mail_wake.clone(),
         holder: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
     };
-    let monitor = crate::sla::SlaMonitor {
+    let monitor = Arc::new(crate::sla::SlaMonitor {
         store: store.clone(),
         config: config.clone(),
         clock: clock.clone(),
         routing: scheduler.signal.clone(),
         mail_wake: mail_wake.clone(),
         holder: scheduler.holder.clone(),
-    };
+    });
     let outbox = OutboxWorker {
         store: store.clone(),
         transport,
@@ -139,7 +142,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         )),
     ];
 
-    workers.push(tokio::spawn(monitor.run(signal.clone())));
+    workers.push(tokio::spawn(monitor.clone().run(signal.clone())));
     if config.scheduler.enabled {
         workers.push(tokio::spawn(scheduler.run(signal.clone())));
     }
@@ -160,6 +163,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         addr,
         store,
         config,
+        monitor,
         shutdown,
         server,
         workers,

@@ -155,7 +155,10 @@ pub async fn watch_ticket(input: WatchInput) -> Result<(), AppError> {
 #[server(endpoint = "tickets/delete")]
 pub async fn delete_ticket(input: DeleteTicketInput) -> Result<(), AppError> {
     let actor = backend::authorized(Action::DeleteTicket).await?;
-    backend::ticket_desk()?.delete(&actor, input).await
+    let id = input.ticket_id;
+    backend::ticket_desk()?.delete(&actor, input).await?;
+    redirect(&format!("/agent?deleted={id}"));
+    Ok(())
 }
 
 /// Agents and admins a ticket can be assigned to.

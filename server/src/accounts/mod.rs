@@ -103,9 +103,13 @@ fn summary(user: UserRecord) -> UserSummary {
     }
 }
 
-#[async_trait]
-impl Desk for Accounts {
-    async fn load_actor(&self, session: SessionUser) -> Result<Option<Actor>, AppError> {
+impl Accounts {
+    /// The account behind a session, if the session still counts: not past
+    /// its absolute age, the account active, the epoch unchanged.
+    async fn session_account(
+        &self,
+        session: &SessionUser,
+    ) -> Result<Option<crate::store::UserRecord>, AppError> {
         let age = self.clock.now().timestamp_millis() - session.started_at;
         if age > Duration::days(ABSOLUTE_SESSION_DAYS).num_milliseconds() {
             return Ok(None);
@@ -115,14 +119,26 @@ impl Desk for Accounts {
             .user_by_id(session.user_id)
             .await
             .map_err(store_err)?;
-        Ok(user
-            .filter(|u| u.active && u.session_epoch == session.epoch)
-            .map(|u| Actor {
-                id: u.id,
-                role: u.role,
-                name: u.name,
-                email: u.email,
-            }))
+        Ok(user.filter(|u| u.active && u.session_epoch == session.epoch))
+    }
+
+    /// The timezone a signed-in viewer's pages are drawn in: their
+    /// profile's, read fresh so a change shows on the next page.
+    pub async fn viewer_timezone(&self, session: SessionUser) -> Option<String> {
+        let account = self.session_account(&session).await.ok()??;
+        Some(account.timezone)
+    }
+}
+
+#[async_trait]
+impl Desk for Accounts {
+    async fn load_actor(&self, session: SessionUser) -> Result<Option<Actor>, AppError> {
+        Ok(self.session_account(&session).await?.map(|u| Actor {
+            id: u.id,
+            role: u.role,
+            name: u.name,
+            email: u.email,
+        }))
     }
 
     async fn sign_up(&self, input: SignUpInput, ip: IpAddr) -> Result<(), AppError> {

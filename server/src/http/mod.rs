@@ -53,6 +53,8 @@ pub struct HttpState {
     /// The ticket service itself, for the plain routes that are not server
     /// functions (attachments); `tickets` is the same service behind the app's trait.
     pub ticket_service: Arc<crate::tickets::Tickets>,
+    /// The accounts service itself, for the viewer's timezone.
+    pub account_service: Arc<crate::accounts::Accounts>,
 }
 
 pub fn router(state: HttpState) -> Router {
@@ -145,7 +147,7 @@ pub fn router(state: HttpState) -> Router {
         .layer(axum::middleware::from_fn(server_fns::error_status))
         .layer(axum::middleware::from_fn(drafts::keep_and_restore))
         .layer(axum::middleware::from_fn_with_state(
-            state.store.clone(),
+            state.account_service.clone(),
             viewer::zone,
         ))
         .layer(sessions)

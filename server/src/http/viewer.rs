@@ -3,7 +3,7 @@
 //! their browser reported in a cookie, else none (the page reads UTC).
 
 use super::drafts::is_page;
-use crate::store::SharedStore;
+use crate::accounts::Accounts;
 use app::api::backend::{SessionUser, SESSION_USER};
 use app::components::zone::{ViewerZone, BROWSER_ZONE_COOKIE};
 use app::domain::TimezoneName;
@@ -11,16 +11,17 @@ use axum::extract::{Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::sync::Arc;
 use tower_sessions::Session;
 
 pub async fn zone(
-    State(store): State<SharedStore>,
+    State(accounts): State<Arc<Accounts>>,
     session: Session,
     mut req: Request,
     next: Next,
 ) -> Response {
     if req.method() == Method::GET && is_page(&req) {
-        let zone = match profile_zone(&store, &session).await {
+        let zone = match profile_zone(&accounts, &session).await {
             Some(zone) => Some(zone),
             None => browser_zone(&req),
         };
@@ -31,10 +32,9 @@ pub async fn zone(
     next.run(req).await
 }
 
-async fn profile_zone(store: &SharedStore, session: &Session) -> Option<String> {
+async fn profile_zone(accounts: &Accounts, session: &Session) -> Option<String> {
     let user = session.get::<SessionUser>(SESSION_USER).await.ok()??;
-    let record = store.user_by_id(user.user_id).await.ok()??;
-    Some(record.timezone)
+    accounts.viewer_timezone(user).await
 }
 
 fn browser_zone(req: &Request) -> Option<String> {

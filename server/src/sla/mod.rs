@@ -7,7 +7,7 @@ mod config;
 mod matrices;
 mod monitor;
 
-pub use monitor::SlaMonitor;
+pub use monitor::{MonitorPass, SlaMonitor};
 
 use crate::clock::SharedClock;
 use crate::store::SharedStore;

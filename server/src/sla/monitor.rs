@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::mail::templates;
 use crate::scheduler::RoutingSignal;
 use crate::store::{Fired, NewEmail, SharedStore, SlaAlert, StoreError};
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
@@ -18,6 +19,15 @@ const LEASE: &str = "sla-monitor";
 const BATCH: i64 = 500;
 /// The longest the monitor waits without looking.
 const MAX_SLEEP: Duration = Duration::from_secs(1);
+
+/// What one monitor pass did.
+#[derive(Debug, Default)]
+pub struct MonitorPass {
+    /// The clocks it fired, with what fired on each.
+    pub fired: Vec<Fired>,
+    /// When the next clock is due, if any is.
+    pub next: Option<DateTime<Utc>>,
+}
 
 pub struct SlaMonitor {
     pub store: SharedStore,
@@ -29,7 +39,7 @@ pub struct SlaMonitor {
 }
 
 impl SlaMonitor {
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+    pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
         let lease_secs = self.config.scheduler.lease_secs;
         let renew_every = Duration::from_secs(u64::try_from(lease_secs / 3).unwrap_or(1).max(1));
         let mut leading = false;
@@ -60,13 +70,15 @@ impl SlaMonitor {
             loop {
                 let mut nap = MAX_SLEEP;
                 if leading {
-                    match self.round().await {
-                        Ok(Some(next)) => {
+                    match self.pass(self.clock.now()).await {
+                        Ok(MonitorPass {
+                            next: Some(next), ..
+                        }) => {
                             let wait = (next - self.clock.now()).to_std().unwrap_or(Duration::ZERO);
                             nap = nap.min(wait);
                         }
-                        Ok(None) => {}
-                        Err(err) => tracing::error!(error = %err, "SLA monitor round failed"),
+                        Ok(_) => {}
+                        Err(err) => tracing::error!(error = %err, "SLA monitor pass failed"),
                     }
                 }
                 let wake_at = (tokio::time::Instant::now() + nap).min(renew_at);
@@ -86,8 +98,10 @@ impl SlaMonitor {
         }
     }
 
-    /// Fires everything due now; returns when the next clock is due.
-    async fn round(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+    /// One pass at `now`: fires every clock due by then, in batches, and
+    /// says what it fired and when the next clock is due. The loop above
+    /// only calls this; tests call it directly with the time they choose.
+    pub async fn pass(&self, now: DateTime<Utc>) -> Result<MonitorPass, StoreError> {
         let config = self.config.clone();
         let mail = move |alert: &SlaAlert| -> NewEmail {
             templates::sla_alert(
@@ -98,24 +112,27 @@ impl SlaMonitor {
                 &alert.what,
             )
         };
+        let mut done = MonitorPass::default();
         loop {
-            // Look before taking the write lock: most rounds owe nothing.
+            // Look before taking the write lock: most passes owe nothing.
             let next = self.store.next_fire_time().await?;
-            let now = self.clock.now();
             if next.is_none_or(|at| at > now) {
-                return Ok(next);
+                done.next = next;
+                return Ok(done);
             }
             let fired = self.store.fire_due(now, BATCH, &mail).await?;
             self.after(&fired, now).await;
             if fired.is_empty() {
                 // Due but not fired: another instance claimed it first.
                 // Its write will move `next_fire_at`; do not spin on it.
-                return Ok(Some(now + chrono::Duration::milliseconds(100)));
+                done.next = Some(now + chrono::Duration::milliseconds(100));
+                return Ok(done);
             }
+            done.fired.extend(fired);
         }
     }
 
-    async fn after(&self, fired: &[Fired], now: chrono::DateTime<chrono::Utc>) {
+    async fn after(&self, fired: &[Fired], now: DateTime<Utc>) {
         if fired.is_empty() {
             return;
         }

@@ -5,6 +5,7 @@
 use super::dialect::{Dialect, Value};
 use super::NewUser;
 use super::{millis, NewEmail, OutboxMessage, OutboxStatus, StoreError, UserRecord};
+use app::domain::event::{DomainEvent, Event, Named};
 use app::domain::{EmailAddress, Role};
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Pool, Transaction, Type};
@@ -155,11 +156,13 @@ where
     i64: Value<DB>,
     bool: Value<DB>,
     String: Value<DB>,
+    Option<i64>: Value<DB>,
 {
     let sql = format!(
         "insert into users (email, name, role, password_hash, timezone, active, session_epoch, \
          created_at, updated_at) values ($1, $2, $3, $4, $5, true, 0, $6, $6) returning {USER_COLUMNS}"
     );
+    let mut tx = DB::begin_write(pool).await?;
     let row: UserRow = sqlx::query_as(&sql)
         .bind(user.email.as_str())
         .bind(user.name.as_str())
@@ -167,10 +170,18 @@ where
         .bind(&user.password_hash)
         .bind(user.timezone.as_str())
         .bind(millis(now))
-        .fetch_one(pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| unique_as_conflict(e, "email"))?;
-    row.try_into()
+    let created: UserRecord = row.try_into()?;
+    // Made by Ferrodesk itself: the command line, a seed, or the guest
+    // account behind a follow link.
+    let change = DomainEvent::UserCreated {
+        user: Named::new(created.id, created.name.as_str()),
+        role: created.role,
+    };
+    super::event_log::commit(tx, &[Event::admin(None, now, change)]).await?;
+    Ok(created)
 }
 
 pub(super) async fn user_by_email<DB>(

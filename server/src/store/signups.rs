@@ -3,7 +3,9 @@
 
 use super::common::{enqueue, from_millis, unique_as_conflict, UserRow, USER_COLUMNS};
 use super::dialect::{Dialect, SqlStore, Value};
+use super::event_log::commit;
 use super::{millis, NewEmail, StoreError, UserRecord};
+use app::domain::event::{DomainEvent, Event, Named};
 use app::domain::{DisplayName, EmailAddress, Role, TimezoneName};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -149,8 +151,13 @@ where
             .await;
         match inserted {
             Ok(row) => {
-                tx.commit().await?;
-                row.try_into().map(Some)
+                let user: UserRecord = row.try_into()?;
+                let change = DomainEvent::UserCreated {
+                    user: Named::new(user.id, user.name.as_str()),
+                    role: user.role,
+                };
+                commit(tx, &[Event::admin(Some(user.id), now, change)]).await?;
+                Ok(Some(user))
             }
             Err(err) => {
                 let err = unique_as_conflict(err, "email");

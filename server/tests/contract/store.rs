@@ -144,6 +144,13 @@ async fn profiles_passwords_roles_and_deactivation() {
         ));
 
         let logged = crate::support::admin_events(&*s).await;
+        let (created, logged): (Vec<_>, Vec<_>) = logged
+            .into_iter()
+            .partition(|e| e.change.kind() == "UserCreated");
+        assert!(
+            created.iter().all(|e| e.actor.is_none()),
+            "made by the store directly"
+        );
         let kinds: Vec<&str> = logged.iter().map(|e| e.change.kind()).collect();
         assert_eq!(kinds, ["UserRoleChanged", "UserDeactivated"]);
         assert!(logged

@@ -230,6 +230,14 @@ impl TestApp {
         }
     }
 
+    /// One SLA monitor pass at the test clock's time, driven directly: what
+    /// it fired is what was due, with no waiting on the background loop.
+    pub async fn sla_pass(&self) -> ferrodesk::sla::MonitorPass {
+        use ferrodesk::clock::Clock;
+        let running = self.running.as_ref().expect("the app is running");
+        running.monitor.pass(self.clock.now()).await.unwrap()
+    }
+
     pub fn data_dir(&self) -> std::path::PathBuf {
         self.fresh
             .as_ref()

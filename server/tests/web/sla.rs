@@ -196,9 +196,11 @@ async fn escalations_fire_once_at_their_offsets_and_a_breach_requeues_the_ticket
             .wait_for("lee@example.com", "First response escalation level 1")
             .await;
 
-        // A restart does not fire it again.
+        // A restart does not fire it again: a pass at the same time finds
+        // nothing due.
         app.restart().await;
-        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        let pass = app.sla_pass().await;
+        assert!(pass.fired.is_empty(), "{pass:?}");
         assert_eq!(events(&app, ticket, "escalation").await.len(), 1);
 
         // Past the due time: breached, moved to Tier 2, raised to high, and
@@ -233,9 +235,11 @@ async fn escalations_fire_once_at_their_offsets_and_a_breach_requeues_the_ticket
             .wait_for("lee@example.com", "First response escalation level 2")
             .await;
 
-        // Nothing fires twice, however long the monitor runs.
+        // Nothing fires twice, however late the monitor looks.
         app.clock.advance(Span::minutes(30));
-        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        let pass = app.sla_pass().await;
+        assert!(pass.fired.is_empty(), "{pass:?}");
+        assert_eq!(pass.next, None, "nothing left to fire");
         assert_eq!(events(&app, ticket, "escalation").await.len(), 2);
 
         // The admin sees it in the compliance figures (signed in anew: the

@@ -30,6 +30,7 @@ pub fn AgentHome() -> impl IntoView {
     let layout = query_param("layout");
     let split = Signal::derive(move || layout.get().as_deref() == Some("split"));
     let open_param = query_param("open");
+    let deleted = query_param("deleted");
     let open = Signal::derive(move || {
         split
             .get()
@@ -123,6 +124,9 @@ pub fn AgentHome() -> impl IntoView {
                 </aside>
                 <div class="workspace-main">
                     <h1 class="page-title">"Agent workspace"</h1>
+                    {move || deleted.get().map(|id| view! {
+                        <div class="form-success" role="status">{format!("Ticket #{id} was deleted.")}</div>
+                    })}
                     <div class="queue-head">
                         <h2 class="panel-title">{move || current.get().label()}</h2>
                         <a class="layout-toggle" href=move || layout_link(current.get(), filters, !split.get())>

@@ -276,17 +276,12 @@ fn StaffTicket(
     }
 }
 
-/// Deleting a ticket for good (spam), behind a second, explicit step.
-/// Once it is gone, the page returns to the queues.
+/// Deleting a ticket for good (spam), behind a second, explicit step (a
+/// disclosure, so it works without JavaScript too). Once it is gone, the
+/// server sends the page back to the queues.
 #[component]
 fn DeletePanel(id: i64, delete: ServerAction<DeleteTicket>) -> impl IntoView {
-    let confirming = RwSignal::new(false);
     let error = action_error(delete);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = delete.value().get() {
-            leptos_router::hooks::use_navigate()("/agent", Default::default());
-        }
-    });
     view! {
         <section class="panel" aria-labelledby="delete-title">
             <h2 class="panel-title" id="delete-title">"Delete ticket"</h2>
@@ -294,23 +289,13 @@ fn DeletePanel(id: i64, delete: ServerAction<DeleteTicket>) -> impl IntoView {
                 "Removes the ticket, its conversation and its files for everyone. The history keeps a note that it was deleted. This cannot be undone."
             </p>
             <FormMessage error />
-            <Show
-                when=move || confirming.get()
-                fallback=move || view! {
-                    <button type="button" class="btn btn-secondary btn-small" on:click=move |_| confirming.set(true)>
-                        "Delete ticket…"
-                    </button>
-                }
-            >
+            <details class="confirm">
+                <summary class="btn btn-secondary btn-small">"Delete ticket…"</summary>
                 <ActionForm action=delete attr:class="inline-form">
                     <input type="hidden" name="input[ticket_id]" value=id.to_string() />
                     <button type="submit" class="btn btn-danger btn-small">"Delete for good"</button>
-                    " "
-                    <button type="button" class="btn btn-secondary btn-small" on:click=move |_| confirming.set(false)>
-                        "Keep it"
-                    </button>
                 </ActionForm>
-            </Show>
+            </details>
         </section>
     }
 }
