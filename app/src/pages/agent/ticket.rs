@@ -285,8 +285,8 @@ fn DeletePanel(id: i64, delete: ServerAction<DeleteTicket>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="delete-title">
             <h2 class="panel-title" id="delete-title">"Delete ticket"</h2>
-            <p class="muted">
-                "Removes the ticket, its conversation and its files for everyone. The history keeps a note that it was deleted. This cannot be undone."
+            <p class="panel-lead">
+                "Removes the ticket, its conversation and its files for everyone. A note that it was deleted stays in the log. This cannot be undone."
             </p>
             <FormMessage error />
             <details class="confirm">
