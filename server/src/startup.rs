@@ -38,6 +38,8 @@ pub struct Running {
     pub config: Arc<Config>,
     /// The SLA monitor, whose passes tests drive directly.
     pub monitor: Arc<crate::sla::SlaMonitor>,
+    /// The scheduler, whose passes tests drive directly.
+    pub scheduler: Arc<Scheduler>,
     shutdown: watch::Sender<bool>,
     server: JoinHandle<()>,
     workers: Vec<JoinHandle<()>>,
@@ -109,14 +111,14 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
     })?;
     let (shutdown, signal) = watch::channel(false);
 
-    let scheduler = Scheduler {
+    let scheduler = Arc::new(Scheduler {
         store: store.clone(),
         config: config.clone(),
         clock: clock.clone(),
         signal: routing,
         mail_wake: mail_wake.clone(),
         holder: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
-    };
+    });
     let monitor = Arc::new(crate::sla::SlaMonitor {
         store: store.clone(),
         config: config.clone(),
@@ -144,7 +146,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
 
     workers.push(tokio::spawn(monitor.clone().run(signal.clone())));
     if config.scheduler.enabled {
-        workers.push(tokio::spawn(scheduler.run(signal.clone())));
+        workers.push(tokio::spawn(scheduler.clone().run(signal.clone())));
     }
     let mut stop = signal;
     let server = tokio::spawn(async move {
@@ -164,6 +166,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         store,
         config,
         monitor,
+        scheduler,
         shutdown,
         server,
         workers,

@@ -18,6 +18,7 @@ use crate::mail::templates;
 use crate::store::{SharedStore, StoreError, Subscription, TicketRecord};
 use app::domain::routing::Assignment;
 use app::domain::EmailAddress;
+use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,7 +28,7 @@ const LEASE: &str = "scheduler";
 /// Assignments written per transaction.
 const BATCH: usize = 500;
 /// How often the leader looks for idle agents and tickets to return.
-const HOUSEKEEPING: Duration = Duration::from_secs(15);
+const HOUSEKEEPING: chrono::TimeDelta = chrono::TimeDelta::seconds(15);
 
 pub struct Scheduler {
     pub store: SharedStore,
@@ -43,12 +44,23 @@ pub struct Scheduler {
 struct Leading {
     state: RoutingState,
     subscription: Option<Box<dyn Subscription>>,
-    rebuilt_at: Instant,
-    housekept_at: Instant,
+    rebuilt_at: DateTime<Utc>,
+    housekept_at: DateTime<Utc>,
+}
+
+/// What one scheduler pass did.
+#[derive(Debug, Default)]
+pub struct SchedulerPass {
+    /// The assignments it wrote, in order.
+    pub assigned: Vec<Assignment>,
+    /// Whether it reloaded the queue from the database.
+    pub rebuilt: bool,
+    /// Whether it took idle agents offline and returned untouched tickets.
+    pub housekept: bool,
 }
 
 impl Scheduler {
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+    pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
         let settings = self.config.scheduler;
         let renew_every =
             Duration::from_secs(u64::try_from(settings.lease_secs / 3).unwrap_or(1).max(1));
@@ -64,7 +76,7 @@ impl Scheduler {
                 .acquire_lease(LEASE, &self.holder, now, until)
                 .await
             {
-                Ok(true) if leading.is_none() => match self.lead().await {
+                Ok(true) if leading.is_none() => match self.lead(now).await {
                     Ok(lead) => leading = Some(lead),
                     Err(err) => {
                         tracing::error!(error = %err, "could not build the scheduler's queue")
@@ -85,7 +97,7 @@ impl Scheduler {
             let renew_at = tokio::time::Instant::now() + renew_every;
             loop {
                 if let Some(lead) = leading.as_mut() {
-                    if let Err(err) = self.round(lead).await {
+                    if let Err(err) = self.pass(lead, self.clock.now()).await {
                         tracing::error!(error = %err, "scheduler round failed; rebuilding");
                         leading = None;
                         break;
@@ -117,20 +129,21 @@ impl Scheduler {
 
     /// Becomes the planner: listens first (so nothing announced during the
     /// rebuild is missed), then loads the queue from the database.
-    async fn lead(&self) -> Result<Leading, StoreError> {
+    async fn lead(&self, now: DateTime<Utc>) -> Result<Leading, StoreError> {
         let subscription = self.store.subscribe().await?;
-        let state = self.rebuild().await?;
+        self.signal.take();
+        let state = self.load().await?;
         tracing::info!(queued = state.queued(), holder = %self.holder, "scheduler leading");
         Ok(Leading {
             state,
             subscription,
-            rebuilt_at: Instant::now(),
-            housekept_at: Instant::now(),
+            rebuilt_at: now,
+            housekept_at: now,
         })
     }
 
-    async fn rebuild(&self) -> Result<RoutingState, StoreError> {
-        self.signal.take();
+    /// The queue as the database has it now.
+    async fn load(&self) -> Result<RoutingState, StoreError> {
         let started = Instant::now();
         let routable = self.store.routable_tickets().await?;
         let running = self.store.running_assignments().await?;
@@ -143,17 +156,26 @@ impl Scheduler {
         Ok(state)
     }
 
-    /// Catches up with what changed, then assigns what can be assigned.
-    async fn round(&self, lead: &mut Leading) -> Result<(), StoreError> {
-        let sweep =
-            Duration::from_secs(u64::try_from(self.config.scheduler.sweep_secs).unwrap_or(300));
-        if lead.rebuilt_at.elapsed() >= sweep {
-            lead.state = self.rebuild().await?;
-            lead.rebuilt_at = Instant::now();
+    /// The leader's pass at `now`: reloads the queue when the sweep is
+    /// due, housekeeps when that is due, catches up with what changed, then
+    /// assigns what can be assigned. The loop above only calls this.
+    async fn pass(
+        &self,
+        lead: &mut Leading,
+        now: DateTime<Utc>,
+    ) -> Result<SchedulerPass, StoreError> {
+        let mut done = SchedulerPass::default();
+        let sweep = chrono::Duration::seconds(self.config.scheduler.sweep_secs);
+        if now - lead.rebuilt_at >= sweep {
+            self.signal.take();
+            lead.state = self.load().await?;
+            lead.rebuilt_at = now;
+            done.rebuilt = true;
         }
-        if lead.housekept_at.elapsed() >= HOUSEKEEPING {
-            lead.housekept_at = Instant::now();
-            self.housekeeping().await?;
+        if now - lead.housekept_at >= HOUSEKEEPING {
+            lead.housekept_at = now;
+            self.housekeeping(now).await?;
+            done.housekept = true;
         }
         let pending = self.signal.take();
         if pending.roster {
@@ -162,22 +184,51 @@ impl Scheduler {
         for id in pending.tickets {
             self.refresh(&mut lead.state, id).await?;
         }
-        // A refused write means the ticket changed meanwhile: refresh it
-        // and plan again (the planner places everything it can at once).
+        done.assigned = self.assign(&mut lead.state, now).await?;
+        Ok(done)
+    }
+
+    /// A pass of its own at `now` over the queue as the database has it,
+    /// leaving the leader's signals alone: what tests drive to see what the
+    /// scheduler would do now. Its writes are conditional like the
+    /// leader's, so running beside the leader assigns nothing twice.
+    pub async fn pass_over_database(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<SchedulerPass, StoreError> {
+        let mut state = self.load().await?;
+        let assigned = self.assign(&mut state, now).await?;
+        Ok(SchedulerPass {
+            assigned,
+            rebuilt: true,
+            housekept: false,
+        })
+    }
+
+    /// Plans and writes until nothing more can be placed; returns what was
+    /// written. A refused write means the ticket changed meanwhile: refresh
+    /// it and plan again (the planner places everything it can at once).
+    async fn assign(
+        &self,
+        state: &mut RoutingState,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Assignment>, StoreError> {
+        let mut assigned = Vec::new();
         for _ in 0..3 {
-            let plan = lead.state.plan(self.clock.now());
+            let plan = state.plan(now);
             if plan.is_empty() {
                 break;
             }
-            let refused = self.apply(&mut lead.state, &plan).await?;
+            let (written, refused) = self.apply(state, &plan, now).await?;
+            assigned.extend(written);
             if refused.is_empty() {
                 break;
             }
             for id in refused {
-                self.refresh(&mut lead.state, id).await?;
+                self.refresh(state, id).await?;
             }
         }
-        Ok(())
+        Ok(assigned)
     }
 
     async fn refresh(&self, state: &mut RoutingState, id: i64) -> Result<(), StoreError> {
@@ -188,12 +239,14 @@ impl Scheduler {
         Ok(())
     }
 
-    /// Writes the plan; returns the tickets whose assignment was refused.
+    /// Writes the plan; returns what was written and the tickets whose
+    /// assignment was refused.
     async fn apply(
         &self,
         state: &mut RoutingState,
         plan: &[Assignment],
-    ) -> Result<Vec<i64>, StoreError> {
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<Assignment>, Vec<i64>), StoreError> {
         let config = self.config.clone();
         let mail = move |t: &TicketRecord, event: &app::domain::event::Event| {
             let what = app::api::history::describe(None, None, &event.change);
@@ -204,9 +257,8 @@ impl Scheduler {
                 .into_iter()
                 .collect()
         };
-        let mut refused = Vec::new();
+        let (mut refused, mut all) = (Vec::new(), Vec::new());
         for chunk in plan.chunks(BATCH) {
-            let now = self.clock.now();
             let written = self.store.apply_assignments(chunk, &mail, now).await?;
             let accepted: HashSet<i64> = written.iter().map(|a| a.ticket_id).collect();
             refused.extend(
@@ -226,15 +278,15 @@ impl Scheduler {
             if !written.is_empty() {
                 self.mail_wake.notify_one();
             }
+            all.extend(written);
         }
-        Ok(refused)
+        Ok((all, refused))
     }
 
     /// Takes idle agents offline and, if configured, returns the untouched
     /// tickets of agents long offline to the queue.
-    async fn housekeeping(&self) -> Result<(), StoreError> {
+    async fn housekeeping(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
         let settings = self.config.scheduler;
-        let now = self.clock.now();
         let idle = self
             .store
             .expire_idle_agents(now - chrono::Duration::minutes(settings.idle_minutes), now)

@@ -25,6 +25,7 @@ pub mod sla_monitor;
 mod sla_records;
 mod sql_text;
 mod sqlite;
+mod ticket_changes;
 mod ticket_rows;
 mod ticket_sql;
 mod ticket_store;

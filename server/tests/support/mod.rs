@@ -238,6 +238,18 @@ impl TestApp {
         running.monitor.pass(self.clock.now()).await.unwrap()
     }
 
+    /// One scheduler pass at the test clock's time over the queue as the
+    /// database has it: what it assigns is what could be assigned now.
+    pub async fn scheduler_pass(&self) -> ferrodesk::scheduler::SchedulerPass {
+        use ferrodesk::clock::Clock;
+        let running = self.running.as_ref().expect("the app is running");
+        running
+            .scheduler
+            .pass_over_database(self.clock.now())
+            .await
+            .unwrap()
+    }
+
     pub fn data_dir(&self) -> std::path::PathBuf {
         self.fresh
             .as_ref()

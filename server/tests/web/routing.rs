@@ -98,7 +98,8 @@ async fn a_new_ticket_goes_at_once_to_an_online_agent_of_its_category_group() {
 
         // Offline: the ticket waits, and the agent is told why.
         let first = raise(&customer, "VPN drops", &category.to_string()).await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        let pass = app.scheduler_pass().await;
+        assert!(pass.assigned.is_empty(), "{pass:?}");
         assert_eq!(assignee(&app, first).await, None);
         let detail = agent
             .get(&format!("/api/tickets/detail?id={first}"))
@@ -186,7 +187,8 @@ async fn capacity_holds_until_work_is_resolved_and_manual_assignment_may_exceed_
         let first = raise(&customer, "First", &category.to_string()).await;
         assert_eq!(assigned_within(&app, first).await, Some(ada));
         let second = raise(&customer, "Second", &category.to_string()).await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        let pass = app.scheduler_pass().await;
+        assert!(pass.assigned.is_empty(), "{pass:?}");
         assert_eq!(
             assignee(&app, second).await,
             None,
