@@ -6,7 +6,7 @@ use super::common::{
     UserRow, OUTBOX_COLUMNS, USER_COLUMNS,
 };
 use super::dialect::{Dialect, SqlStore, Value};
-use super::event_log::{commit, on_ticket};
+use super::event_log::commit;
 use super::groups::found;
 use super::routing::MARK_ROUTABLE_SQL;
 use super::ticket_writes::ticket_in;
@@ -217,7 +217,7 @@ where
                 reason: ReleaseReason::Deactivated,
                 queue: ticket.group_name,
             };
-            events.push(on_ticket(ticket_id, Some(actor_id), now, change));
+            events.push(Event::on_ticket(ticket_id, Some(actor_id), now, change));
         }
         let change = DomainEvent::UserDeactivated {
             user: Named::new(id, name),

@@ -18,7 +18,6 @@ use super::dialect::{Dialect, SqlStore, Value};
 use super::{millis, StoreError};
 use app::domain::event::{DomainEvent, Event};
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Transaction, Type};
 
 /// An event as read back: its place in the log and the actor's current name.
@@ -141,16 +140,6 @@ where
     append(&mut tx, events).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// An event on a ticket, in the log's terms.
-pub(super) fn on_ticket(
-    ticket_id: i64,
-    actor_id: Option<i64>,
-    now: DateTime<Utc>,
-    change: DomainEvent,
-) -> Event {
-    Event::on_ticket(ticket_id, actor_id, now, change)
 }
 
 #[async_trait]

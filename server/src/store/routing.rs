@@ -6,7 +6,7 @@ use super::batch_writes::tickets_in_all;
 use super::batch_writes::{enqueue_all, values_list};
 use super::common::staff_roles;
 use super::dialect::{Dialect, SqlStore, Value};
-use super::event_log::{commit, on_ticket};
+use super::event_log::commit;
 use super::groups::GroupRow;
 use super::groups::GROUP_COLUMNS;
 use super::millis;
@@ -295,7 +295,7 @@ where
                     to,
                     by: AssignedBy::Scheduler,
                 };
-                on_ticket(record.id, None, now, change)
+                Event::on_ticket(record.id, None, now, change)
             })
             .collect();
         let agents: BTreeSet<i64> = written.iter().map(|a| a.agent_id).collect();
@@ -436,7 +436,7 @@ where
                 reason: ReleaseReason::WentOffline,
                 queue: record.group_name,
             };
-            events.push(on_ticket(ticket_id, None, now, change));
+            events.push(Event::on_ticket(ticket_id, None, now, change));
             released.push(ticket_id);
         }
         commit(tx, &events).await?;

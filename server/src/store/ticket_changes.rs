@@ -5,7 +5,7 @@
 
 use super::common::enqueue;
 use super::dialect::{Dialect, Value};
-use super::event_log::{commit, on_ticket};
+use super::event_log::commit;
 use super::millis;
 use super::sla_clocks::{answered, is_staff, sync_sla};
 use super::ticket_rows::message_sla_events;
@@ -13,7 +13,9 @@ use super::ticket_writes::{
     insert_files, insert_link, mark_routable, ticket_by_key, ticket_in, FilesOn,
 };
 use super::{NewMessage, NewTicket, Notify, StoreError, TicketChanges, TicketRecord};
-use app::domain::event::{AssignedBy, DomainEvent, FieldChange, Named, ReleaseReason, TicketField};
+use app::domain::event::{
+    AssignedBy, DomainEvent, Event, FieldChange, Named, ReleaseReason, TicketField,
+};
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Pool, Type};
 
@@ -67,7 +69,7 @@ where
         }
         Err(e) => return Err(e.into()),
     };
-    let mut events = vec![on_ticket(
+    let mut events = vec![Event::on_ticket(
         id,
         Some(ticket.requester_id),
         now,
@@ -161,7 +163,7 @@ where
             orphans.push(sha256);
         }
     }
-    let deleted = on_ticket(
+    let deleted = Event::on_ticket(
         ticket_id,
         Some(actor_id),
         now,
@@ -212,7 +214,7 @@ where
     .bind(millis(now))
     .fetch_one(&mut *tx)
     .await?;
-    let mut events = vec![on_ticket(
+    let mut events = vec![Event::on_ticket(
         message.ticket_id,
         Some(message.author_id),
         now,
@@ -235,7 +237,7 @@ where
     )
     .await?;
     if status != before.status {
-        events.push(on_ticket(
+        events.push(Event::on_ticket(
             message.ticket_id,
             Some(message.author_id),
             now,
@@ -304,7 +306,7 @@ where
     mark_routable(&mut tx, ticket_id, now).await?;
     let after = ticket_in(&mut tx, ticket_id).await?;
     let mut events = Vec::new();
-    let event = |change| on_ticket(ticket_id, Some(actor_id), now, change);
+    let event = |change| Event::on_ticket(ticket_id, Some(actor_id), now, change);
     if after.priority != before.priority {
         events.push(event(DomainEvent::PriorityChanged {
             from: before.priority,

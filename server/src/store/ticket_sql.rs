@@ -1,7 +1,7 @@
 //! [`super::TicketStore`], written once for both backends.
 
 use super::dialect::{Dialect, SqlStore, Value};
-use super::event_log::{commit, on_ticket};
+use super::event_log::commit;
 use super::millis;
 use super::sla_clocks::sync_sla;
 use super::sql_text::SqlText;
@@ -23,7 +23,7 @@ use super::TicketScope;
 use super::TicketStore;
 use super::Watcher;
 use super::{AttachmentRecord, MessageRecord, StoreError, TicketQuery, TicketRecord};
-use app::domain::event::{DomainEvent, Named};
+use app::domain::event::{DomainEvent, Event, Named};
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Type};
 #[async_trait::async_trait]
@@ -144,7 +144,7 @@ where
         if DB::rows_affected(&done) == 0 {
             return Err(StoreError::Stale);
         }
-        let mut events = vec![on_ticket(
+        let mut events = vec![Event::on_ticket(
             ticket_id,
             Some(actor_id),
             now,
@@ -300,7 +300,7 @@ where
             } else {
                 DomainEvent::WatchStopped
             };
-            events.push(on_ticket(ticket_id, Some(user_id), now, change));
+            events.push(Event::on_ticket(ticket_id, Some(user_id), now, change));
         }
         commit(tx, &events).await
     }
@@ -329,7 +329,7 @@ where
             return Ok(ClaimOutcome::Taken { assignee_name });
         }
         let by = Named::new(agent_id, record.assignee_name.clone().unwrap_or_default());
-        let claimed = on_ticket(
+        let claimed = Event::on_ticket(
             ticket_id,
             Some(agent_id),
             now,

@@ -164,7 +164,11 @@ impl Tickets {
                 message.push_str("Ferrodesk recomputed its SLA due times. ");
             }
             Some(logged) => {
-                message.push_str(&history_entry(logged.clone()).sentence());
+                message.push_str(&history::describe(
+                    logged.actor_name.as_deref(),
+                    logged.event.actor,
+                    &logged.event.change,
+                ));
                 message.push(' ');
             }
             None => {}
