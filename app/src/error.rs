@@ -100,51 +100,6 @@ impl AppError {
     }
 }
 
-/// Collects field errors while parsing a form, so a person sees every
-/// problem at once instead of one per submit.
-#[derive(Debug, Default)]
-pub struct FieldErrors(Vec<FieldError>);
-
-impl FieldErrors {
-    pub fn check<T>(&mut self, field: &str, parsed: Result<T, &'static str>) -> Option<T> {
-        match parsed {
-            Ok(value) => Some(value),
-            Err(message) => {
-                self.0.push(FieldError {
-                    field: field.into(),
-                    message: message.into(),
-                });
-                None
-            }
-        }
-    }
-
-    /// As [`FieldErrors::check`], for rules whose message names the input.
-    pub fn check_text<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
-        match parsed {
-            Ok(value) => Some(value),
-            Err(message) => {
-                self.0.push(FieldError {
-                    field: field.into(),
-                    message,
-                });
-                None
-            }
-        }
-    }
-
-    pub fn into_result(self) -> Result<(), AppError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Invalid {
-                form: None,
-                fields: self.0,
-            })
-        }
-    }
-}
-
 impl FromServerFnError for AppError {
     type Encoder = server_fn_error::JsonEncoding;
 
@@ -161,19 +116,6 @@ impl FromServerFnError for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn collects_every_field_error() {
-        let mut errors = FieldErrors::default();
-        assert_eq!(errors.check::<()>("email", Err("bad email")), None);
-        assert_eq!(errors.check("name", Ok::<_, &str>(1)), Some(1));
-        assert_eq!(errors.check::<()>("password", Err("short")), None);
-        let err = errors.into_result().unwrap_err();
-        assert_eq!(err.field_message("email").as_deref(), Some("bad email"));
-        assert_eq!(err.field_message("password").as_deref(), Some("short"));
-        assert_eq!(err.field_message("name"), None);
-        assert_eq!(err.status(), 422);
-    }
 
     #[test]
     fn round_trips_through_json() {

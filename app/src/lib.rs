@@ -8,6 +8,8 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
 mod shell;
 
 pub use shell::{shell, App};

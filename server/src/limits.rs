@@ -57,6 +57,15 @@ impl From<LimitError> for AppError {
     }
 }
 
+impl From<LimitError> for app::service::ServiceError {
+    fn from(err: LimitError) -> Self {
+        match err {
+            LimitError::Exceeded { retry_after_secs } => Self::RateLimited { retry_after_secs },
+            LimitError::Store(e) => app::service::internal(e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -96,7 +96,6 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         routing: routing_desk,
         sla: sla_desk,
         sessions: database.sessions.clone(),
-        ticket_service: tickets.clone(),
     });
 
     let listener = tokio::net::TcpListener::bind(config.bind)

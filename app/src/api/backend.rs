@@ -6,6 +6,7 @@
 use super::types::*;
 use crate::domain::{authorize, Action, Actor, Denied, Role};
 use crate::error::AppError;
+use crate::service::{RoutingService, SlaService, TicketService};
 use async_trait::async_trait;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -93,9 +94,7 @@ pub fn desk() -> Result<Arc<dyn Desk>, AppError> {
 /// Logs an unexpected failure with a fresh reference id and returns the
 /// generic error that carries only that id.
 pub fn internal(cause: impl std::fmt::Display) -> AppError {
-    let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
-    tracing::error!(%reference, %cause, "internal error");
-    AppError::Internal { reference }
+    crate::service::internal(cause).into()
 }
 
 async fn session() -> Result<Session, AppError> {
@@ -115,7 +114,7 @@ pub async fn client_ip() -> Result<IpAddr, AppError> {
 pub async fn current_actor() -> Result<Option<Actor>, AppError> {
     // Context first: while a page renders on the server, it is reachable
     // only until the first await that really waits.
-    let (desk, routing) = (desk()?, routing_desk()?);
+    let (desk, routing) = (desk()?, routing_service()?);
     let session = session().await?;
     let actor = actor_for_session(&session, desk.as_ref()).await?;
     if let (Some(actor), Some(id)) = (&actor, session.id()) {
@@ -146,6 +145,12 @@ pub async fn actor_for_session(
     Ok(actor)
 }
 
+/// The signed-in actor of this request; what they may do is the service's
+/// decision.
+pub async fn signed_in() -> Result<Actor, AppError> {
+    current_actor().await?.ok_or(AppError::Unauthenticated)
+}
+
 /// The actor of this request, if the policy allows the action.
 pub async fn authorized(action: Action) -> Result<Actor, AppError> {
     let actor = current_actor().await?;
@@ -168,7 +173,7 @@ pub async fn start_session_on(session: &Session, user: SessionUser) -> Result<()
 }
 
 pub async fn end_session() -> Result<(), AppError> {
-    let routing = routing_desk()?;
+    let routing = routing_service()?;
     let session = session().await?;
     let user = session
         .get::<SessionUser>(SESSION_USER)
@@ -180,166 +185,30 @@ pub async fn end_session() -> Result<(), AppError> {
     session.flush().await.map_err(internal)
 }
 
-/// Ticket services, implemented by the server over its store. Every method
-/// scopes what it reads by the actor (see `domain::ticket_access`).
-#[async_trait]
-pub trait TicketDesk: Send + Sync + 'static {
-    /// Writes one uploaded file to the staging area, refusing it once it
-    /// passes the size limit; `None` for an empty part (no file chosen).
-    async fn stage_file(
-        &self,
-        file_name: String,
-        chunks: super::uploads::ByteStream,
-    ) -> Result<Option<super::uploads::StagedFile>, AppError>;
-    /// Returns the new (or, for a repeated idempotency key, existing) ticket id.
-    async fn raise(
-        &self,
-        actor: &Actor,
-        input: NewTicketInput,
-        files: Vec<super::uploads::StagedFile>,
-    ) -> Result<i64, AppError>;
-    /// A ticket from someone without an account: it is filed under their
-    /// address and they get a link by email to follow it. Says the same
-    /// whether or not the address has an account.
-    async fn raise_without_account(
-        &self,
-        input: NewTicketInput,
-        files: Vec<super::uploads::StagedFile>,
-        ip: IpAddr,
-    ) -> Result<(), AppError>;
-    /// The session an emailed ticket link opens, and the ticket it is for.
-    async fn follow_link(&self, token: &str) -> Result<(SessionUser, i64), AppError>;
-    async fn groups(&self, actor: &Actor) -> Result<Vec<GroupOption>, AppError>;
-    async fn list(
-        &self,
-        actor: &Actor,
-        view: QueueView,
-        params: QueueParams,
-    ) -> Result<TicketPage, AppError>;
-    async fn queue_counts(&self, actor: &Actor) -> Result<Vec<QueueCount>, AppError>;
-    async fn detail(&self, actor: &Actor, id: i64) -> Result<TicketDetail, AppError>;
-    async fn reply(
-        &self,
-        actor: &Actor,
-        input: ReplyInput,
-        files: Vec<super::uploads::StagedFile>,
-    ) -> Result<(), AppError>;
-    async fn set_status(&self, actor: &Actor, input: StatusInput) -> Result<(), AppError>;
-    async fn claim(&self, actor: &Actor, input: ClaimInput) -> Result<(), AppError>;
-    async fn update_fields(&self, actor: &Actor, input: TicketFieldsInput) -> Result<(), AppError>;
-    async fn watch(&self, actor: &Actor, input: WatchInput) -> Result<(), AppError>;
-    /// Deletes a ticket for good; its TicketDeleted event stays in the log.
-    async fn delete(&self, actor: &Actor, input: DeleteTicketInput) -> Result<(), AppError>;
-    async fn agents(&self, actor: &Actor) -> Result<Vec<AgentOption>, AppError>;
+/// How the server hands its ticket service to the server functions.
+#[derive(Clone)]
+pub struct TicketServiceHandle(pub Arc<dyn TicketService>);
+
+pub fn ticket_service() -> Result<Arc<dyn TicketService>, AppError> {
+    use_context::<TicketServiceHandle>()
+        .map(|handle| handle.0)
+        .ok_or_else(|| internal("ticket service missing from context"))
 }
 
 #[derive(Clone)]
-pub struct TicketDeskHandle(pub Arc<dyn TicketDesk>);
+pub struct RoutingServiceHandle(pub Arc<dyn RoutingService>);
 
-pub fn ticket_desk() -> Result<Arc<dyn TicketDesk>, AppError> {
-    use_context::<TicketDeskHandle>()
+pub fn routing_service() -> Result<Arc<dyn RoutingService>, AppError> {
+    use_context::<RoutingServiceHandle>()
         .map(|handle| handle.0)
-        .ok_or_else(|| internal("ticket services missing from context"))
-}
-
-/// Groups, categories and availability, implemented by the server.
-#[async_trait]
-pub trait RoutingDesk: Send + Sync + 'static {
-    async fn groups_overview(
-        &self,
-        actor: &Actor,
-    ) -> Result<super::routing_types::GroupsOverview, AppError>;
-    /// Returns the new group's id.
-    async fn create_group(
-        &self,
-        actor: &Actor,
-        input: super::routing_types::GroupCreateInput,
-    ) -> Result<i64, AppError>;
-    async fn update_group(
-        &self,
-        actor: &Actor,
-        input: super::routing_types::GroupUpdateInput,
-    ) -> Result<(), AppError>;
-    async fn set_member(
-        &self,
-        actor: &Actor,
-        input: super::routing_types::MemberInput,
-    ) -> Result<(), AppError>;
-    async fn remove_member(
-        &self,
-        actor: &Actor,
-        input: super::routing_types::MemberRemoveInput,
-    ) -> Result<(), AppError>;
-    async fn categories_overview(
-        &self,
-        actor: &Actor,
-    ) -> Result<super::routing_types::CategoriesOverview, AppError>;
-    async fn save_category(
-        &self,
-        actor: &Actor,
-        input: super::routing_types::CategoryInput,
-    ) -> Result<(), AppError>;
-    async fn category_options(&self)
-        -> Result<Vec<super::routing_types::CategoryOption>, AppError>;
-    async fn presence(&self, actor: &Actor)
-        -> Result<super::routing_types::PresenceView, AppError>;
-    async fn set_availability(
-        &self,
-        actor: &Actor,
-        input: super::routing_types::AvailabilityInput,
-    ) -> Result<(), AppError>;
-    /// A staff session was used; best effort, never fails the request.
-    async fn seen(&self, user_id: i64, session_id: &str);
-    /// A session was signed out; its agent goes offline if it was their last.
-    async fn session_ended(&self, user_id: i64, session_id: &str);
+        .ok_or_else(|| internal("routing service missing from context"))
 }
 
 #[derive(Clone)]
-pub struct RoutingDeskHandle(pub Arc<dyn RoutingDesk>);
+pub struct SlaServiceHandle(pub Arc<dyn SlaService>);
 
-pub fn routing_desk() -> Result<Arc<dyn RoutingDesk>, AppError> {
-    use_context::<RoutingDeskHandle>()
+pub fn sla_service() -> Result<Arc<dyn SlaService>, AppError> {
+    use_context::<SlaServiceHandle>()
         .map(|handle| handle.0)
-        .ok_or_else(|| internal("routing services missing from context"))
-}
-
-/// SLA configuration, implemented by the server.
-#[async_trait]
-pub trait SlaDesk: Send + Sync + 'static {
-    async fn overview(&self, actor: &Actor) -> Result<super::sla_types::SlaOverview, AppError>;
-    /// Returns the calendar's id.
-    async fn save_calendar(
-        &self,
-        actor: &Actor,
-        input: super::sla_types::CalendarInput,
-    ) -> Result<i64, AppError>;
-    async fn save_policy(
-        &self,
-        actor: &Actor,
-        input: super::sla_types::PolicyInput,
-    ) -> Result<i64, AppError>;
-    async fn save_matrix(
-        &self,
-        actor: &Actor,
-        input: super::sla_types::MatrixInput,
-    ) -> Result<i64, AppError>;
-    async fn save_level(
-        &self,
-        actor: &Actor,
-        input: super::sla_types::LevelInput,
-    ) -> Result<(), AppError>;
-    async fn remove_level(
-        &self,
-        actor: &Actor,
-        input: super::sla_types::LevelRemoveInput,
-    ) -> Result<(), AppError>;
-}
-
-#[derive(Clone)]
-pub struct SlaDeskHandle(pub Arc<dyn SlaDesk>);
-
-pub fn sla_desk() -> Result<Arc<dyn SlaDesk>, AppError> {
-    use_context::<SlaDeskHandle>()
-        .map(|handle| handle.0)
-        .ok_or_else(|| internal("SLA services missing from context"))
+        .ok_or_else(|| internal("SLA service missing from context"))
 }

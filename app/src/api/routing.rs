@@ -1,5 +1,6 @@
 //! Server functions for groups and categories (admin console), agent
-//! availability (workspace) and the categories a requester picks from.
+//! availability (workspace) and the categories a requester picks from:
+//! each parses its form into the routing service's command and calls it.
 
 use super::routing_types::*;
 use crate::error::AppError;
@@ -7,48 +8,58 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::backend,
-    crate::domain::{authorize, Action},
+    crate::service::routing_commands::{self as cmd, availability_from_input},
     leptos_axum::redirect,
 };
 
 #[server(endpoint = "admin/groups", input = server_fn::codec::GetUrl)]
 pub async fn load_groups() -> Result<GroupsOverview, AppError> {
-    let actor = backend::authorized(Action::ManageRouting).await?;
-    backend::routing_desk()?.groups_overview(&actor).await
+    let actor = backend::signed_in().await?;
+    Ok(backend::routing_service()?.groups_overview(&actor).await?)
 }
 
 #[server(endpoint = "admin/group_create")]
 pub async fn create_group(input: GroupCreateInput) -> Result<(), AppError> {
-    let actor = backend::authorized(Action::ManageRouting).await?;
-    let id = backend::routing_desk()?.create_group(&actor, input).await?;
-    redirect(&format!("/admin/groups#group-{id}"));
+    let actor = backend::signed_in().await?;
+    let group = cmd::CreateGroup::from_input(&input)?;
+    let id = backend::routing_service()?
+        .create_group(&actor, group)
+        .await?;
+    redirect(&format!("/admin/groups#group-{}", id.0));
     Ok(())
 }
 
 #[server(endpoint = "admin/group_update")]
 pub async fn update_group(input: GroupUpdateInput) -> Result<(), AppError> {
-    let actor = backend::authorized(Action::ManageRouting).await?;
+    let actor = backend::signed_in().await?;
     let id = input.group_id;
-    backend::routing_desk()?.update_group(&actor, input).await?;
+    let group = cmd::UpdateGroup::from_input(&input)?;
+    backend::routing_service()?
+        .update_group(&actor, group)
+        .await?;
     redirect(&format!("/admin/groups#group-{id}"));
     Ok(())
 }
 
 #[server(endpoint = "admin/member_set")]
 pub async fn set_member(input: MemberInput) -> Result<(), AppError> {
-    let actor = backend::authorized(Action::ManageRouting).await?;
+    let actor = backend::signed_in().await?;
     let id = input.group_id;
-    backend::routing_desk()?.set_member(&actor, input).await?;
+    let member = cmd::SetMember::from_input(&input)?;
+    backend::routing_service()?
+        .set_member(&actor, member)
+        .await?;
     redirect(&format!("/admin/groups#group-{id}"));
     Ok(())
 }
 
 #[server(endpoint = "admin/member_remove")]
 pub async fn remove_member(input: MemberRemoveInput) -> Result<(), AppError> {
-    let actor = backend::authorized(Action::ManageRouting).await?;
+    let actor = backend::signed_in().await?;
     let id = input.group_id;
-    backend::routing_desk()?
-        .remove_member(&actor, input)
+    let member = cmd::RemoveMember::from_input(&input);
+    backend::routing_service()?
+        .remove_member(&actor, member)
         .await?;
     redirect(&format!("/admin/groups#group-{id}"));
     Ok(())
@@ -56,15 +67,18 @@ pub async fn remove_member(input: MemberRemoveInput) -> Result<(), AppError> {
 
 #[server(endpoint = "admin/categories", input = server_fn::codec::GetUrl)]
 pub async fn load_categories() -> Result<CategoriesOverview, AppError> {
-    let actor = backend::authorized(Action::ManageRouting).await?;
-    backend::routing_desk()?.categories_overview(&actor).await
+    let actor = backend::signed_in().await?;
+    Ok(backend::routing_service()?
+        .categories_overview(&actor)
+        .await?)
 }
 
 #[server(endpoint = "admin/category_save")]
 pub async fn save_category(input: CategoryInput) -> Result<(), AppError> {
-    let actor = backend::authorized(Action::ManageRouting).await?;
-    backend::routing_desk()?
-        .save_category(&actor, input)
+    let actor = backend::signed_in().await?;
+    let category = cmd::SaveCategory::from_input(&input)?;
+    backend::routing_service()?
+        .save_category(&actor, category)
         .await?;
     redirect("/admin/categories");
     Ok(())
@@ -75,21 +89,23 @@ pub async fn save_category(input: CategoryInput) -> Result<(), AppError> {
 #[server(endpoint = "tickets/categories", input = server_fn::codec::GetUrl)]
 pub async fn category_options() -> Result<Vec<CategoryOption>, AppError> {
     let actor = backend::current_actor().await?;
-    authorize(actor.as_ref(), Action::RaiseTicket).map_err(|_| AppError::Forbidden)?;
-    backend::routing_desk()?.category_options().await
+    Ok(backend::routing_service()?
+        .category_options(actor.as_ref())
+        .await?)
 }
 
 #[server(endpoint = "agent/presence", input = server_fn::codec::GetUrl)]
 pub async fn my_presence() -> Result<PresenceView, AppError> {
-    let actor = backend::authorized(Action::WorkTickets).await?;
-    backend::routing_desk()?.presence(&actor).await
+    let actor = backend::signed_in().await?;
+    Ok(backend::routing_service()?.presence(&actor).await?)
 }
 
 #[server(endpoint = "agent/availability")]
 pub async fn set_availability(input: AvailabilityInput) -> Result<(), AppError> {
-    let actor = backend::authorized(Action::WorkTickets).await?;
-    backend::routing_desk()?
-        .set_availability(&actor, input)
+    let actor = backend::signed_in().await?;
+    let availability = availability_from_input(&input)?;
+    backend::routing_service()?
+        .set_availability(&actor, availability)
         .await?;
     redirect("/agent");
     Ok(())

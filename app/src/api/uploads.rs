@@ -4,8 +4,9 @@
 //! ticket when the change it belongs to commits. A staged file that is never
 //! committed is deleted when it is dropped, so a refused form leaves nothing.
 
-use super::backend::{internal, TicketDesk};
+use super::backend::internal;
 use crate::error::AppError;
+use crate::service::TicketService;
 use futures::StreamExt;
 use leptos::server_fn::codec::MultipartData;
 use std::collections::HashMap;
@@ -69,7 +70,7 @@ impl UploadForm {
     /// Reads every part; parts named `files` are staged through the desk.
     /// When the form cannot be read to the end (a file too large, say), the
     /// text read so far is kept as the page's draft.
-    pub async fn read(data: MultipartData, desk: &dyn TicketDesk) -> Result<Self, AppError> {
+    pub async fn read(data: MultipartData, desk: &dyn TicketService) -> Result<Self, AppError> {
         let mut form = UploadForm {
             fields: HashMap::new(),
             files: Vec::new(),
@@ -92,7 +93,7 @@ impl UploadForm {
     async fn read_parts(
         &mut self,
         data: MultipartData,
-        desk: &dyn TicketDesk,
+        desk: &dyn TicketService,
     ) -> Result<(), AppError> {
         let form = self;
         let mut multipart = data

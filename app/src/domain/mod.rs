@@ -7,6 +7,7 @@ pub mod category;
 pub mod email;
 pub mod escalation;
 pub mod event;
+pub mod ids;
 pub mod password;
 pub mod person;
 pub mod planner;
@@ -21,6 +22,7 @@ pub mod ticket;
 pub mod timezone;
 
 pub use email::EmailAddress;
+pub use ids::{CategoryId, GroupId, TicketId, UserId};
 pub use password::Password;
 pub use person::DisplayName;
 pub use policy::{authorize, ticket_access, Action, Actor, Denied, TicketAccess};

@@ -43,6 +43,11 @@ pub enum Action {
     ManageSla,
     /// Delete a ticket for good (spam, a mistake): admins only.
     DeleteTicket,
+    /// Add to a ticket one can see: a reply or a file, or, when
+    /// `internal`, a note or a file only staff see.
+    AddToTicket { internal: bool },
+    /// Open a file on a ticket one can see; internal files are for staff.
+    ReadFile { internal: bool },
 }
 
 /// Which tickets an actor may see. Customers see only what they requested
@@ -80,6 +85,9 @@ pub fn authorize(actor: Option<&Actor>, action: Action) -> Result<(), Denied> {
     };
     let allowed = match action {
         Action::ManageOwnAccount | Action::UseTickets | Action::RaiseTicket => true,
+        Action::AddToTicket { internal } | Action::ReadFile { internal } => {
+            !internal || actor.role.is_staff()
+        }
         Action::WorkTickets => actor.role.is_staff(),
         Action::UseAgentWorkspace => actor.role.is_staff(),
         Action::UseAdminConsole
@@ -195,5 +203,26 @@ mod tests {
             authorize(Some(&a), Action::ChangeUser { target_id: 7 }),
             Err(Denied::Forbidden)
         );
+    }
+
+    #[test]
+    fn internal_notes_and_files_are_for_staff_only() {
+        let c = actor(Role::Customer);
+        for internal in [false, true] {
+            let add = Action::AddToTicket { internal };
+            let read = Action::ReadFile { internal };
+            let customer = if internal {
+                Err(Denied::Forbidden)
+            } else {
+                Ok(())
+            };
+            assert_eq!(authorize(Some(&c), add), customer);
+            assert_eq!(authorize(Some(&c), read), customer);
+            assert_eq!(authorize(None, read), Err(Denied::Unauthenticated));
+            for role in [Role::Agent, Role::Admin] {
+                assert_eq!(authorize(Some(&actor(role)), add), Ok(()));
+                assert_eq!(authorize(Some(&actor(role)), read), Ok(()));
+            }
+        }
     }
 }

@@ -59,12 +59,12 @@ impl Priority {
             .ok_or("Choose low, normal, high or critical.")
     }
 
-    /// What a customer may ask for: urgency stops short of critical, which
-    /// only agents assign.
-    pub fn parse_urgency(input: &str) -> Result<Self, &'static str> {
-        match Self::parse(input) {
-            Ok(Priority::Critical) | Err(_) => Err("Choose low, normal or high."),
-            Ok(p) => Ok(p),
+    /// What someone raising a ticket may ask for: a customer's urgency stops
+    /// short of critical, which only agents assign.
+    pub fn as_urgency(self, by_staff: bool) -> Result<Self, &'static str> {
+        match self {
+            Priority::Critical if !by_staff => Err("Choose low, normal or high."),
+            p => Ok(p),
         }
     }
 }
@@ -407,8 +407,9 @@ mod tests {
 
     #[test]
     fn customers_cannot_ask_for_critical() {
-        assert_eq!(Priority::parse_urgency("high"), Ok(Priority::High));
-        assert!(Priority::parse_urgency("critical").is_err());
+        assert_eq!(Priority::High.as_urgency(false), Ok(Priority::High));
+        assert!(Priority::Critical.as_urgency(false).is_err());
+        assert_eq!(Priority::Critical.as_urgency(true), Ok(Priority::Critical));
         assert_eq!(Priority::parse("critical"), Ok(Priority::Critical));
         assert!(Priority::Critical > Priority::High && Priority::High > Priority::Normal);
     }

@@ -14,7 +14,8 @@ use crate::store::{NewInvitation, NewSignup, NewToken, SharedStore, StoreError, 
 use app::api::backend::{internal, Desk, SessionUser};
 use app::api::types::*;
 use app::domain::{Actor, DisplayName, EmailAddress, Password, Role, SearchText, TimezoneName};
-use app::error::{AppError, FieldErrors};
+use app::error::AppError;
+use app::service::FieldErrors;
 use async_trait::async_trait;
 use chrono::Duration;
 use std::net::IpAddr;

@@ -5,10 +5,11 @@
 //! downloads.
 
 use crate::config::Config;
-use crate::tickets::{files, Tickets};
+use crate::tickets::files;
 use app::api::backend::{actor_for_session, Desk};
-use app::domain::{authorize, Action, Actor};
+use app::domain::{Actor, TicketId};
 use app::error::AppError;
+use app::service::TicketService;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -18,7 +19,7 @@ use tower_sessions::Session;
 
 #[derive(Clone)]
 pub struct AttachmentState {
-    pub tickets: Arc<Tickets>,
+    pub tickets: Arc<dyn TicketService>,
     pub desk: Arc<dyn Desk>,
     pub config: Arc<Config>,
 }
@@ -46,7 +47,7 @@ fn not_found() -> Response {
 
 async fn actor(state: &AttachmentState, session: &Session) -> Result<Actor, Response> {
     match actor_for_session(session, state.desk.as_ref()).await {
-        Ok(Some(actor)) if authorize(Some(&actor), Action::UseTickets).is_ok() => Ok(actor),
+        Ok(Some(actor)) => Ok(actor),
         Ok(_) => Err(page(
             StatusCode::UNAUTHORIZED,
             "Sign in required",
@@ -71,8 +72,9 @@ pub async fn upload(
         Ok(actor) => actor,
         Err(refusal) => return refusal,
     };
-    if let Err(err) = state.tickets.may_attach(&actor, ticket_id).await {
-        return refusal(err);
+    let ticket = TicketId(ticket_id);
+    if let Err(err) = state.tickets.may_attach(&actor, ticket).await {
+        return refusal(err.into());
     }
     let limit = state.config.max_attachment_bytes;
     let declared = headers
@@ -80,7 +82,7 @@ pub async fn upload(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit + 64 * 1024) {
-        return refusal(files::too_large(limit));
+        return refusal(files::too_large(limit).into());
     }
     let mut internal = false;
     let mut staged = None;
@@ -100,16 +102,12 @@ pub async fn upload(
             Some("internal") => internal = true,
             Some("file") => {
                 let name = field.file_name().unwrap_or("").to_owned();
-                match files::stage(
-                    &state.config.data_dir,
-                    limit,
-                    &name,
-                    field.map(|chunk| chunk.map_err(|e| e.body_text())),
-                )
-                .await
-                {
+                // Staged as the service would, but straight from the field:
+                // its stream borrows the request, which a service call cannot hold.
+                let chunks = field.map(|chunk| chunk.map_err(|e| e.body_text()));
+                match files::stage(&state.config.data_dir, limit, &name, chunks).await {
                     Ok(file) => staged = file.or(staged),
-                    Err(err) => return refusal(err),
+                    Err(err) => return refusal(err.into()),
                 }
             }
             _ => {}
@@ -122,12 +120,8 @@ pub async fn upload(
             "Choose a file to attach, then upload it.",
         );
     };
-    if let Err(err) = state
-        .tickets
-        .attach(&actor, ticket_id, staged, internal)
-        .await
-    {
-        return refusal(err);
+    if let Err(err) = state.tickets.attach(&actor, ticket, staged, internal).await {
+        return refusal(err.into());
     }
     let base = if actor.role.is_staff() {
         "/agent/tickets"
@@ -182,7 +176,7 @@ pub async fn download(
     };
     let file = match state.tickets.download(&actor, id).await {
         Ok(file) => file,
-        Err(err) => return refusal(err),
+        Err(err) => return refusal(err.into()),
     };
     let bytes = file.bytes;
     // Images and PDFs open in place, but only when their bytes say so, and

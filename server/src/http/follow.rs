@@ -3,7 +3,9 @@
 //! sends them to the ticket; a dead link gets a page that says what to do.
 
 use super::attachments::page;
-use app::api::backend::{start_session_on, TicketDesk};
+use app::api::backend::start_session_on;
+use app::error::AppError;
+use app::service::TicketService;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -11,7 +13,7 @@ use std::sync::Arc;
 use tower_sessions::Session;
 
 pub async fn follow(
-    State(tickets): State<Arc<dyn TicketDesk>>,
+    State(tickets): State<Arc<dyn TicketService>>,
     session: Session,
     Path(token): Path<String>,
 ) -> Response {
@@ -25,7 +27,7 @@ pub async fn follow(
             ),
         },
         Err(err) => page(
-            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::GONE),
+            StatusCode::from_u16(AppError::from(err.clone()).status()).unwrap_or(StatusCode::GONE),
             "Link not valid",
             &err.to_string(),
         ),

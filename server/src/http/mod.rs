@@ -20,9 +20,9 @@ use crate::config::Config;
 use crate::sessions::AnySessionStore;
 use crate::store::SharedStore;
 use app::api::backend::{
-    Desk, DeskHandle, RoutingDesk, RoutingDeskHandle, SlaDesk, SlaDeskHandle, TicketDesk,
-    TicketDeskHandle,
+    Desk, DeskHandle, RoutingServiceHandle, SlaServiceHandle, TicketServiceHandle,
 };
+use app::service::{RoutingService, SlaService, TicketService};
 use app::{shell, App};
 use assets::BundleHashes;
 use axum::handler::Handler;
@@ -46,13 +46,10 @@ pub struct HttpState {
     pub config: Arc<Config>,
     pub store: SharedStore,
     pub desk: Arc<dyn Desk>,
-    pub tickets: Arc<dyn TicketDesk>,
-    pub routing: Arc<dyn RoutingDesk>,
-    pub sla: Arc<dyn SlaDesk>,
+    pub tickets: Arc<dyn TicketService>,
+    pub routing: Arc<dyn RoutingService>,
+    pub sla: Arc<dyn SlaService>,
     pub sessions: AnySessionStore,
-    /// The ticket service itself, for the plain routes that are not server
-    /// functions (attachments); `tickets` is the same service behind the app's trait.
-    pub ticket_service: Arc<crate::tickets::Tickets>,
     /// The accounts service itself, for the viewer's timezone.
     pub account_service: Arc<crate::accounts::Accounts>,
 }
@@ -66,9 +63,9 @@ pub fn router(state: HttpState) -> Router {
     );
     let context = move || {
         provide_context(DeskHandle(desk.clone()));
-        provide_context(TicketDeskHandle(tickets.clone()));
-        provide_context(RoutingDeskHandle(routing.clone()));
-        provide_context(SlaDeskHandle(sla.clone()));
+        provide_context(TicketServiceHandle(tickets.clone()));
+        provide_context(RoutingServiceHandle(routing.clone()));
+        provide_context(SlaServiceHandle(sla.clone()));
     };
     let routes = generate_route_list(App);
     // Static files are served here rather than by leptos_axum's file
@@ -132,7 +129,7 @@ pub fn router(state: HttpState) -> Router {
                 )
                 .route("/attachments/{id}", get(attachments::download))
                 .with_state(attachments::AttachmentState {
-                    tickets: state.ticket_service.clone(),
+                    tickets: state.tickets.clone(),
                     desk: state.desk.clone(),
                     config: state.config.clone(),
                 }),

@@ -6,13 +6,14 @@ use super::{store_err, Routing};
 use crate::store::{CategoryFields, StoreError};
 use app::api::routing_types::*;
 use app::api::types::GroupOption;
-use app::domain::category::{parse_name, tree_order, would_cycle, Node};
-use app::domain::{Actor, Priority};
-use app::error::{AppError, FieldErrors};
+use app::domain::category::{tree_order, would_cycle, Node};
+use app::domain::Actor;
+use app::service::routing_commands::SaveCategory;
+use app::service::{FieldErrors, ServiceError};
 use std::collections::HashMap;
 
 impl Routing {
-    pub(super) async fn category_tree(&self) -> Result<CategoriesOverview, AppError> {
+    pub(super) async fn category_tree(&self) -> Result<CategoriesOverview, ServiceError> {
         let categories = self.store.list_categories().await.map_err(store_err)?;
         let groups = self.store.list_groups().await.map_err(store_err)?;
         let sla: HashMap<i64, (Option<i64>, Option<i64>)> = self
@@ -83,104 +84,62 @@ impl Routing {
         })
     }
 
+    /// Checks what the ids name (a parent that exists and is not below
+    /// the category, an active group, a policy and matrix that exist),
+    /// then writes the category and its SLA in one go.
     pub(super) async fn write_category(
         &self,
         actor: &Actor,
-        input: CategoryInput,
-    ) -> Result<(), AppError> {
+        input: SaveCategory,
+    ) -> Result<(), ServiceError> {
         let existing = self.store.list_categories().await.map_err(store_err)?;
         let mut errors = FieldErrors::default();
-        let name = errors.check("name", parse_name(&input.name));
-        let priority = errors.check(
-            "default_priority",
-            Priority::parse(input.default_priority.trim()),
-        );
-        let parent_id = match input.parent_id.trim() {
-            "" => Some(None),
-            text => errors.check(
-                "parent_id",
-                text.parse::<i64>()
-                    .ok()
-                    .filter(|id| existing.iter().any(|c| c.id == *id))
-                    .map(Some)
-                    .ok_or("Choose a parent from the list."),
-            ),
-        };
-        if let (Some(id), Some(parent)) = (input.category_id, parent_id) {
+        let category_id = input.category.map(|c| c.0);
+        let parent_id = input.parent.map(|p| p.0);
+        if parent_id.is_some_and(|id| !existing.iter().any(|c| c.id == id)) {
+            errors.check::<()>("parent_id", Err("Choose a parent from the list."));
+        } else if let Some(id) = category_id {
             let nodes: Vec<Node> = existing
                 .iter()
                 .map(|c| (c.id, c.parent_id, c.name.as_str()))
                 .collect();
-            if would_cycle(&nodes, id, parent) {
+            if would_cycle(&nodes, id, parent_id) {
                 errors.check::<()>("parent_id", Err("A category cannot sit below itself."));
             }
         }
-        let group_id = match input.group_id.trim() {
-            "" => Some(None),
-            text => {
-                let group = match text.parse::<i64>() {
-                    Ok(id) => self.store.group(id).await.map_err(store_err)?,
-                    Err(_) => None,
-                };
-                let current = input
-                    .category_id
-                    .and_then(|id| existing.iter().find(|c| c.id == id))
-                    .and_then(|c| c.group_id);
-                errors.check(
-                    "group_id",
-                    group
-                        // An archived group may stay, but takes no new categories.
-                        .filter(|g| !g.archived || Some(g.id) == current)
-                        .map(|g| Some(g.id))
-                        .ok_or("Choose an active group."),
-                )
+        if let Some(group) = input.group {
+            let found = self.store.group(group.0).await.map_err(store_err)?;
+            let current = category_id
+                .and_then(|id| existing.iter().find(|c| c.id == id))
+                .and_then(|c| c.group_id);
+            // An archived group may stay, but takes no new categories.
+            if !found.is_some_and(|g| !g.archived || Some(g.id) == current) {
+                errors.check::<()>("group_id", Err("Choose an active group."));
             }
-        };
-        let policies: Vec<i64> = self
-            .store
-            .list_sla_policies()
-            .await
-            .map_err(store_err)?
-            .iter()
-            .map(|p| p.id)
-            .collect();
-        let matrices: Vec<i64> = self
-            .store
-            .list_matrices()
-            .await
-            .map_err(store_err)?
-            .iter()
-            .map(|m| m.id)
-            .collect();
-        let policy_id = errors.check(
-            "sla_policy_id",
-            super::parse_choice(&input.sla_policy_id, &policies),
-        );
-        let matrix_id = errors.check(
-            "escalation_matrix_id",
-            super::parse_choice(&input.escalation_matrix_id, &matrices),
-        );
+        }
+        let policies = self.store.list_sla_policies().await.map_err(store_err)?;
+        if let Some(id) = input.sla_policy {
+            if !policies.iter().any(|p| p.id == id) {
+                errors.check::<()>("sla_policy_id", Err("Choose one from the list."));
+            }
+        }
+        let matrices = self.store.list_matrices().await.map_err(store_err)?;
+        if let Some(id) = input.escalation_matrix {
+            if !matrices.iter().any(|m| m.id == id) {
+                errors.check::<()>("escalation_matrix_id", Err("Choose one from the list."));
+            }
+        }
         errors.into_result()?;
-        let (
-            Some(name),
-            Some(default_priority),
-            Some(parent_id),
-            Some(group_id),
-            Some(policy_id),
-            Some(matrix_id),
-        ) = (name, priority, parent_id, group_id, policy_id, matrix_id)
-        else {
-            return Err(AppError::form("Please correct the highlighted fields."));
-        };
+        let (policy_id, matrix_id) = (input.sla_policy, input.escalation_matrix);
         let fields = CategoryFields {
             parent_id,
-            name,
-            group_id,
-            default_priority,
-            archived: input.archived.is_some(),
+            name: input.name,
+            group_id: input.group.map(|g| g.0),
+            default_priority: input.default_priority,
+            archived: input.archived,
         };
         let now = self.clock.now();
-        let result = match input.category_id {
+        let result = match category_id {
             Some(id) => self
                 .store
                 .update_category(Some(actor.id), id, fields, now)
@@ -194,7 +153,7 @@ impl Routing {
         };
         let id = result.map_err(|e| match e {
             StoreError::Conflict(_) => {
-                AppError::field("name", "A category with this name already sits here.")
+                ServiceError::field("name", "A category with this name already sits here.")
             }
             other => store_err(other),
         })?;
@@ -202,7 +161,7 @@ impl Routing {
             .set_category_sla(id, policy_id, matrix_id, now)
             .await
             .map_err(store_err)?;
-        tracing::info!(actor_id = actor.id, category_id = ?input.category_id, "category saved");
+        tracing::info!(actor_id = actor.id, category_id = ?category_id, "category saved");
         Ok(())
     }
 }

@@ -4,22 +4,21 @@
 use super::{staff_options, store_err, Routing};
 use crate::store::StoreError;
 use app::api::routing_types::*;
-use app::domain::category::parse_name;
-use app::domain::{Actor, Role, Strategy};
-use app::error::{AppError, FieldErrors};
+use app::domain::{Actor, GroupId, Role};
+use app::service::routing_commands::{CreateGroup, RemoveMember, SetMember, UpdateGroup};
+use app::service::ServiceError;
 
-/// Capacity is a count of running tickets; beyond this it is a typo.
-const MAX_CAPACITY: u32 = 1_000;
-
-fn taken(err: StoreError) -> AppError {
+fn taken(err: StoreError) -> ServiceError {
     match err {
-        StoreError::Conflict(_) => AppError::field("name", "Another group already has this name."),
+        StoreError::Conflict(_) => {
+            ServiceError::field("name", "Another group already has this name.")
+        }
         other => store_err(other),
     }
 }
 
 impl Routing {
-    pub(super) async fn overview(&self) -> Result<GroupsOverview, AppError> {
+    pub(super) async fn overview(&self) -> Result<GroupsOverview, ServiceError> {
         let depths: std::collections::HashMap<i64, i64> = self
             .store
             .queue_depths()
@@ -62,51 +61,34 @@ impl Routing {
     pub(super) async fn add_group(
         &self,
         actor: &Actor,
-        input: GroupCreateInput,
-    ) -> Result<i64, AppError> {
-        let name = parse_name(&input.name).map_err(|m| AppError::field("name", m))?;
+        group: CreateGroup,
+    ) -> Result<GroupId, ServiceError> {
         let group = self
             .store
-            .create_group(Some(actor.id), &name, self.clock.now())
+            .create_group(Some(actor.id), &group.name, self.clock.now())
             .await
             .map_err(taken)?;
         tracing::info!(actor_id = actor.id, group_id = group.id, "group created");
-        Ok(group.id)
+        Ok(GroupId(group.id))
     }
 
     pub(super) async fn change_group(
         &self,
         actor: &Actor,
-        input: GroupUpdateInput,
-    ) -> Result<(), AppError> {
-        let mut errors = FieldErrors::default();
-        let name = errors.check("name", parse_name(&input.name));
-        let strategy = errors.check(
-            "strategy",
-            Strategy::parse(input.strategy.trim()).ok_or("Choose an assignment strategy."),
-        );
-        errors.into_result()?;
-        let (Some(name), Some(strategy)) = (name, strategy) else {
-            return Err(AppError::form("Please correct the highlighted fields."));
-        };
+        group: UpdateGroup,
+    ) -> Result<(), ServiceError> {
         let now = self.clock.now();
-        let id = input.group_id;
+        let id = group.group.0;
         self.store
-            .rename_group(Some(actor.id), id, &name, now)
+            .rename_group(Some(actor.id), id, &group.name, now)
             .await
             .map_err(taken)?;
         self.store
-            .set_group_policy(
-                Some(actor.id),
-                id,
-                strategy,
-                input.auto_assign.is_some(),
-                now,
-            )
+            .set_group_policy(Some(actor.id), id, group.strategy, group.auto_assign, now)
             .await
             .map_err(store_err)?;
         self.store
-            .set_group_archived(Some(actor.id), id, input.archived.is_some(), now)
+            .set_group_archived(Some(actor.id), id, group.archived, now)
             .await
             .map_err(store_err)?;
         tracing::info!(actor_id = actor.id, group_id = id, "group changed");
@@ -117,58 +99,36 @@ impl Routing {
     pub(super) async fn put_member(
         &self,
         actor: &Actor,
-        input: MemberInput,
-    ) -> Result<(), AppError> {
-        let mut errors = FieldErrors::default();
-        let capacity = errors.check(
-            "capacity",
-            input
-                .capacity
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|c| *c <= MAX_CAPACITY)
-                .ok_or("Enter a whole number from 0 to 1000."),
-        );
-        let user_id = errors.check(
-            "user_id",
-            input
-                .user_id
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| "Choose an agent."),
-        );
-        errors.into_result()?;
-        let (Some(capacity), Some(user_id)) = (capacity, user_id) else {
-            return Err(AppError::form("Please correct the highlighted fields."));
-        };
+        member: SetMember,
+    ) -> Result<(), ServiceError> {
+        let (group_id, user_id, capacity) = (member.group.0, member.user.0, member.capacity);
         let user = self.store.user_by_id(user_id).await.map_err(store_err)?;
         if !user.is_some_and(|u| u.active && matches!(u.role, Role::Agent | Role::Admin)) {
-            return Err(AppError::field(
+            return Err(ServiceError::field(
                 "user_id",
                 "Only active agents and admins can join a group.",
             ));
         }
         if self
             .store
-            .group(input.group_id)
+            .group(group_id)
             .await
             .map_err(store_err)?
             .is_none()
         {
-            return Err(AppError::NotFound);
+            return Err(ServiceError::NotFound);
         }
         self.store
-            .set_member(input.group_id, user_id, capacity, self.clock.now())
+            .set_member(group_id, user_id, capacity, self.clock.now())
             .await
             .map_err(store_err)?;
         self.store
-            .set_lead(input.group_id, user_id, input.lead.is_some())
+            .set_lead(group_id, user_id, member.lead)
             .await
             .map_err(store_err)?;
         tracing::info!(
             actor_id = actor.id,
-            group_id = input.group_id,
+            group_id,
             user_id,
             capacity,
             "member set"
@@ -180,18 +140,14 @@ impl Routing {
     pub(super) async fn drop_member(
         &self,
         actor: &Actor,
-        input: MemberRemoveInput,
-    ) -> Result<(), AppError> {
+        member: RemoveMember,
+    ) -> Result<(), ServiceError> {
+        let (group_id, user_id) = (member.group.0, member.user.0);
         self.store
-            .remove_member(input.group_id, input.user_id)
+            .remove_member(group_id, user_id)
             .await
             .map_err(store_err)?;
-        tracing::info!(
-            actor_id = actor.id,
-            group_id = input.group_id,
-            user_id = input.user_id,
-            "member removed"
-        );
+        tracing::info!(actor_id = actor.id, group_id, user_id, "member removed");
         self.signal.roster().await;
         Ok(())
     }

@@ -1,4 +1,4 @@
-//! Routing services behind the app's [`RoutingDesk`]: groups and their
+//! The routing service behind the app's [`RoutingService`]: groups and their
 //! members, the category tree, and agents' availability. Every change that
 //! can alter who gets what wakes the scheduler.
 
@@ -9,10 +9,10 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::scheduler::RoutingSignal;
 use crate::store::{SharedStore, StoreError};
-use app::api::backend::{internal, RoutingDesk};
 use app::api::routing_types::*;
-use app::domain::{authorize, Action, Actor, Availability};
-use app::error::AppError;
+use app::domain::{Action, Actor, Availability, GroupId};
+use app::service::routing_commands::*;
+use app::service::{internal, require, require_of, RoutingService, ServiceError};
 use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -88,7 +88,7 @@ impl From<crate::store::GroupRecord> for app::api::types::GroupOption {
 
 /// Active agents and admins, as the pickers for members, leads and
 /// escalation recipients list them.
-pub(crate) async fn staff_options(store: &SharedStore) -> Result<Vec<StaffOption>, AppError> {
+pub(crate) async fn staff_options(store: &SharedStore) -> Result<Vec<StaffOption>, ServiceError> {
     Ok(store
         .list_staff()
         .await
@@ -103,28 +103,11 @@ pub(crate) async fn staff_options(store: &SharedStore) -> Result<Vec<StaffOption
         .collect())
 }
 
-pub(crate) fn store_err(err: StoreError) -> AppError {
+pub(crate) fn store_err(err: StoreError) -> ServiceError {
     match err {
-        StoreError::NotFound => AppError::NotFound,
+        StoreError::NotFound => ServiceError::NotFound,
         other => internal(other),
     }
-}
-
-/// An optional id from a select: empty means none (or the default).
-pub(crate) fn parse_choice(input: &str, known: &[i64]) -> Result<Option<i64>, &'static str> {
-    match input.trim() {
-        "" => Ok(None),
-        text => text
-            .parse::<i64>()
-            .ok()
-            .filter(|id| known.contains(id))
-            .map(Some)
-            .ok_or("Choose one from the list."),
-    }
-}
-
-fn require(actor: &Actor, action: Action) -> Result<(), AppError> {
-    authorize(Some(actor), action).map_err(|_| AppError::Forbidden)
 }
 
 /// Session ids are credentials: only their digest is stored.
@@ -133,43 +116,55 @@ fn session_key(session_id: &str) -> String {
 }
 
 #[async_trait]
-impl RoutingDesk for Routing {
-    async fn groups_overview(&self, actor: &Actor) -> Result<GroupsOverview, AppError> {
+impl RoutingService for Routing {
+    async fn groups_overview(&self, actor: &Actor) -> Result<GroupsOverview, ServiceError> {
         require(actor, Action::ManageRouting)?;
         self.overview().await
     }
 
-    async fn create_group(&self, actor: &Actor, input: GroupCreateInput) -> Result<i64, AppError> {
+    async fn create_group(
+        &self,
+        actor: &Actor,
+        group: CreateGroup,
+    ) -> Result<GroupId, ServiceError> {
         require(actor, Action::ManageRouting)?;
-        self.add_group(actor, input).await
+        self.add_group(actor, group).await
     }
 
-    async fn update_group(&self, actor: &Actor, input: GroupUpdateInput) -> Result<(), AppError> {
+    async fn update_group(&self, actor: &Actor, group: UpdateGroup) -> Result<(), ServiceError> {
         require(actor, Action::ManageRouting)?;
-        self.change_group(actor, input).await
+        self.change_group(actor, group).await
     }
 
-    async fn set_member(&self, actor: &Actor, input: MemberInput) -> Result<(), AppError> {
+    async fn set_member(&self, actor: &Actor, member: SetMember) -> Result<(), ServiceError> {
         require(actor, Action::ManageRouting)?;
-        self.put_member(actor, input).await
+        self.put_member(actor, member).await
     }
 
-    async fn remove_member(&self, actor: &Actor, input: MemberRemoveInput) -> Result<(), AppError> {
+    async fn remove_member(&self, actor: &Actor, member: RemoveMember) -> Result<(), ServiceError> {
         require(actor, Action::ManageRouting)?;
-        self.drop_member(actor, input).await
+        self.drop_member(actor, member).await
     }
 
-    async fn categories_overview(&self, actor: &Actor) -> Result<CategoriesOverview, AppError> {
+    async fn categories_overview(&self, actor: &Actor) -> Result<CategoriesOverview, ServiceError> {
         require(actor, Action::ManageRouting)?;
         self.category_tree().await
     }
 
-    async fn save_category(&self, actor: &Actor, input: CategoryInput) -> Result<(), AppError> {
+    async fn save_category(
+        &self,
+        actor: &Actor,
+        category: SaveCategory,
+    ) -> Result<(), ServiceError> {
         require(actor, Action::ManageRouting)?;
-        self.write_category(actor, input).await
+        self.write_category(actor, category).await
     }
 
-    async fn category_options(&self) -> Result<Vec<CategoryOption>, AppError> {
+    async fn category_options(
+        &self,
+        actor: Option<&Actor>,
+    ) -> Result<Vec<CategoryOption>, ServiceError> {
+        require_of(actor, Action::RaiseTicket)?;
         let tree = self.category_tree().await?;
         Ok(tree
             .categories
@@ -182,7 +177,7 @@ impl RoutingDesk for Routing {
             .collect())
     }
 
-    async fn presence(&self, actor: &Actor) -> Result<PresenceView, AppError> {
+    async fn presence(&self, actor: &Actor) -> Result<PresenceView, ServiceError> {
         require(actor, Action::WorkTickets)?;
         let record = self.store.presence(actor.id).await.map_err(store_err)?;
         Ok(PresenceView {
@@ -195,11 +190,9 @@ impl RoutingDesk for Routing {
     async fn set_availability(
         &self,
         actor: &Actor,
-        input: AvailabilityInput,
-    ) -> Result<(), AppError> {
+        availability: Availability,
+    ) -> Result<(), ServiceError> {
         require(actor, Action::WorkTickets)?;
-        let availability = Availability::parse(input.availability.trim())
-            .ok_or_else(|| AppError::field("availability", "Choose online, away or offline."))?;
         self.store
             .set_availability(actor.id, availability, self.clock.now())
             .await

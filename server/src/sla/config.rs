@@ -2,31 +2,18 @@
 //! with compliance per group and category.
 
 use super::Sla;
-use crate::routing::{parse_choice, staff_options, store_err};
+use crate::routing::{staff_options, store_err};
 use crate::store::{SlaPolicyFields, StoreError};
 use app::api::sla_types::*;
 use app::api::types::GroupOption;
-use app::domain::calendar::{
-    format_holidays, format_intervals, parse_holidays, parse_intervals, Calendar, CalendarError,
-    Interval,
-};
-use app::domain::sla::{parse_target, Metric, PolicyTargets, PriorityTargets, Target};
-use app::domain::{Actor, Priority, Status};
-use app::error::{AppError, FieldErrors};
+use app::domain::calendar::{format_holidays, format_intervals};
+use app::domain::Actor;
+use app::service::sla_commands::{SaveCalendar, SavePolicy};
+use app::service::ServiceError;
 use std::collections::HashMap;
 
-/// Names of configuration items: trimmed, 1 to 100 characters.
-pub(super) fn parse_config_name(input: &str) -> Result<String, &'static str> {
-    let name = input.trim();
-    match name.chars().count() {
-        0 => Err("Enter a name."),
-        1..=100 => Ok(name.to_owned()),
-        _ => Err("Keep the name to 100 characters."),
-    }
-}
-
 impl Sla {
-    pub(super) async fn load_overview(&self) -> Result<SlaOverview, AppError> {
+    pub(super) async fn load_overview(&self) -> Result<SlaOverview, ServiceError> {
         let calendars = self.store.list_calendars().await.map_err(store_err)?;
         let policies = self.store.list_sla_policies().await.map_err(store_err)?;
         let matrices = self.store.list_matrices().await.map_err(store_err)?;
@@ -103,61 +90,26 @@ impl Sla {
     pub(super) async fn write_calendar(
         &self,
         actor: &Actor,
-        input: CalendarInput,
-    ) -> Result<i64, AppError> {
-        let mut errors = FieldErrors::default();
-        let name = errors.check("name", parse_config_name(&input.name));
-        let typed = [
-            &input.monday,
-            &input.tuesday,
-            &input.wednesday,
-            &input.thursday,
-            &input.friday,
-            &input.saturday,
-            &input.sunday,
-        ];
-        let mut week: [Vec<Interval>; 7] = Default::default();
-        for (day, text) in typed.into_iter().enumerate() {
-            match parse_intervals(text) {
-                Ok(intervals) => week[day] = intervals,
-                Err(message) => {
-                    errors.check_text::<()>(DAY_FIELDS[day], Err(message));
-                }
-            }
-        }
-        let holidays = match parse_holidays(&input.holidays) {
-            Ok(h) => Some(h),
-            Err(e) => {
-                errors.check_text::<()>("holidays", Err(e.to_string()));
-                None
-            }
-        };
-        errors.into_result()?;
-        let (Some(name), Some(holidays)) = (name, holidays) else {
-            return Err(AppError::form("Please correct the highlighted fields."));
-        };
-        let calendar = Calendar::new(&input.timezone, week, holidays).map_err(|e| match &e {
-            CalendarError::UnknownTimezone(_) => AppError::field("timezone", &e.to_string()),
-            CalendarError::Interval { day, .. } => {
-                AppError::field(DAY_FIELDS[*day % 7], &e.to_string())
-            }
-            CalendarError::Holiday { .. } => AppError::field("holidays", &e.to_string()),
-        })?;
+        input: SaveCalendar,
+    ) -> Result<i64, ServiceError> {
         let now = self.clock.now();
-        let saved = match input.calendar_id {
+        let (name, calendar) = (&input.name, &input.calendar);
+        let saved = match input.id {
             Some(id) => self
                 .store
-                .update_calendar(Some(actor.id), id, &name, &calendar, now)
+                .update_calendar(Some(actor.id), id, name, calendar, now)
                 .await
                 .map(|()| id),
             None => self
                 .store
-                .create_calendar(Some(actor.id), &name, &calendar, now)
+                .create_calendar(Some(actor.id), name, calendar, now)
                 .await
                 .map(|c| c.id),
         };
         let id = saved.map_err(|e| match e {
-            StoreError::Conflict(_) => AppError::field("name", "A calendar with this name exists."),
+            StoreError::Conflict(_) => {
+                ServiceError::field("name", "A calendar with this name exists.")
+            }
             other => store_err(other),
         })?;
         tracing::info!(actor_id = actor.id, calendar_id = id, "calendar saved");
@@ -167,70 +119,26 @@ impl Sla {
     pub(super) async fn write_policy(
         &self,
         actor: &Actor,
-        input: PolicyInput,
-    ) -> Result<i64, AppError> {
-        let calendars: Vec<i64> = self
-            .store
-            .list_calendars()
-            .await
-            .map_err(store_err)?
-            .iter()
-            .map(|c| c.id)
-            .collect();
-        let mut errors = FieldErrors::default();
-        let name = errors.check("name", parse_config_name(&input.name));
-        let calendar_id = errors.check("calendar_id", parse_choice(&input.calendar_id, &calendars));
-        let mut targets: PolicyTargets = Default::default();
-        for metric in Metric::ALL {
-            let business = match input.basis(metric) {
-                "" | "business" => true,
-                "calendar" => false,
-                _ => {
-                    errors.check_text::<()>(
-                        &format!("{}_basis", metric.as_str()),
-                        Err("Choose business or calendar time.".to_owned()),
-                    );
-                    true
-                }
-            };
-            for priority in Priority::ALL {
-                let field = target_field(priority, metric);
-                let minutes = match parse_target(input.target_text(priority, metric)) {
-                    Ok(m) => m,
-                    Err(message) => {
-                        errors.check_text::<()>(&field, Err(message));
-                        None
-                    }
-                };
-                let target = minutes.map(|minutes| Target { minutes, business });
-                let row: &mut PriorityTargets = &mut targets[priority.rank() as usize];
-                match metric {
-                    Metric::FirstResponse => row.first_response = target,
-                    Metric::NextResponse => row.next_response = target,
-                    Metric::Resolution => row.resolution = target,
-                }
+        input: SavePolicy,
+    ) -> Result<i64, ServiceError> {
+        if let Some(calendar) = input.calendar {
+            let calendars = self.store.list_calendars().await.map_err(store_err)?;
+            if !calendars.iter().any(|c| c.id == calendar) {
+                return Err(ServiceError::field(
+                    "calendar_id",
+                    "Choose one from the list.",
+                ));
             }
         }
-        errors.into_result()?;
-        let (Some(name), Some(calendar_id)) = (name, calendar_id) else {
-            return Err(AppError::form("Please correct the highlighted fields."));
-        };
-        let mut pause_on = Vec::new();
-        if input.pause_pending.is_some() {
-            pause_on.push(Status::Pending);
-        }
-        if input.pause_on_hold.is_some() {
-            pause_on.push(Status::OnHold);
-        }
         let fields = SlaPolicyFields {
-            name,
-            calendar_id,
-            pause_on,
-            targets,
-            is_default: input.is_default.is_some(),
+            name: input.name,
+            calendar_id: input.calendar,
+            pause_on: input.pause_on,
+            targets: input.targets,
+            is_default: input.is_default,
         };
         let now = self.clock.now();
-        let saved = match input.policy_id {
+        let saved = match input.id {
             Some(id) => self
                 .store
                 .update_sla_policy(Some(actor.id), id, fields, now)
@@ -243,7 +151,9 @@ impl Sla {
                 .map(|p| p.id),
         };
         let id = saved.map_err(|e| match e {
-            StoreError::Conflict(_) => AppError::field("name", "A policy with this name exists."),
+            StoreError::Conflict(_) => {
+                ServiceError::field("name", "A policy with this name exists.")
+            }
             other => store_err(other),
         })?;
         tracing::info!(actor_id = actor.id, policy_id = id, "SLA policy saved");

@@ -1,4 +1,4 @@
-//! SLA services behind the app's [`SlaDesk`]: calendars, policies and
+//! The SLA configuration service behind the app's [`SlaService`]: calendars, policies and
 //! escalation matrices in the admin console, and compliance. The clocks
 //! themselves move inside ticket writes (the store's `sync_sla`); the
 //! monitor fires breaches and escalations.
@@ -11,10 +11,10 @@ pub use monitor::{MonitorPass, SlaMonitor};
 
 use crate::clock::SharedClock;
 use crate::store::SharedStore;
-use app::api::backend::SlaDesk;
-use app::api::sla_types::*;
-use app::domain::{authorize, Action, Actor};
-use app::error::AppError;
+use app::api::sla_types::SlaOverview;
+use app::domain::{Action, Actor};
+use app::service::sla_commands::*;
+use app::service::{require, ServiceError, SlaService};
 use async_trait::async_trait;
 
 pub struct Sla {
@@ -28,39 +28,39 @@ impl Sla {
     }
 }
 
-fn require(actor: &Actor, action: Action) -> Result<(), AppError> {
-    authorize(Some(actor), action).map_err(|_| AppError::Forbidden)
-}
-
 #[async_trait]
-impl SlaDesk for Sla {
-    async fn overview(&self, actor: &Actor) -> Result<SlaOverview, AppError> {
+impl SlaService for Sla {
+    async fn overview(&self, actor: &Actor) -> Result<SlaOverview, ServiceError> {
         require(actor, Action::ManageSla)?;
         self.load_overview().await
     }
 
-    async fn save_calendar(&self, actor: &Actor, input: CalendarInput) -> Result<i64, AppError> {
+    async fn save_calendar(
+        &self,
+        actor: &Actor,
+        calendar: SaveCalendar,
+    ) -> Result<i64, ServiceError> {
         require(actor, Action::ManageSla)?;
-        self.write_calendar(actor, input).await
+        self.write_calendar(actor, calendar).await
     }
 
-    async fn save_policy(&self, actor: &Actor, input: PolicyInput) -> Result<i64, AppError> {
+    async fn save_policy(&self, actor: &Actor, policy: SavePolicy) -> Result<i64, ServiceError> {
         require(actor, Action::ManageSla)?;
-        self.write_policy(actor, input).await
+        self.write_policy(actor, policy).await
     }
 
-    async fn save_matrix(&self, actor: &Actor, input: MatrixInput) -> Result<i64, AppError> {
+    async fn save_matrix(&self, actor: &Actor, matrix: SaveMatrix) -> Result<i64, ServiceError> {
         require(actor, Action::ManageSla)?;
-        self.write_matrix(actor, input).await
+        self.write_matrix(actor, matrix).await
     }
 
-    async fn save_level(&self, actor: &Actor, input: LevelInput) -> Result<(), AppError> {
+    async fn save_level(&self, actor: &Actor, level: SaveLevel) -> Result<(), ServiceError> {
         require(actor, Action::ManageSla)?;
-        self.write_level(actor, input).await
+        self.write_level(actor, level).await
     }
 
-    async fn remove_level(&self, actor: &Actor, input: LevelRemoveInput) -> Result<(), AppError> {
+    async fn remove_level(&self, actor: &Actor, level: RemoveLevel) -> Result<(), ServiceError> {
         require(actor, Action::ManageSla)?;
-        self.drop_level(actor, input).await
+        self.drop_level(actor, level).await
     }
 }

@@ -102,16 +102,8 @@ pub enum ClaimOutcome {
     },
 }
 
-/// Keyset position in a list: the last row's sort key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TicketCursor {
-    /// The priority rank (critical 3 … low 0); used by the priority order.
-    pub rank: i64,
-    pub updated_at: DateTime<Utc>,
-    pub id: i64,
-    /// Used by the SLA order.
-    pub sla_due_at: Option<DateTime<Utc>>,
-}
+/// Where a page of a queue starts; the service parses it from its link.
+pub use app::service::ticket_commands::TicketCursor;
 
 /// Agent edits of a ticket's fields; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

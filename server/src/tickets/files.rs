@@ -6,7 +6,7 @@
 use crate::store::StoredFile;
 use app::api::uploads::StagedFile;
 use app::domain::text::is_invisible;
-use app::error::AppError;
+use app::service::ServiceError;
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -51,9 +51,9 @@ pub async fn remove(data_dir: &Path, digests: &[String]) {
     }
 }
 
-pub fn too_large(limit: usize) -> AppError {
+pub fn too_large(limit: usize) -> ServiceError {
     let mib = limit as f64 / (1024.0 * 1024.0);
-    AppError::TooLarge(format!(
+    ServiceError::TooLarge(format!(
         "A file is too large: attachments can be at most {mib:.1} MiB each."
     ))
 }
@@ -61,9 +61,9 @@ pub fn too_large(limit: usize) -> AppError {
 /// Why a file's bytes stopped: a body that ended mid-file (cut off by the
 /// client) is the sender's mistake; otherwise it is the body limit cutting
 /// the stream.
-fn broken(cause: &str, limit: usize) -> AppError {
+fn broken(cause: &str, limit: usize) -> ServiceError {
     if cause.contains("incomplete") {
-        AppError::BadRequest(format!(
+        ServiceError::Malformed(format!(
             "The file arrived incomplete ({cause}). Choose it again and resend."
         ))
     } else {
@@ -71,8 +71,8 @@ fn broken(cause: &str, limit: usize) -> AppError {
     }
 }
 
-fn unstorable(cause: impl std::fmt::Display) -> AppError {
-    app::api::backend::internal(format!("attachment not stored: {cause}"))
+fn unstorable(cause: impl std::fmt::Display) -> ServiceError {
+    app::service::internal(format!("attachment not stored: {cause}"))
 }
 
 /// Streams one file into the staging folder. `None` for an empty file (the
@@ -82,7 +82,7 @@ pub async fn stage<E: std::fmt::Display>(
     limit: usize,
     file_name: &str,
     chunks: impl futures::Stream<Item = Result<bytes::Bytes, E>>,
-) -> Result<Option<StagedFile>, AppError> {
+) -> Result<Option<StagedFile>, ServiceError> {
     let mut chunks = std::pin::pin!(chunks);
     let tmp_dir = data_dir.join("attachments").join("tmp");
     tokio::fs::create_dir_all(&tmp_dir)
@@ -121,7 +121,10 @@ pub async fn stage<E: std::fmt::Display>(
 /// change that records them. Should that change fail, a placed file stays
 /// as unreferenced content: deleting it could race with another upload of
 /// the same bytes that already refers to it.
-pub async fn place(data_dir: &Path, staged: Vec<StagedFile>) -> Result<Vec<StoredFile>, AppError> {
+pub async fn place(
+    data_dir: &Path,
+    staged: Vec<StagedFile>,
+) -> Result<Vec<StoredFile>, ServiceError> {
     let mut placed = Vec::with_capacity(staged.len());
     for mut file in staged {
         let Some(tmp) = file.take_path() else {
@@ -183,7 +186,7 @@ mod tests {
         let count = |p: &Path| std::fs::read_dir(p).map(|d| d.count()).unwrap_or(0);
 
         let refused = stage(dir.path(), 4, "big.bin", stream(vec![b"abc", b"de"])).await;
-        assert!(matches!(refused, Err(AppError::TooLarge(_))));
+        assert!(matches!(refused, Err(ServiceError::TooLarge(_))));
         assert_eq!(count(&tmp), 0, "a refused upload leaves nothing");
 
         assert!(stage(dir.path(), 4, "empty", stream(vec![]))

@@ -4,15 +4,15 @@
 //! whether or not the address already had an account, and only addresses
 //! without a password get links: anyone with a password signs in instead.
 
-use super::raise::parse_ticket;
+use super::raise::TicketFields;
 use super::{store_err, Tickets};
 use crate::accounts::tokens;
 use crate::store::{NewLink, NewUser};
 use app::api::backend::SessionUser;
-use app::api::types::NewTicketInput;
 use app::api::uploads::StagedFile;
-use app::domain::{DisplayName, EmailAddress, Role, TimezoneName};
-use app::error::{AppError, FieldErrors};
+use app::domain::{Action, DisplayName, EmailAddress, Role, TicketId, TimezoneName};
+use app::service::ticket_commands::{Guest, RaiseTicket};
+use app::service::{require_of, ServiceError};
 use std::net::IpAddr;
 
 /// How long an emailed ticket link works; every agent reply sends a new one.
@@ -31,40 +31,28 @@ impl Tickets {
 
     pub(super) async fn raise_as_guest(
         &self,
-        input: NewTicketInput,
+        guest: Guest,
+        ticket: RaiseTicket,
         files: Vec<StagedFile>,
         ip: IpAddr,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), ServiceError> {
+        require_of(None, Action::RaiseTicket)?;
         let limit = self.config.rate_limits.tickets_per_account;
         let now = self.clock.now();
         self.limiter
             .hit(&format!("ticket:ip:{ip}"), limit, now)
             .await?;
-        let mut errors = FieldErrors::default();
-        let email = errors.check(
-            "email",
-            EmailAddress::parse(input.email.as_deref().unwrap_or_default()),
-        );
-        let typed_name = input.name.as_deref().map(str::trim).unwrap_or_default();
-        let name = if typed_name.is_empty() {
-            None
-        } else {
-            errors.check("name", DisplayName::parse(typed_name))
-        };
-        let fields = parse_ticket(&input, false, &mut errors);
-        let category = self.category_for(&input, &mut errors).await?;
-        errors.into_result()?;
-        let (Some(email), Some(fields)) = (email, fields) else {
-            return Err(AppError::form("Please correct the highlighted fields."));
-        };
         // Mail to one address is limited too, whoever sends it.
+        let email = guest.email;
         self.limiter
             .hit(&format!("ticket:email:{}", email.as_str()), limit, now)
             .await?;
-        let name = match name {
+        let name = match guest.name {
             Some(name) => name,
             None => fallback_name(&email)?,
         };
+        let category = self.category_for(ticket.category).await?;
+        let fields = TicketFields::new(ticket, false)?;
         let contact = self
             .store
             .contact_for(
@@ -88,26 +76,21 @@ impl Tickets {
             return Ok(());
         }
         let follow = contact.password_hash.is_empty().then(|| self.new_link());
-        self.file_ticket(
-            contact.id,
-            fields,
-            category,
-            input.idempotency_key,
-            files,
-            follow,
-        )
-        .await
-        .map(|_| ())
+        self.file_ticket(contact.id, fields, category, files, follow)
+            .await
+            .map(|_| ())
     }
 
     /// The session a ticket link opens: the requester, who has no password
     /// (links never sign anyone into a password-protected or staff account).
-    pub(super) async fn open_link(&self, token: &str) -> Result<(SessionUser, i64), AppError> {
+    pub(super) async fn open_link(
+        &self,
+        token: &str,
+    ) -> Result<(SessionUser, TicketId), ServiceError> {
         let dead = || {
-            AppError::Conflict(
+            ServiceError::conflict(
                 "This link has expired or is not valid. Open the newest email about your request, \
-                 or raise it again."
-                    .into(),
+                 or raise it again.",
             )
         };
         let now = self.clock.now();
@@ -129,14 +112,14 @@ impl Tickets {
             epoch: user.session_epoch,
             started_at: now.timestamp_millis(),
         };
-        Ok((session, ticket_id))
+        Ok((session, TicketId(ticket_id)))
     }
 }
 
 /// A display name from the address when none was given: its local part.
-fn fallback_name(email: &EmailAddress) -> Result<DisplayName, AppError> {
+fn fallback_name(email: &EmailAddress) -> Result<DisplayName, ServiceError> {
     let local = email.as_str().split('@').next().unwrap_or_default();
     DisplayName::parse(local)
         .or_else(|_| DisplayName::parse("Customer"))
-        .map_err(|m| AppError::field("name", m))
+        .map_err(|m| ServiceError::field("name", m))
 }

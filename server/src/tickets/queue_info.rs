@@ -5,13 +5,13 @@ use super::{store_err, Tickets};
 use crate::store::{GroupRecord, MemberRecord, TicketRecord};
 use app::api::routing_types::QueueInfo;
 use app::domain::Availability;
-use app::error::AppError;
+use app::service::ServiceError;
 
 impl Tickets {
     pub(super) async fn queue_info(
         &self,
         ticket: &TicketRecord,
-    ) -> Result<Option<QueueInfo>, AppError> {
+    ) -> Result<Option<QueueInfo>, ServiceError> {
         let Some(group_id) = ticket.group_id else {
             return Ok(None);
         };

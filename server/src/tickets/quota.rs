@@ -5,9 +5,9 @@
 
 use crate::config::UploadQuota;
 use crate::store::{SharedStore, UploadUsage};
-use app::api::backend::internal;
 use app::api::uploads::StagedFile;
-use app::error::AppError;
+use app::service::internal;
+use app::service::ServiceError;
 use chrono::{DateTime, Duration, Utc};
 
 /// Refuses the upload of `files` by `uploader_id` (to `ticket_id`, when the
@@ -19,7 +19,7 @@ pub async fn check(
     ticket_id: Option<i64>,
     files: &[StagedFile],
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     if files.is_empty() {
         return Ok(());
     }
@@ -38,7 +38,7 @@ pub async fn check(
                 retry_after_secs,
                 "upload quota reached"
             );
-            Err(AppError::RateLimited { retry_after_secs })
+            Err(ServiceError::RateLimited { retry_after_secs })
         }
     }
 }

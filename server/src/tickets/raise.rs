@@ -1,70 +1,82 @@
-//! Raising a ticket: the form's fields, the category it is filed under
-//! (which gives it a group and a default priority), and the write with its
-//! acknowledgement.
+//! Raising a ticket: who may ask for which urgency, the category it is
+//! filed under (which gives it a group and a default priority), and the
+//! write with its acknowledgement.
 
-use super::{address, clean_key, files, store_err, Tickets};
+use super::{address, files, store_err, Tickets};
 use crate::mail::templates;
 use crate::store::{CategoryRecord, NewLink, NewTicket, Notify};
-use app::api::types::NewTicketInput;
 use app::api::uploads::StagedFile;
-use app::domain::{MessageBody, Priority, Subject};
-use app::error::{AppError, FieldErrors};
+use app::domain::{Action, Actor, CategoryId, MessageBody, Priority, Subject, TicketId};
+use app::service::ticket_commands::{IdempotencyKey, RaiseTicket};
+use app::service::{require, ServiceError};
 
-/// The validated fields of a new ticket.
+/// A new ticket's fields once the urgency rule has been applied.
 pub(super) struct TicketFields {
     subject: Subject,
     description: MessageBody,
     /// `None` when the requester left it to the category.
     urgency: Option<Priority>,
+    idempotency_key: Option<IdempotencyKey>,
 }
 
-/// Checks subject, description and urgency (staff may pick any priority,
-/// customers stop short of critical), collecting every problem.
-pub(super) fn parse_ticket(
-    input: &NewTicketInput,
-    staff: bool,
-    errors: &mut FieldErrors,
-) -> Option<TicketFields> {
-    let subject = errors.check("subject", Subject::parse(&input.subject));
-    let description = errors.check("description", MessageBody::parse(&input.description));
-    let urgency = match input.urgency.trim() {
-        "" => Some(None),
-        text if staff => errors.check("urgency", Priority::parse(text)).map(Some),
-        text => errors
-            .check("urgency", Priority::parse_urgency(text))
-            .map(Some),
-    };
-    Some(TicketFields {
-        subject: subject?,
-        description: description?,
-        urgency: urgency?,
-    })
+impl TicketFields {
+    /// Staff may pick any priority; customers stop short of critical.
+    pub(super) fn new(ticket: RaiseTicket, by_staff: bool) -> Result<Self, ServiceError> {
+        let urgency = ticket
+            .urgency
+            .map(|p| p.as_urgency(by_staff))
+            .transpose()
+            .map_err(|m| ServiceError::field("urgency", m))?;
+        Ok(Self {
+            subject: ticket.subject,
+            description: ticket.description,
+            urgency,
+            idempotency_key: ticket.idempotency_key,
+        })
+    }
 }
 
 impl Tickets {
-    /// The active category the form names. None is fine: someone who is
-    /// not sure leaves it to an agent, and the ticket waits ungrouped.
-    pub(super) async fn category_for(
+    pub(super) async fn raise(
         &self,
-        input: &NewTicketInput,
-        errors: &mut FieldErrors,
-    ) -> Result<Option<CategoryRecord>, AppError> {
-        let chosen = input.category.as_deref().map(str::trim).unwrap_or_default();
-        if chosen.is_empty() {
-            return Ok(None);
-        }
-        let found = match chosen.parse::<i64>() {
-            Ok(id) => self.store.category(id).await.map_err(store_err)?,
-            Err(_) => None,
-        }
-        .filter(|c| !c.archived);
-        Ok(errors.check(
-            "category",
-            found.ok_or("Choose one of the listed categories."),
-        ))
+        actor: &Actor,
+        ticket: RaiseTicket,
+        files: Vec<StagedFile>,
+    ) -> Result<TicketId, ServiceError> {
+        require(actor, Action::RaiseTicket)?;
+        let limit = self.config.rate_limits.tickets_per_account;
+        self.limiter
+            .hit(
+                &format!("ticket:account:{}", actor.id),
+                limit,
+                self.clock.now(),
+            )
+            .await?;
+        let category = self.category_for(ticket.category).await?;
+        let fields = TicketFields::new(ticket, actor.role.is_staff())?;
+        self.file_ticket(actor.id, fields, category, files, None)
+            .await
     }
 
-    /// Files a validated ticket for `requester_id` with its files, the
+    /// The active category chosen. None is fine: someone who is not sure
+    /// leaves it to an agent, and the ticket waits ungrouped.
+    pub(super) async fn category_for(
+        &self,
+        chosen: Option<CategoryId>,
+    ) -> Result<Option<CategoryRecord>, ServiceError> {
+        let Some(id) = chosen else {
+            return Ok(None);
+        };
+        self.store
+            .category(id.0)
+            .await
+            .map_err(store_err)?
+            .filter(|c| !c.archived)
+            .map(Some)
+            .ok_or_else(|| ServiceError::field("category", "Choose one of the listed categories."))
+    }
+
+    /// Files a ticket for `requester_id` with its files, the
     /// acknowledgement (carrying `follow`'s token, if any) and history. The
     /// category gives the group, and the priority unless one was chosen.
     pub(super) async fn file_ticket(
@@ -72,10 +84,9 @@ impl Tickets {
         requester_id: i64,
         fields: TicketFields,
         category: Option<CategoryRecord>,
-        idempotency_key: Option<String>,
         files: Vec<StagedFile>,
         follow: Option<(String, NewLink)>,
-    ) -> Result<i64, AppError> {
+    ) -> Result<TicketId, ServiceError> {
         let group_id = match category.as_ref().and_then(|c| c.group_id) {
             // An archived group takes no new tickets; they wait ungrouped.
             Some(id) => self
@@ -107,7 +118,7 @@ impl Tickets {
             subject: fields.subject,
             description: fields.description,
             priority,
-            idempotency_key: clean_key(idempotency_key),
+            idempotency_key: fields.idempotency_key.map(|k| k.as_str().to_owned()),
             group_id,
             category_id: category.map(|c| c.id),
             files,
@@ -132,6 +143,6 @@ impl Tickets {
             self.routing.ticket(record.id).await;
             tracing::info!(ticket_id = record.id, requester_id, "ticket raised");
         }
-        Ok(record.id)
+        Ok(TicketId(record.id))
     }
 }

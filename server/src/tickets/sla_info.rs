@@ -4,10 +4,10 @@
 use super::store_err;
 use super::Tickets;
 use app::api::sla_types::TicketSla;
-use app::error::AppError;
+use app::service::ServiceError;
 
 impl Tickets {
-    pub(super) async fn ticket_sla(&self, ticket_id: i64) -> Result<TicketSla, AppError> {
+    pub(super) async fn ticket_sla(&self, ticket_id: i64) -> Result<TicketSla, ServiceError> {
         let clocks = self
             .store
             .ticket_clocks(ticket_id)

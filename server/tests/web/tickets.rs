@@ -424,6 +424,9 @@ async fn agents_edit_priority_assignee_tags_and_watch() {
             .as_i64()
             .unwrap()
             .to_string();
+        // What cannot be read is reported together, before anything is
+        // looked up; then what names nobody (a customer as assignee, a
+        // category that does not exist) is reported together.
         let bad = first
             .call(
                 "tickets/update",
@@ -431,14 +434,31 @@ async fn agents_edit_priority_assignee_tags_and_watch() {
                     ("ticket_id", &tid),
                     ("version", &v),
                     ("priority", "urgent"),
-                    ("assignee_id", &customer_id.to_string()),
+                    ("assignee_id", "someone"),
                     ("tags", "ok, n/a"),
-                    ("category_id", "99999"),
+                    ("category_id", "sales"),
                 ],
             )
             .await;
         assert_eq!(bad.status, 422);
         for field in ["priority", "assignee_id", "tags", "category_id"] {
+            assert!(bad.field_error(field).is_some(), "{field}: {}", bad.body);
+        }
+        let bad = first
+            .call(
+                "tickets/update",
+                &[
+                    ("ticket_id", &tid),
+                    ("version", &v),
+                    ("priority", "high"),
+                    ("assignee_id", &customer_id.to_string()),
+                    ("tags", "ok"),
+                    ("category_id", "99999"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, 422);
+        for field in ["assignee_id", "category_id"] {
             assert!(bad.field_error(field).is_some(), "{field}: {}", bad.body);
         }
         let ok = first

@@ -1,0 +1,35 @@
+//! The services every surface calls: server functions today, the REST API,
+//! GraphQL and the live channel later. Each takes a command of domain
+//! values (parsed at the surface's edge), decides authorization once
+//! through the one policy, and answers with typed results or a
+//! [`ServiceError`]. The server implements the traits over its store.
+
+pub mod error;
+pub mod routing;
+pub mod routing_commands;
+pub mod sla;
+pub mod sla_commands;
+pub mod ticket_commands;
+pub mod tickets;
+
+pub use error::{internal, FieldErrors, ServiceError};
+pub use routing::RoutingService;
+pub use sla::SlaService;
+pub use tickets::TicketService;
+
+use crate::domain::{authorize, Action, Actor, Denied};
+
+/// The policy's answer for a signed-in actor, as a service error. Every
+/// service asks through this, once per operation.
+pub fn require(actor: &Actor, action: Action) -> Result<(), ServiceError> {
+    require_of(Some(actor), action)
+}
+
+/// As [`require`], for the few operations open to people without an
+/// account (raising a ticket, listing what it can be filed under).
+pub fn require_of(actor: Option<&Actor>, action: Action) -> Result<(), ServiceError> {
+    authorize(actor, action).map_err(|denied| match denied {
+        Denied::Unauthenticated => ServiceError::Unauthenticated,
+        Denied::Forbidden => ServiceError::Forbidden,
+    })
+}
