@@ -2,7 +2,6 @@
 //! instances.
 
 use crate::store::{SharedStore, StoreError};
-use app::error::AppError;
 use chrono::{DateTime, TimeZone, Utc};
 
 pub struct Limiter {
@@ -46,15 +45,6 @@ fn window(now: DateTime<Utc>, window_secs: i64) -> (DateTime<Utc>, u64) {
     let start = secs - secs.rem_euclid(window_secs);
     let retry = (start + window_secs - secs).max(1) as u64;
     (Utc.timestamp_opt(start, 0).single().unwrap_or(now), retry)
-}
-
-impl From<LimitError> for AppError {
-    fn from(err: LimitError) -> Self {
-        match err {
-            LimitError::Exceeded { retry_after_secs } => AppError::RateLimited { retry_after_secs },
-            LimitError::Store(e) => app::api::backend::internal(e),
-        }
-    }
 }
 
 impl From<LimitError> for app::service::ServiceError {

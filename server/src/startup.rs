@@ -90,7 +90,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         leptos,
         config: config.clone(),
         store: store.clone(),
-        desk: accounts.clone(),
+        accounts: accounts.clone(),
         account_service: accounts,
         tickets: tickets.clone(),
         routing: routing_desk,

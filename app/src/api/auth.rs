@@ -5,7 +5,11 @@ use crate::domain::Actor;
 use crate::error::AppError;
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
-use {super::backend, leptos_axum::redirect};
+use {
+    super::backend,
+    crate::service::account_commands::{self as cmd, LinkToken},
+    leptos_axum::redirect,
+};
 
 /// Who is signed in on this request (None for visitors).
 #[server(endpoint = "auth/current_user", input = server_fn::codec::GetUrl)]
@@ -15,8 +19,9 @@ pub async fn current_user() -> Result<Option<Actor>, AppError> {
 
 #[server(endpoint = "auth/sign_up")]
 pub async fn sign_up(input: SignUpInput) -> Result<(), AppError> {
+    let sign_up = cmd::SignUp::from_input(&input)?;
     let ip = backend::client_ip().await?;
-    backend::desk()?.sign_up(input, ip).await?;
+    backend::account_service()?.sign_up(sign_up, ip).await?;
     redirect("/portal/sign-up?sent=1");
     Ok(())
 }
@@ -24,7 +29,8 @@ pub async fn sign_up(input: SignUpInput) -> Result<(), AppError> {
 /// The emailed confirmation link's form: creates the account, signs in.
 #[server(endpoint = "auth/confirm_sign_up")]
 pub async fn confirm_sign_up(input: TokenInput) -> Result<(), AppError> {
-    let user = backend::desk()?.confirm_sign_up(input.token).await?;
+    let token = LinkToken(input.token);
+    let user = backend::account_service()?.confirm_sign_up(token).await?;
     backend::start_session(user).await?;
     redirect("/portal");
     Ok(())
@@ -32,13 +38,15 @@ pub async fn confirm_sign_up(input: TokenInput) -> Result<(), AppError> {
 
 #[server(endpoint = "auth/check_sign_up", input = server_fn::codec::GetUrl)]
 pub async fn check_sign_up(token: String) -> Result<(), AppError> {
-    backend::desk()?.check_sign_up(token).await
+    let token = LinkToken(token);
+    Ok(backend::account_service()?.check_sign_up(token).await?)
 }
 
 #[server(endpoint = "auth/sign_in")]
 pub async fn sign_in(input: SignInInput) -> Result<(), AppError> {
+    let sign_in = cmd::SignIn::from_input(&input);
     let ip = backend::client_ip().await?;
-    let (user, role) = backend::desk()?.sign_in(input, ip).await?;
+    let (user, role) = backend::account_service()?.sign_in(sign_in, ip).await?;
     backend::start_session(user).await?;
     redirect(if role.is_staff() { "/agent" } else { "/portal" });
     Ok(())
@@ -53,15 +61,19 @@ pub async fn sign_out() -> Result<(), AppError> {
 
 #[server(endpoint = "auth/request_reset")]
 pub async fn request_password_reset(input: ResetRequestInput) -> Result<(), AppError> {
+    let email = cmd::reset_request_from_input(&input)?;
     let ip = backend::client_ip().await?;
-    backend::desk()?.request_password_reset(input, ip).await?;
+    backend::account_service()?
+        .request_password_reset(email, ip)
+        .await?;
     redirect("/portal/reset?sent=1");
     Ok(())
 }
 
 #[server(endpoint = "auth/reset_password")]
 pub async fn reset_password(input: ResetConfirmInput) -> Result<(), AppError> {
-    backend::desk()?.reset_password(input).await?;
+    let reset = cmd::ResetPassword::from_input(&input)?;
+    backend::account_service()?.reset_password(reset).await?;
     // Any session on this browser belonged to whoever was signed in before.
     backend::end_session().await?;
     redirect("/portal/sign-in?reset=1");
@@ -70,7 +82,10 @@ pub async fn reset_password(input: ResetConfirmInput) -> Result<(), AppError> {
 
 #[server(endpoint = "auth/accept_invite")]
 pub async fn accept_invite(input: AcceptInviteInput) -> Result<(), AppError> {
-    let user = backend::desk()?.accept_invite(input).await?;
+    let accept = cmd::AcceptInvitation::from_input(&input)?;
+    let user = backend::account_service()?
+        .accept_invitation(accept)
+        .await?;
     backend::start_session(user).await?;
     redirect("/agent");
     Ok(())
@@ -78,10 +93,12 @@ pub async fn accept_invite(input: AcceptInviteInput) -> Result<(), AppError> {
 
 #[server(endpoint = "auth/check_reset_token", input = server_fn::codec::GetUrl)]
 pub async fn check_reset_token(token: String) -> Result<(), AppError> {
-    backend::desk()?.check_reset_token(token).await
+    let token = LinkToken(token);
+    Ok(backend::account_service()?.check_reset_token(token).await?)
 }
 
 #[server(endpoint = "auth/check_invitation", input = server_fn::codec::GetUrl)]
 pub async fn check_invitation(token: String) -> Result<(), AppError> {
-    backend::desk()?.check_invitation(token).await
+    let token = LinkToken(token);
+    Ok(backend::account_service()?.check_invitation(token).await?)
 }

@@ -1,13 +1,11 @@
 //! The seam between server functions and the server crate. The server
-//! implements [`Desk`] (services over its store) and provides it as context;
-//! server functions reach it, the session and the client address through the
-//! helpers here.
+//! implements the services (see `crate::service`) over its store and
+//! provides them as context; server functions reach them, the session and
+//! the client address through the helpers here.
 
-use super::types::*;
-use crate::domain::{authorize, Action, Actor, Denied, Role};
+use crate::domain::Actor;
 use crate::error::AppError;
-use crate::service::{RoutingService, SlaService, TicketService};
-use async_trait::async_trait;
+use crate::service::{AccountService, RoutingService, SlaService, TicketService};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -32,63 +30,14 @@ pub struct SessionUser {
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub IpAddr);
 
-/// Account services, implemented by the server over its store.
-#[async_trait]
-pub trait Desk: Send + Sync + 'static {
-    /// The active user behind a session, or `None` when the account is gone,
-    /// deactivated, or its session epoch moved on.
-    async fn load_actor(&self, session: SessionUser) -> Result<Option<Actor>, AppError>;
-    /// Mails a confirmation link, or, when the address already has an
-    /// account, a note to its owner; the answer is the same either way.
-    async fn sign_up(&self, input: SignUpInput, ip: IpAddr) -> Result<(), AppError>;
-    /// Creates the account a confirmation link stands for.
-    async fn confirm_sign_up(&self, token: String) -> Result<SessionUser, AppError>;
-    /// Whether a confirmation link can still be used.
-    async fn check_sign_up(&self, token: String) -> Result<(), AppError>;
-    async fn sign_in(
-        &self,
-        input: SignInInput,
-        ip: IpAddr,
-    ) -> Result<(SessionUser, Role), AppError>;
-    async fn request_password_reset(
-        &self,
-        input: ResetRequestInput,
-        ip: IpAddr,
-    ) -> Result<(), AppError>;
-    async fn reset_password(&self, input: ResetConfirmInput) -> Result<(), AppError>;
-    /// Whether a reset link can still be used (so the page can say so at once).
-    async fn check_reset_token(&self, token: String) -> Result<(), AppError>;
-    /// Whether an invitation link can still be used.
-    async fn check_invitation(&self, token: String) -> Result<(), AppError>;
-    async fn profile(&self, actor: &Actor) -> Result<Profile, AppError>;
-    async fn update_profile(&self, actor: &Actor, input: ProfileInput) -> Result<(), AppError>;
-    /// Returns the new session identity: the password change ends every other session.
-    async fn change_password(
-        &self,
-        actor: &Actor,
-        input: PasswordChangeInput,
-    ) -> Result<SessionUser, AppError>;
-    async fn list_users(&self, actor: &Actor, params: UserListParams)
-        -> Result<UserPage, AppError>;
-    async fn invite(&self, actor: &Actor, input: InviteInput) -> Result<String, AppError>;
-    async fn accept_invite(&self, input: AcceptInviteInput) -> Result<SessionUser, AppError>;
-    async fn change_role(&self, actor: &Actor, input: ChangeRoleInput) -> Result<(), AppError>;
-    async fn deactivate(
-        &self,
-        actor: &Actor,
-        input: DeactivateInput,
-    ) -> Result<Deactivated, AppError>;
-    async fn reactivate(&self, actor: &Actor, input: ReactivateInput) -> Result<(), AppError>;
-}
-
-/// How the server hands its services to the app.
+/// How the server hands its account service to the server functions.
 #[derive(Clone)]
-pub struct DeskHandle(pub Arc<dyn Desk>);
+pub struct AccountServiceHandle(pub Arc<dyn AccountService>);
 
-pub fn desk() -> Result<Arc<dyn Desk>, AppError> {
-    use_context::<DeskHandle>()
+pub fn account_service() -> Result<Arc<dyn AccountService>, AppError> {
+    use_context::<AccountServiceHandle>()
         .map(|handle| handle.0)
-        .ok_or_else(|| internal("desk services missing from context"))
+        .ok_or_else(|| internal("account service missing from context"))
 }
 
 /// Logs an unexpected failure with a fresh reference id and returns the
@@ -114,9 +63,9 @@ pub async fn client_ip() -> Result<IpAddr, AppError> {
 pub async fn current_actor() -> Result<Option<Actor>, AppError> {
     // Context first: while a page renders on the server, it is reachable
     // only until the first await that really waits.
-    let (desk, routing) = (desk()?, routing_service()?);
+    let (accounts, routing) = (account_service()?, routing_service()?);
     let session = session().await?;
-    let actor = actor_for_session(&session, desk.as_ref()).await?;
+    let actor = actor_for_session(&session, accounts.as_ref()).await?;
     if let (Some(actor), Some(id)) = (&actor, session.id()) {
         if actor.role.is_staff() {
             routing.seen(actor.id, &id.to_string()).await;
@@ -129,7 +78,7 @@ pub async fn current_actor() -> Result<Option<Actor>, AppError> {
 /// routes alike. A session whose account is no longer valid is destroyed.
 pub async fn actor_for_session(
     session: &Session,
-    desk: &dyn Desk,
+    accounts: &dyn AccountService,
 ) -> Result<Option<Actor>, AppError> {
     let Some(user) = session
         .get::<SessionUser>(SESSION_USER)
@@ -138,7 +87,7 @@ pub async fn actor_for_session(
     else {
         return Ok(None);
     };
-    let actor = desk.load_actor(user).await?;
+    let actor = accounts.load_actor(user).await?;
     if actor.is_none() {
         session.flush().await.map_err(internal)?;
     }
@@ -149,16 +98,6 @@ pub async fn actor_for_session(
 /// decision.
 pub async fn signed_in() -> Result<Actor, AppError> {
     current_actor().await?.ok_or(AppError::Unauthenticated)
-}
-
-/// The actor of this request, if the policy allows the action.
-pub async fn authorized(action: Action) -> Result<Actor, AppError> {
-    let actor = current_actor().await?;
-    match authorize(actor.as_ref(), action) {
-        Ok(()) => actor.ok_or(AppError::Unauthenticated),
-        Err(Denied::Unauthenticated) => Err(AppError::Unauthenticated),
-        Err(Denied::Forbidden) => Err(AppError::Forbidden),
-    }
 }
 
 /// Signs the user in on this session, with a fresh id (no fixation).

@@ -4,6 +4,8 @@
 //! through the one policy, and answers with typed results or a
 //! [`ServiceError`]. The server implements the traits over its store.
 
+pub mod account_commands;
+pub mod accounts;
 pub mod error;
 pub mod routing;
 pub mod routing_commands;
@@ -12,6 +14,7 @@ pub mod sla_commands;
 pub mod ticket_commands;
 pub mod tickets;
 
+pub use accounts::AccountService;
 pub use error::{internal, FieldErrors, ServiceError};
 pub use routing::RoutingService;
 pub use sla::SlaService;

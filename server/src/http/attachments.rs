@@ -6,10 +6,10 @@
 
 use crate::config::Config;
 use crate::tickets::files;
-use app::api::backend::{actor_for_session, Desk};
+use app::api::backend::actor_for_session;
 use app::domain::{Actor, TicketId};
 use app::error::AppError;
-use app::service::TicketService;
+use app::service::{AccountService, TicketService};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -20,7 +20,7 @@ use tower_sessions::Session;
 #[derive(Clone)]
 pub struct AttachmentState {
     pub tickets: Arc<dyn TicketService>,
-    pub desk: Arc<dyn Desk>,
+    pub accounts: Arc<dyn AccountService>,
     pub config: Arc<Config>,
 }
 
@@ -46,7 +46,7 @@ fn not_found() -> Response {
 }
 
 async fn actor(state: &AttachmentState, session: &Session) -> Result<Actor, Response> {
-    match actor_for_session(session, state.desk.as_ref()).await {
+    match actor_for_session(session, state.accounts.as_ref()).await {
         Ok(Some(actor)) => Ok(actor),
         Ok(_) => Err(page(
             StatusCode::UNAUTHORIZED,

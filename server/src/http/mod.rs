@@ -20,9 +20,9 @@ use crate::config::Config;
 use crate::sessions::AnySessionStore;
 use crate::store::SharedStore;
 use app::api::backend::{
-    Desk, DeskHandle, RoutingServiceHandle, SlaServiceHandle, TicketServiceHandle,
+    AccountServiceHandle, RoutingServiceHandle, SlaServiceHandle, TicketServiceHandle,
 };
-use app::service::{RoutingService, SlaService, TicketService};
+use app::service::{AccountService, RoutingService, SlaService, TicketService};
 use app::{shell, App};
 use assets::BundleHashes;
 use axum::handler::Handler;
@@ -45,24 +45,25 @@ pub struct HttpState {
     pub leptos: LeptosOptions,
     pub config: Arc<Config>,
     pub store: SharedStore,
-    pub desk: Arc<dyn Desk>,
+    pub accounts: Arc<dyn AccountService>,
     pub tickets: Arc<dyn TicketService>,
     pub routing: Arc<dyn RoutingService>,
     pub sla: Arc<dyn SlaService>,
     pub sessions: AnySessionStore,
-    /// The accounts service itself, for the viewer's timezone.
+    /// The account service itself, for the viewer's timezone (not part of
+    /// the service's surface: only page rendering asks it).
     pub account_service: Arc<crate::accounts::Accounts>,
 }
 
 pub fn router(state: HttpState) -> Router {
-    let (desk, tickets, routing, sla) = (
-        state.desk.clone(),
+    let (accounts, tickets, routing, sla) = (
+        state.accounts.clone(),
         state.tickets.clone(),
         state.routing.clone(),
         state.sla.clone(),
     );
     let context = move || {
-        provide_context(DeskHandle(desk.clone()));
+        provide_context(AccountServiceHandle(accounts.clone()));
         provide_context(TicketServiceHandle(tickets.clone()));
         provide_context(RoutingServiceHandle(routing.clone()));
         provide_context(SlaServiceHandle(sla.clone()));
@@ -130,7 +131,7 @@ pub fn router(state: HttpState) -> Router {
                 .route("/attachments/{id}", get(attachments::download))
                 .with_state(attachments::AttachmentState {
                     tickets: state.tickets.clone(),
-                    desk: state.desk.clone(),
+                    accounts: state.accounts.clone(),
                     config: state.config.clone(),
                 }),
         )
