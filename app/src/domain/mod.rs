@@ -7,6 +7,7 @@ pub mod category;
 pub mod email;
 pub mod escalation;
 pub mod event;
+pub mod firing;
 pub mod ids;
 pub mod password;
 pub mod person;

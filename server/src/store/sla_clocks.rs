@@ -14,8 +14,8 @@ use super::CalendarRecord;
 use super::MatrixRecord;
 use super::{ClockRecord, ComplianceRecord, SlaPolicyRecord, StoreError};
 use app::domain::calendar::Calendar;
-use app::domain::escalation::{next_firing, Matrix};
 use app::domain::event::{DomainEvent, Event};
+use app::domain::firing::next_fire;
 use app::domain::sla::{targets_for, Clock, ClockStatus, Metric, Target, Terms};
 use app::domain::Priority;
 use async_trait::async_trait;
@@ -138,22 +138,6 @@ pub(super) fn terms_of(
         pause_on: policy.fields.pause_on.clone(),
         calendar: calendar.unwrap_or_else(Calendar::always_open),
     }
-}
-
-/// When the monitor next owes a clock something, given the ticket's
-/// matrix and priority.
-pub(super) fn next_fire(
-    clock: &Clock,
-    matrix: Option<&Matrix>,
-    priority: Priority,
-    levels_fired: i64,
-) -> Option<DateTime<Utc>> {
-    let row = matrix.and_then(|m| m.row(priority, clock.metric));
-    next_firing(
-        clock,
-        row,
-        usize::try_from(levels_fired).unwrap_or(usize::MAX),
-    )
 }
 
 /// `column = excluded.column` for every clock column but the key.

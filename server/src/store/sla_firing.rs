@@ -1,13 +1,13 @@
-//! What the SLA monitor owes one due clock, worked out before anything is
-//! written: the breach, the escalation levels now due, and when the clock
-//! is next owed something. Pure, so a whole batch is planned in memory and
-//! then written with a few multi-row statements.
+//! The due clocks as the SLA monitor reads them, each with the ticket facts
+//! firing needs, and handed to the domain's [`plan_clock`]: what a clock
+//! owes is decided there, before anything is written, so a whole batch is
+//! planned in memory and then written with a few multi-row statements.
 
 use super::common::from_millis;
-use super::sla_clocks::{next_fire, ClockRow, CLOCK_COLUMNS};
+use super::sla_clocks::{ClockRow, CLOCK_COLUMNS};
 use super::{ClockRecord, StoreError};
-use app::domain::escalation::{due_now, Level, Matrix};
-use app::domain::sla::{breach, Clock};
+use app::domain::escalation::Matrix;
+use app::domain::firing::{plan_clock, ClockFiring};
 use app::domain::{Priority, Status};
 use chrono::{DateTime, Utc};
 
@@ -55,23 +55,16 @@ pub(super) struct DueTicket {
     pub queued: bool,
 }
 
-/// One clock's firing: the claim (the clock as read, and as it will be)
-/// and what it sets off.
+/// One clock's firing as the domain planned it, with the ticket it is on.
 pub(super) struct Firing {
     pub ticket_id: i64,
-    pub was: Clock,
-    pub was_levels_fired: i64,
-    pub clock: Clock,
-    pub levels_fired: i64,
-    pub next_fire_at: Option<DateTime<Utc>>,
-    pub breached: bool,
-    /// (level number from 1, the level) for each level now due.
-    pub levels: Vec<(usize, Level)>,
+    pub plan: ClockFiring,
     pub ticket: DueTicket,
     /// When the clock was due to be noticed.
     pub due: DateTime<Utc>,
 }
 
+/// Decodes a due row and has the domain plan its firing.
 pub(super) fn plan(
     row: DueRow,
     matrix: Option<&Matrix>,
@@ -82,30 +75,10 @@ pub(super) fn plan(
         .map_err(|_| StoreError::Corrupt(format!("priority {:?}", row.ticket_priority)))?;
     let status = Status::parse(&row.ticket_status)
         .map_err(|_| StoreError::Corrupt(format!("status {:?}", row.ticket_status)))?;
-    let matrix_row = matrix.and_then(|m| m.row(priority, record.clock.metric));
-    let already = usize::try_from(record.levels_fired).unwrap_or(usize::MAX);
-    let due = due_now(&record.clock, matrix_row, already, now);
-    let mut clock = record.clock.clone();
-    let breached = due.breach && breach(&mut clock, now);
-    let levels: Vec<(usize, Level)> = due
-        .levels
-        .iter()
-        .filter_map(|&i| {
-            matrix_row
-                .and_then(|r| r.levels.get(i))
-                .map(|l| (i + 1, l.clone()))
-        })
-        .collect();
-    let levels_fired = record.levels_fired + due.levels.len() as i64;
+    let due = record.next_fire_at.unwrap_or(now);
     Ok(Firing {
         ticket_id: record.ticket_id,
-        next_fire_at: next_fire(&clock, matrix, priority, levels_fired),
-        was_levels_fired: record.levels_fired,
-        was: record.clock,
-        clock,
-        levels_fired,
-        breached,
-        levels,
+        plan: plan_clock(record.clock, record.levels_fired, matrix, priority, now),
         ticket: DueTicket {
             priority,
             status,
@@ -115,11 +88,12 @@ pub(super) fn plan(
             subject: row.subject,
             queued: row.queued,
         },
-        due: record.next_fire_at.unwrap_or(now),
+        due,
     })
 }
 
-/// Who an escalation alert goes to.
+/// Who an escalation alert goes to, once the group the leads belong to is
+/// known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum AlertTo {
     User(i64),

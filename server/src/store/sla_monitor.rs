@@ -1,8 +1,8 @@
-//! The SLA monitor's half of the store: find the clocks owed something,
-//! and fire breaches and escalation levels in batches. Each clock is
-//! claimed with a conditional write and each level is recorded under a
-//! unique key, so nothing fires twice — not across restarts, not with two
-//! instances.
+//! The SLA monitor's half of the store: find the clocks owed something and
+//! carry out, in batches, what the domain's `firing` decides they owe. Each
+//! clock is claimed with a conditional write and each level is recorded
+//! under a unique key, so nothing fires twice — not across restarts, not
+//! with two instances.
 
 use super::batch_writes::names_of;
 use super::batch_writes::{enqueue_all, id_list, values_list, ROWS_PER_STATEMENT};
@@ -19,7 +19,10 @@ use super::MatrixRecord;
 use super::{Fired, NewEmail, SlaAlert, StoreError};
 use app::api::history::escalation_level;
 use app::domain::escalation::EscalationAction;
-use app::domain::event::{DomainEvent, Event, FiredAction};
+use app::domain::event::{DomainEvent, Event};
+use app::domain::firing::{
+    consequences, raised_by, Alert, AlertTo as FiringAlertTo, Consequences, Landed,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Type};
@@ -120,9 +123,10 @@ where
                 values_list(chunk.len(), 9, "")
             );
             let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
-            for p in chunk {
+            for f in chunk {
+                let p = &f.plan;
                 query = query
-                    .bind(p.ticket_id)
+                    .bind(f.ticket_id)
                     .bind(p.clock.metric.as_str())
                     .bind(p.clock.cycle)
                     .bind(p.was_levels_fired)
@@ -135,33 +139,18 @@ where
             let won = query.fetch_all(&mut *tx).await?;
             claimed.extend(won);
         }
-        plans.retain(|p| claimed.contains(&(p.ticket_id, p.clock.metric.as_str().to_owned())));
-
-        // Breaches: their history, and the tickets' nearest due time.
-        let mut events: Vec<Event> = plans
-            .iter()
-            .filter(|p| p.breached)
-            .map(|p| {
-                let metric = p.clock.metric;
-                Event::on_ticket(p.ticket_id, None, now, DomainEvent::SlaBreached { metric })
-            })
-            .collect();
-        // A breach leaves the ticket's nearest due time as it was:
-        // breached clocks still count towards it until answered.
+        plans.retain(|f| claimed.contains(&(f.ticket_id, f.plan.clock.metric.as_str().to_owned())));
 
         // Levels: each recorded under its unique key first; a level
         // already on record fired before and does nothing now.
         let due_levels: Vec<(i64, &'static str, i64, i64)> = plans
             .iter()
-            .flat_map(|p| {
-                p.levels.iter().map(move |(n, _)| {
-                    (
-                        p.ticket_id,
-                        p.clock.metric.as_str(),
-                        p.clock.cycle,
-                        *n as i64,
-                    )
-                })
+            .flat_map(|f| {
+                let clock = &f.plan.clock;
+                f.plan
+                    .levels
+                    .iter()
+                    .map(move |(n, _)| (f.ticket_id, clock.metric.as_str(), clock.cycle, *n as i64))
             })
             .collect();
         let mut recorded: HashSet<(i64, String, i64)> = HashSet::with_capacity(due_levels.len());
@@ -183,107 +172,69 @@ where
             let rows = query.fetch_all(&mut *tx).await?;
             recorded.extend(rows);
         }
+        let landed: Vec<Landed> = plans
+            .iter()
+            .map(|f| {
+                let metric = f.plan.clock.metric;
+                Landed {
+                    ticket_id: f.ticket_id,
+                    metric,
+                    assignee_id: f.ticket.assignee_id,
+                    breached: f.plan.breached,
+                    levels: f
+                        .plan
+                        .levels
+                        .iter()
+                        .filter(|(n, _)| {
+                            recorded.contains(&(f.ticket_id, metric.as_str().to_owned(), *n as i64))
+                        })
+                        .map(|(n, level)| (*n, level))
+                        .collect(),
+                }
+            })
+            .collect();
 
-        // The people and groups the firing levels name, for the
-        // history's words.
+        // The people and groups the firing levels name, for the history.
         let (mut user_ids, mut group_ids) = (Vec::new(), Vec::new());
-        for (_, level) in plans.iter().flat_map(|p| p.levels.iter()) {
+        for (_, level) in landed.iter().flat_map(|l| l.levels.iter()) {
             for action in &level.actions {
                 match action {
-                    app::domain::escalation::EscalationAction::NotifyUser(id) => user_ids.push(*id),
-                    app::domain::escalation::EscalationAction::ReassignToGroup(id) => {
-                        group_ids.push(*id)
-                    }
+                    EscalationAction::NotifyUser(id) => user_ids.push(*id),
+                    EscalationAction::ReassignToGroup(id) => group_ids.push(*id),
                     _ => {}
                 }
             }
         }
         let user_names = names_of(&mut tx, "users", &user_ids).await?;
         let group_names = names_of(&mut tx, "agent_groups", &group_ids).await?;
-        let fired_action = |action: &EscalationAction| FiredAction {
-            action: action.clone(),
-            name: match action {
-                EscalationAction::NotifyUser(id) => user_names.get(id).cloned(),
-                EscalationAction::ReassignToGroup(id) => group_names.get(id).cloned(),
-                _ => None,
-            },
-        };
-
-        let mut alerts: Vec<(i64, AlertTo, String)> = Vec::new();
-        let mut moves: Vec<(i64, i64)> = Vec::new();
-        // Per ticket, in firing order: how many steps to raise it.
-        let mut raises: Vec<(i64, usize)> = Vec::new();
-        let mut fired = Vec::with_capacity(plans.len());
-        for p in &plans {
-            let mut levels = Vec::new();
-            for (n, level) in &p.levels {
-                if !recorded.contains(&(p.ticket_id, p.clock.metric.as_str().to_owned(), *n as i64))
-                {
-                    continue;
-                }
-                levels.push(*n);
-                let (metric, offset_minutes) = (p.clock.metric, level.offset_minutes);
-                let what = escalation_level(metric, *n, offset_minutes);
-                let actions = level.actions.iter().map(fired_action).collect();
-                let change = if offset_minutes < 0 {
-                    DomainEvent::SlaWarning {
-                        metric,
-                        level: *n,
-                        offset_minutes,
-                        actions,
-                    }
-                } else {
-                    DomainEvent::TicketEscalated {
-                        metric,
-                        level: *n,
-                        offset_minutes,
-                        actions,
-                    }
-                };
-                events.push(Event::on_ticket(p.ticket_id, None, now, change));
-                for action in &level.actions {
-                    match action {
-                        EscalationAction::NotifyAssignee => {
-                            // Not the one a reassignment before it
-                            // has just taken the ticket from.
-                            let moved = moves.iter().any(|(t, _)| *t == p.ticket_id);
-                            if let (Some(user), false) = (p.ticket.assignee_id, moved) {
-                                alerts.push((p.ticket_id, AlertTo::User(user), what.clone()));
-                            }
-                        }
-                        EscalationAction::NotifyGroupLeads => {
-                            alerts.push((p.ticket_id, AlertTo::LeadsOf(0), what.clone()))
-                        }
-                        EscalationAction::NotifyUser(user) => {
-                            alerts.push((p.ticket_id, AlertTo::User(*user), what.clone()))
-                        }
-                        EscalationAction::ReassignToGroup(group) => {
-                            moves.push((p.ticket_id, *group))
-                        }
-                        EscalationAction::RaisePriority => {
-                            match raises.iter_mut().find(|(t, _)| *t == p.ticket_id) {
-                                Some((_, steps)) => *steps += 1,
-                                None => raises.push((p.ticket_id, 1)),
-                            }
-                        }
-                    }
-                }
-            }
-            fired.push(Fired {
-                ticket_id: p.ticket_id,
-                metric: p.clock.metric,
-                cycle: p.clock.cycle,
-                breached: p.breached,
-                levels,
+        let Consequences {
+            mut events,
+            alerts,
+            moves,
+            raises,
+        } = consequences(&landed, now, |action| match action {
+            EscalationAction::NotifyUser(id) => user_names.get(id).cloned(),
+            EscalationAction::ReassignToGroup(id) => group_names.get(id).cloned(),
+            _ => None,
+        });
+        let mut fired: Vec<Fired> = landed
+            .iter()
+            .zip(&plans)
+            .map(|(l, f)| Fired {
+                ticket_id: l.ticket_id,
+                metric: l.metric,
+                cycle: f.plan.clock.cycle,
+                breached: l.breached,
+                levels: l.levels.iter().map(|(n, _)| *n).collect(),
                 requeued: false,
-                due: p.due,
-            });
-        }
+                due: f.due,
+            })
+            .collect();
 
         // Moves and raises are rare and change the ticket under
         // later steps, so they go one at a time, in firing order.
         let tickets: HashMap<i64, &crate::store::sla_firing::DueTicket> =
-            plans.iter().map(|p| (p.ticket_id, &p.ticket)).collect();
+            plans.iter().map(|f| (f.ticket_id, &f.ticket)).collect();
         let mut group_now: HashMap<i64, Option<i64>> =
             tickets.iter().map(|(id, t)| (*id, t.group_id)).collect();
         let mut requeued: HashSet<i64> = HashSet::new();
@@ -315,12 +266,10 @@ where
             }
         }
         for (ticket_id, steps) in raises {
-            // Every level that raises counts, whether the monitor
-            // fires them in one round or in several.
             let Some(ticket) = tickets.get(&ticket_id) else {
                 continue;
             };
-            let to = (0..steps).fold(ticket.priority, |p, _| app::domain::escalation::raised(p));
+            let to = raised_by(ticket.priority, steps);
             if to == ticket.priority {
                 continue;
             }
@@ -348,29 +297,28 @@ where
         }
         // A breach moves the ticket's nearest due time, a queue key.
         requeued.extend(
-            plans
+            landed
                 .iter()
-                .filter(|p| p.breached && p.ticket.queued)
-                .map(|p| p.ticket_id),
+                .filter(|l| l.breached && tickets.get(&l.ticket_id).is_some_and(|t| t.queued))
+                .map(|l| l.ticket_id),
         );
 
         // Alerts: the recipients of the whole batch in two reads.
-        // Leads are those of the group the ticket is in now: a
-        // level that reassigns tells the group taking it over.
-        let alerts: Vec<(i64, AlertTo, String)> = alerts
+        let alerts: Vec<(Alert, AlertTo)> = alerts
             .into_iter()
-            .filter_map(|(ticket, to, what)| match to {
-                AlertTo::LeadsOf(_) => group_now
-                    .get(&ticket)
-                    .copied()
-                    .flatten()
-                    .map(|group| (ticket, AlertTo::LeadsOf(group), what)),
-                user => Some((ticket, user, what)),
+            .filter_map(|alert| {
+                let to = match alert.to {
+                    FiringAlertTo::User(id) => AlertTo::User(id),
+                    FiringAlertTo::LeadsOfCurrentGroup => {
+                        AlertTo::LeadsOf(group_now.get(&alert.ticket_id).copied().flatten()?)
+                    }
+                };
+                Some((alert, to))
             })
             .collect();
         let users: Vec<i64> = alerts
             .iter()
-            .filter_map(|(_, to, _)| match to {
+            .filter_map(|(_, to)| match to {
                 AlertTo::User(id) => Some(*id),
                 AlertTo::LeadsOf(_) => None,
             })
@@ -379,7 +327,7 @@ where
             .collect();
         let groups: Vec<i64> = alerts
             .iter()
-            .filter_map(|(_, to, _)| match to {
+            .filter_map(|(_, to)| match to {
                 AlertTo::LeadsOf(id) => Some(*id),
                 AlertTo::User(_) => None,
             })
@@ -420,10 +368,12 @@ where
             }
         }
         let mut mails = Vec::new();
-        for (ticket_id, to, what) in alerts {
+        for (alert, to) in alerts {
+            let ticket_id = alert.ticket_id;
             let Some(ticket) = tickets.get(&ticket_id) else {
                 continue;
             };
+            let what = escalation_level(alert.metric, alert.level, alert.offset_minutes);
             for address in addresses.get(&to).into_iter().flatten() {
                 let Ok(recipient) = app::domain::EmailAddress::parse(address) else {
                     continue;

@@ -230,6 +230,38 @@ impl TestApp {
         }
     }
 
+    /// How many emails to `address` the outbox holds, sent or not. A change
+    /// queues its emails in its own transaction, so once the request that
+    /// made it has answered this is final: no waiting to see whether
+    /// another one arrives.
+    pub async fn queued_mail_to(&self, address: &str) -> i64 {
+        let sql = "select count(*) from outbox where recipient = $1";
+        let fresh = self.fresh.as_ref().expect("the app's database");
+        match fresh.database_url() {
+            ferrodesk::config::DatabaseUrl::Sqlite(path) => {
+                let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+                let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+                let count: i64 = sqlx::query_scalar(sql)
+                    .bind(address)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                pool.close().await;
+                count
+            }
+            ferrodesk::config::DatabaseUrl::Postgres(secret) => {
+                let pool = sqlx::PgPool::connect(secret.expose()).await.unwrap();
+                let count: i64 = sqlx::query_scalar(sql)
+                    .bind(address)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+                pool.close().await;
+                count
+            }
+        }
+    }
+
     /// One SLA monitor pass at the test clock's time, driven directly: what
     /// it fired is what was due, with no waiting on the background loop.
     pub async fn sla_pass(&self) -> ferrodesk::sla::MonitorPass {

@@ -3,7 +3,6 @@
 
 use crate::support::{backends, spawn_app, Client};
 use app::domain::Role;
-use std::time::Duration;
 
 async fn reply(client: &Client, ticket: i64, body: &str, internal: bool) {
     let ticket = ticket.to_string();
@@ -67,7 +66,9 @@ async fn watchers_hear_replies_and_agents_hear_notes_with_a_way_to_stop() {
         app.smtp
             .wait_for("ann@example.com", &format!("[#{ticket}] New reply"))
             .await;
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        // Every email a change causes is queued with it, so the outbox is
+        // final once the reply has answered.
+        assert_eq!(app.queued_mail_to("wes@example.com").await, 2);
         assert_eq!(app.smtp.count_to("wes@example.com").await, 2);
         assert!(app
             .smtp
