@@ -10,6 +10,7 @@ use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 use {
     super::{backend, uploads::UploadForm},
     crate::domain::TicketId,
+    crate::service::queue_commands::QueueQuery,
     crate::service::ticket_commands as cmd,
     leptos_axum::redirect,
 };
@@ -67,7 +68,7 @@ pub async fn my_tickets(after: Option<String>) -> Result<TicketPage, AppError> {
         after,
         ..QueueParams::default()
     };
-    let query = cmd::QueueQuery::from_params(QueueView::Mine, &params)?;
+    let query = QueueQuery::from_params(QueueView::Mine, &params)?;
     Ok(backend::ticket_service()?.list(&actor, query).await?)
 }
 
@@ -75,7 +76,7 @@ pub async fn my_tickets(after: Option<String>) -> Result<TicketPage, AppError> {
 pub async fn ticket_queue(params: QueueParams) -> Result<TicketPage, AppError> {
     let actor = backend::signed_in().await?;
     let view = QueueView::parse(&params.view).map_err(|m| AppError::BadRequest(m.to_owned()))?;
-    let query = cmd::QueueQuery::from_params(view, &params)?;
+    let query = QueueQuery::from_params(view, &params)?;
     Ok(backend::ticket_service()?.list(&actor, query).await?)
 }
 

@@ -85,11 +85,6 @@ pub struct ListUsers {
     pub after: Option<i64>,
 }
 
-fn all<T>(errors: FieldErrors, parsed: Option<T>) -> Result<T, ServiceError> {
-    errors.into_result()?;
-    parsed.ok_or_else(|| ServiceError::form("Please correct the highlighted fields."))
-}
-
 impl SignUp {
     pub fn from_input(input: &SignUpInput) -> Result<Self, ServiceError> {
         let mut errors = FieldErrors::default();
@@ -108,7 +103,7 @@ impl SignUp {
             }),
             _ => None,
         };
-        all(errors, parsed)
+        errors.finish(parsed)
     }
 }
 
@@ -146,7 +141,7 @@ impl AcceptInvitation {
             name,
             password,
         });
-        all(errors, parsed)
+        errors.finish(parsed)
     }
 }
 
@@ -158,7 +153,7 @@ impl UpdateProfile {
         let parsed = name
             .zip(timezone)
             .map(|(name, timezone)| Self { name, timezone });
-        all(errors, parsed)
+        errors.finish(parsed)
     }
 }
 
@@ -184,7 +179,7 @@ impl Invite {
                 .ok_or("Choose agent or admin."),
         );
         let parsed = email.zip(role).map(|(email, role)| Self { email, role });
-        all(errors, parsed)
+        errors.finish(parsed)
     }
 }
 

@@ -3,7 +3,10 @@
 //! store; operations on someone else's account ask the policy, the rest
 //! act for the actor on their own account or for a link's holder.
 
-use super::account_commands::*;
+use super::account_commands::{
+    AcceptInvitation, ChangePassword, ChangeRole, Invite, LinkToken, ListUsers, ResetPassword,
+    SignIn, SignUp, UpdateProfile,
+};
 use super::error::ServiceError;
 use crate::api::backend::SessionUser;
 use crate::api::types::{Deactivated, Profile, UserPage};

@@ -121,6 +121,12 @@ impl FieldErrors {
         }
     }
 
+    /// The parsed command when nothing was wrong; every problem otherwise.
+    pub fn finish<T>(self, parsed: Option<T>) -> Result<T, ServiceError> {
+        self.into_result()?;
+        parsed.ok_or_else(|| ServiceError::form("Please correct the highlighted fields."))
+    }
+
     pub fn into_result(self) -> Result<(), ServiceError> {
         if self.0.is_empty() {
             Ok(())

@@ -7,6 +7,7 @@
 pub mod account_commands;
 pub mod accounts;
 pub mod error;
+pub mod queue_commands;
 pub mod routing;
 pub mod routing_commands;
 pub mod sla;

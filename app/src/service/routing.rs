@@ -3,7 +3,7 @@
 //! alter who gets what wakes the scheduler.
 
 use super::error::ServiceError;
-use super::routing_commands::*;
+use super::routing_commands::{CreateGroup, RemoveMember, SaveCategory, SetMember, UpdateGroup};
 use crate::api::routing_types::{CategoriesOverview, CategoryOption, GroupsOverview, PresenceView};
 use crate::domain::{Actor, Availability, GroupId};
 use async_trait::async_trait;

@@ -74,11 +74,6 @@ fn any_id(text: &str) -> Option<i64> {
     UserId::parse(text).map(|id| id.0)
 }
 
-fn all<T>(errors: FieldErrors, parsed: Option<T>) -> Result<T, ServiceError> {
-    errors.into_result()?;
-    parsed.ok_or_else(|| ServiceError::form("Please correct the highlighted fields."))
-}
-
 impl CreateGroup {
     pub fn from_input(input: &GroupCreateInput) -> Result<Self, ServiceError> {
         let name = parse_name(&input.name).map_err(|m| ServiceError::field("name", m))?;
@@ -101,7 +96,7 @@ impl UpdateGroup {
             auto_assign: input.auto_assign.is_some(),
             archived: input.archived.is_some(),
         });
-        all(errors, parsed)
+        errors.finish(parsed)
     }
 }
 
@@ -128,7 +123,7 @@ impl SetMember {
             capacity,
             lead: input.lead.is_some(),
         });
-        all(errors, parsed)
+        errors.finish(parsed)
     }
 }
 
@@ -188,7 +183,7 @@ impl SaveCategory {
             }
             _ => None,
         };
-        all(errors, parsed)
+        errors.finish(parsed)
     }
 }
 

@@ -3,7 +3,7 @@
 //! server; the clocks themselves move inside ticket writes and the monitor.
 
 use super::error::ServiceError;
-use super::sla_commands::*;
+use super::sla_commands::{RemoveLevel, SaveCalendar, SaveLevel, SaveMatrix, SavePolicy};
 use crate::api::sla_types::SlaOverview;
 use crate::domain::Actor;
 use async_trait::async_trait;

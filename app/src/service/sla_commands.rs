@@ -94,11 +94,6 @@ fn parse_offset(input: &str) -> Result<i32, &'static str> {
         .ok_or("Enter whole minutes from the due time: -30 for before it, 0 at it, 60 after it (at most a month).")
 }
 
-fn all<T>(errors: FieldErrors, parsed: Option<T>) -> Result<T, ServiceError> {
-    errors.into_result()?;
-    parsed.ok_or_else(|| ServiceError::form("Please correct the highlighted fields."))
-}
-
 impl SaveCalendar {
     pub fn from_input(input: &CalendarInput) -> Result<Self, ServiceError> {
         let mut errors = FieldErrors::default();
@@ -125,7 +120,7 @@ impl SaveCalendar {
             "holidays",
             parse_holidays(&input.holidays).map_err(|e| e.to_string()),
         );
-        let (name, holidays) = all(errors, name.zip(holidays))?;
+        let (name, holidays) = errors.finish(name.zip(holidays))?;
         let calendar = Calendar::new(&input.timezone, week, holidays).map_err(|e| match &e {
             CalendarError::UnknownTimezone(_) => ServiceError::field("timezone", &e.to_string()),
             CalendarError::Interval { day, .. } => {
@@ -173,7 +168,7 @@ impl SavePolicy {
                 }
             }
         }
-        let (name, calendar) = all(errors, name.zip(calendar))?;
+        let (name, calendar) = errors.finish(name.zip(calendar))?;
         let mut pause_on = Vec::new();
         if input.pause_pending.is_some() {
             pause_on.push(Status::Pending);
@@ -241,7 +236,7 @@ impl SaveLevel {
             }),
             _ => None,
         };
-        all(errors, parsed)
+        errors.finish(parsed)
     }
 }
 

@@ -4,7 +4,8 @@
 //! `domain::ticket_access`) and asks the policy once.
 
 use super::error::ServiceError;
-use super::ticket_commands::*;
+use super::queue_commands::QueueQuery;
+use super::ticket_commands::{ChangeStatus, Guest, RaiseTicket, Reply, UpdateTicket, Watch};
 use crate::api::backend::SessionUser;
 use crate::api::types::{AgentOption, GroupOption, QueueCount, TicketDetail, TicketPage};
 use crate::api::uploads::{ByteStream, StagedFile};

@@ -3,7 +3,7 @@
 //! unknown addresses are answered alike.
 
 use super::{
-    hash_err, passwords, store_err, tokens, Accounts, DEAD_RESET_LINK, WRONG_CREDENTIALS,
+    hash_err, passwords, store_err, tokens, usable, Accounts, DEAD_RESET_LINK, WRONG_CREDENTIALS,
     WRONG_CURRENT_PASSWORD,
 };
 use crate::mail::templates;
@@ -140,17 +140,13 @@ impl Accounts {
     }
 
     pub(super) async fn check_reset_token(&self, token: LinkToken) -> Result<(), ServiceError> {
-        let usable = self
+        let found = self
             .store
             .reset_token_owner(&tokens::digest(&token.0), self.clock.now())
             .await
             .map_err(store_err)?
             .is_some();
-        if usable {
-            Ok(())
-        } else {
-            Err(ServiceError::form(DEAD_RESET_LINK))
-        }
+        usable(found, DEAD_RESET_LINK)
     }
 
     pub(super) async fn change_password(

@@ -1,7 +1,9 @@
 //! Invitations: an admin invites an agent or admin by address; the link
 //! lets them choose a name and password and signs them in.
 
-use super::{hash_err, passwords, store_err, tokens, Accounts, DEAD_INVITATION, EMAIL_TAKEN};
+use super::{
+    hash_err, passwords, store_err, tokens, usable, Accounts, DEAD_INVITATION, EMAIL_TAKEN,
+};
 use crate::mail::templates;
 use crate::store::{NewInvitation, StoreError};
 use app::api::backend::SessionUser;
@@ -92,16 +94,12 @@ impl Accounts {
     }
 
     pub(super) async fn check_invitation(&self, token: LinkToken) -> Result<(), ServiceError> {
-        let usable = self
+        let found = self
             .store
             .invitation_email(&tokens::digest(&token.0), self.clock.now())
             .await
             .map_err(store_err)?
             .is_some();
-        if usable {
-            Ok(())
-        } else {
-            Err(ServiceError::form(DEAD_INVITATION))
-        }
+        usable(found, DEAD_INVITATION)
     }
 }

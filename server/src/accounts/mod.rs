@@ -17,7 +17,10 @@ use crate::store::{SharedStore, StoreError, UserRecord};
 use app::api::backend::SessionUser;
 use app::api::types::{Deactivated, Profile, UserPage, UserSummary};
 use app::domain::{Actor, EmailAddress, Role, UserId};
-use app::service::account_commands::*;
+use app::service::account_commands::{
+    AcceptInvitation, ChangePassword, ChangeRole, Invite, LinkToken, ListUsers, ResetPassword,
+    SignIn, SignUp, UpdateProfile,
+};
 use app::service::{internal, AccountService, ServiceError};
 use async_trait::async_trait;
 use chrono::Duration;
@@ -86,6 +89,15 @@ fn store_err(err: StoreError) -> ServiceError {
     match err {
         StoreError::NotFound => ServiceError::NotFound,
         other => internal(other),
+    }
+}
+
+/// A link check's answer: fine, or the page's message for a dead link.
+fn usable(usable: bool, dead: &str) -> Result<(), ServiceError> {
+    if usable {
+        Ok(())
+    } else {
+        Err(ServiceError::form(dead))
     }
 }
 

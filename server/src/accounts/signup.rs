@@ -2,7 +2,9 @@
 //! new address gets a confirmation link, an address with an account gets a
 //! note to its owner, and both paths cost the same.
 
-use super::{hash_err, passwords, store_err, tokens, Accounts, DEAD_SIGN_UP_LINK, EMAIL_TAKEN};
+use super::{
+    hash_err, passwords, store_err, tokens, usable, Accounts, DEAD_SIGN_UP_LINK, EMAIL_TAKEN,
+};
 use crate::mail::templates;
 use crate::store::{NewSignup, StoreError};
 use app::api::backend::SessionUser;
@@ -94,15 +96,11 @@ impl Accounts {
     }
 
     pub(super) async fn check_sign_up(&self, token: LinkToken) -> Result<(), ServiceError> {
-        let usable = self
+        let found = self
             .store
             .signup_usable(&tokens::digest(&token.0), self.clock.now())
             .await
             .map_err(store_err)?;
-        if usable {
-            Ok(())
-        } else {
-            Err(ServiceError::form(DEAD_SIGN_UP_LINK))
-        }
+        usable(found, DEAD_SIGN_UP_LINK)
     }
 }

@@ -11,7 +11,9 @@ use crate::scheduler::RoutingSignal;
 use crate::store::{SharedStore, StoreError};
 use app::api::routing_types::*;
 use app::domain::{Action, Actor, Availability, GroupId};
-use app::service::routing_commands::*;
+use app::service::routing_commands::{
+    CreateGroup, RemoveMember, SaveCategory, SetMember, UpdateGroup,
+};
 use app::service::{internal, require, require_of, RoutingService, ServiceError};
 use async_trait::async_trait;
 use std::collections::HashMap;

@@ -13,7 +13,7 @@ use crate::clock::SharedClock;
 use crate::store::SharedStore;
 use app::api::sla_types::SlaOverview;
 use app::domain::{Action, Actor};
-use app::service::sla_commands::*;
+use app::service::sla_commands::{RemoveLevel, SaveCalendar, SaveLevel, SaveMatrix, SavePolicy};
 use app::service::{require, ServiceError, SlaService};
 use async_trait::async_trait;
 

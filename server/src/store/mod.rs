@@ -8,21 +8,26 @@ mod broadcast;
 mod bulk;
 mod categories;
 mod common;
+mod credential_sql;
 mod dialect;
 mod event_log;
 mod groups;
 mod links;
+mod outbox_sql;
 mod postgres;
 mod presence;
 mod records;
 pub mod routing;
 mod routing_records;
+mod routing_rows;
 mod signups;
 mod sla_clocks;
 mod sla_config;
 mod sla_firing;
 pub mod sla_monitor;
 mod sla_records;
+mod sla_rows;
+mod sla_sync;
 mod sql_text;
 mod sqlite;
 mod ticket_changes;
@@ -35,10 +40,12 @@ mod tickets;
 pub use broadcast::{Broadcast, Subscription};
 pub use bulk::{BulkStore, SeedMessage, SeedTicket};
 pub use categories::CategoryStore;
+pub use credential_sql::CredentialStore;
 pub use dialect::{Dialect, SqlStore, Value};
 pub use event_log::{EventLogStore, LoggedEvent};
 pub use groups::GroupStore;
 pub use links::LinkStore;
+pub use outbox_sql::OutboxStore;
 pub use postgres::PgStore;
 pub use presence::PresenceStore;
 pub use records::*;
@@ -100,6 +107,8 @@ impl Backend {
 #[async_trait]
 pub trait Store:
     TicketStore
+    + CredentialStore
+    + OutboxStore
     + EventLogStore
     + GroupStore
     + CategoryStore
@@ -174,53 +183,6 @@ pub trait Store:
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
-    // Password resets
-    /// Stores a new reset token (voiding earlier ones) and queues its email.
-    async fn replace_reset_token(
-        &self,
-        token: NewToken,
-        mail: NewEmail,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-    /// The user a usable reset token belongs to.
-    async fn reset_token_owner(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<i64>, StoreError>;
-    /// Uses the token once: sets the password and ends every session.
-    /// `None` when the token is unknown, used, expired or its user inactive.
-    async fn consume_reset_token(
-        &self,
-        token_hash: &str,
-        password_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<i64>, StoreError>;
-
-    // Invitations
-    /// Stores an invitation (voiding earlier ones for the address) and queues its email.
-    async fn create_invitation(
-        &self,
-        invitation: NewInvitation,
-        mail: NewEmail,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-    /// The address a usable invitation was sent to.
-    async fn invitation_email(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<String>, StoreError>;
-    /// Creates the invited account. `None` when the token is not usable;
-    /// `Conflict` when the address got an account meanwhile.
-    async fn accept_invitation(
-        &self,
-        token_hash: &str,
-        name: &DisplayName,
-        password_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<UserRecord>, StoreError>;
-
     // Rate limits
     /// Counts one hit in the fixed window starting at `window_start` and
     /// returns the hits so far, atomically across instances.
@@ -230,29 +192,6 @@ pub trait Store:
         window_start: DateTime<Utc>,
     ) -> Result<i64, StoreError>;
     async fn prune_rate_limits(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
-
-    // Outbox
-    async fn enqueue_email(&self, mail: NewEmail, now: DateTime<Utc>) -> Result<(), StoreError>;
-    /// Leases up to `limit` due messages until `lease_until`; no two workers
-    /// (or instances) get the same message while the lease holds.
-    async fn claim_outbox(
-        &self,
-        now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
-        limit: i64,
-    ) -> Result<Vec<OutboxMessage>, StoreError>;
-    async fn mark_outbox_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError>;
-    /// Records a failed attempt: retried at `retry_at`, or dead when `None`.
-    async fn mark_outbox_failed(
-        &self,
-        id: i64,
-        error: &str,
-        retry_at: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-    async fn outbox_message(&self, id: i64) -> Result<Option<OutboxMessage>, StoreError>;
-    /// Deletes messages sent before `before` (their bodies hold one-time links).
-    async fn prune_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
 
     // Search
     /// Makes full-text search stem in `language` (one of

@@ -7,7 +7,7 @@ use super::common::enqueue;
 use super::dialect::{Dialect, Value};
 use super::event_log::commit;
 use super::millis;
-use super::sla_clocks::{answered, is_staff, sync_sla};
+use super::sla_sync::{answered, is_staff, sync_sla};
 use super::ticket_rows::message_sla_events;
 use super::ticket_writes::{
     insert_files, insert_link, mark_routable, ticket_by_key, ticket_in, FilesOn,

@@ -3,7 +3,7 @@
 use super::dialect::{Dialect, SqlStore, Value};
 use super::event_log::commit;
 use super::millis;
-use super::sla_clocks::sync_sla;
+use super::sla_sync::sync_sla;
 use super::sql_text::SqlText;
 use super::ticket_changes;
 use super::ticket_rows::{
@@ -24,6 +24,7 @@ use super::TicketStore;
 use super::Watcher;
 use super::{AttachmentRecord, MessageRecord, StoreError, TicketQuery, TicketRecord};
 use app::domain::event::{DomainEvent, Event, Named};
+use app::domain::Role;
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Type};
 #[async_trait::async_trait]
@@ -270,7 +271,7 @@ where
                 user_id,
                 name,
                 email,
-                staff: matches!(role.as_str(), "agent" | "admin"),
+                staff: Role::parse(&role).is_ok_and(Role::is_staff),
             })
             .collect())
     }

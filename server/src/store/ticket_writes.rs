@@ -3,7 +3,7 @@
 
 use super::dialect::{Dialect, Value};
 use super::millis;
-use super::routing::MARK_ROUTABLE_SQL;
+use super::routing_rows::MARK_ROUTABLE_SQL;
 use super::ticket_rows::TicketRow;
 use super::ticket_rows::TICKET_SELECT;
 use super::NewLink;

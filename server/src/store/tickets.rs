@@ -103,7 +103,7 @@ pub enum ClaimOutcome {
 }
 
 /// Where a page of a queue starts; the service parses it from its link.
-pub use app::service::ticket_commands::TicketCursor;
+pub use app::service::queue_commands::TicketCursor;
 
 /// Agent edits of a ticket's fields; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use crate::store::{
 };
 use app::api::types::{AgentOption, GroupOption, QueueCount, QueueView, TicketPage, TicketSummary};
 use app::domain::{Action, Actor};
-use app::service::ticket_commands::{
+use app::service::queue_commands::{
     AssigneeChoice, QueueFilters, QueueQuery, QueueSort, RequesterChoice, TicketCursor,
 };
 use app::service::{require, ServiceError};

@@ -114,6 +114,24 @@ pub struct TestApp {
     vars: HashMap<String, String>,
 }
 
+/// Emails to `address` in the outbox of the database behind `pool`.
+async fn outbox_count<DB>(pool: sqlx::Pool<DB>, address: &str) -> i64
+where
+    DB: sqlx::Database,
+    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    (i64,): for<'r> sqlx::FromRow<'r, DB::Row>,
+{
+    let (count,): (i64,) = sqlx::query_as("select count(*) from outbox where recipient = $1")
+        .bind(address)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    count
+}
+
 pub async fn spawn_app(db: Db) -> TestApp {
     spawn_app_with(db, &[]).await
 }
@@ -235,29 +253,22 @@ impl TestApp {
     /// made it has answered this is final: no waiting to see whether
     /// another one arrives.
     pub async fn queued_mail_to(&self, address: &str) -> i64 {
-        let sql = "select count(*) from outbox where recipient = $1";
         let fresh = self.fresh.as_ref().expect("the app's database");
         match fresh.database_url() {
             ferrodesk::config::DatabaseUrl::Sqlite(path) => {
                 let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
-                let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-                let count: i64 = sqlx::query_scalar(sql)
-                    .bind(address)
-                    .fetch_one(&pool)
-                    .await
-                    .unwrap();
-                pool.close().await;
-                count
+                outbox_count(
+                    sqlx::SqlitePool::connect_with(options).await.unwrap(),
+                    address,
+                )
+                .await
             }
             ferrodesk::config::DatabaseUrl::Postgres(secret) => {
-                let pool = sqlx::PgPool::connect(secret.expose()).await.unwrap();
-                let count: i64 = sqlx::query_scalar(sql)
-                    .bind(address)
-                    .fetch_one(&pool)
-                    .await
-                    .unwrap();
-                pool.close().await;
-                count
+                outbox_count(
+                    sqlx::PgPool::connect(secret.expose()).await.unwrap(),
+                    address,
+                )
+                .await
             }
         }
     }
