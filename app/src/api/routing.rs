@@ -8,6 +8,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::backend,
+    crate::domain::CategoryId,
     crate::service::routing_commands::{self as cmd, availability_from_input},
     leptos_axum::redirect,
 };
@@ -79,6 +80,19 @@ pub async fn save_category(input: CategoryInput) -> Result<(), AppError> {
     let category = cmd::SaveCategory::from_input(&input)?;
     backend::routing_service()?
         .save_category(&actor, category)
+        .await?;
+    redirect("/admin/categories");
+    Ok(())
+}
+
+/// Deletes a category nothing uses (a mistake); one in use is refused with
+/// what uses it.
+#[server(endpoint = "admin/category_delete")]
+pub async fn delete_category(input: CategoryDeleteInput) -> Result<(), AppError> {
+    let actor = backend::signed_in().await?;
+    let category = CategoryId(input.category_id);
+    backend::routing_service()?
+        .delete_category(&actor, category)
         .await?;
     redirect("/admin/categories");
     Ok(())

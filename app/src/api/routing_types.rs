@@ -171,6 +171,11 @@ pub struct CategoryInput {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CategoryDeleteInput {
+    pub category_id: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AvailabilityInput {
     pub availability: String,
 }

@@ -131,6 +131,27 @@ impl Terms {
         }
     }
 
+    /// What policy `policy_id` promises a ticket at `priority`: its targets
+    /// for that priority, its pause statuses, and its calendar (round the
+    /// clock without one).
+    pub fn of_policy(
+        policy_id: i64,
+        targets: &PolicyTargets,
+        pause_on: &[Status],
+        calendar: Option<Calendar>,
+        priority: Priority,
+    ) -> Self {
+        let targets = targets_for(targets, priority);
+        Self {
+            policy_id: Some(policy_id),
+            first_response: targets.first_response,
+            next_response: targets.next_response,
+            resolution: targets.resolution,
+            pause_on: pause_on.to_vec(),
+            calendar: calendar.unwrap_or_else(Calendar::always_open),
+        }
+    }
+
     pub fn target(&self, metric: Metric) -> Option<Target> {
         match metric {
             Metric::FirstResponse => self.first_response,

@@ -5,7 +5,7 @@
 use super::error::ServiceError;
 use super::routing_commands::{CreateGroup, RemoveMember, SaveCategory, SetMember, UpdateGroup};
 use crate::api::routing_types::{CategoriesOverview, CategoryOption, GroupsOverview, PresenceView};
-use crate::domain::{Actor, Availability, GroupId};
+use crate::domain::{Actor, Availability, CategoryId, GroupId};
 use async_trait::async_trait;
 
 #[async_trait]
@@ -24,6 +24,13 @@ pub trait RoutingService: Send + Sync + 'static {
         &self,
         actor: &Actor,
         category: SaveCategory,
+    ) -> Result<(), ServiceError>;
+    /// Deletes a category nothing uses; one that tickets or sub-categories
+    /// use is refused with what uses it (archive it instead).
+    async fn delete_category(
+        &self,
+        actor: &Actor,
+        category: CategoryId,
     ) -> Result<(), ServiceError>;
     /// The categories a request can be filed under: open to everyone who
     /// may raise a ticket, with or without an account.

@@ -3,11 +3,11 @@
 //! are raised, so an edit only affects tickets raised after it.
 
 use super::{store_err, Routing};
-use crate::store::{CategoryFields, StoreError};
+use crate::store::{CategoryDeletion, CategoryFields, StoreError};
 use app::api::routing_types::*;
 use app::api::types::GroupOption;
 use app::domain::category::{tree_order, would_cycle, Node};
-use app::domain::Actor;
+use app::domain::{Actor, CategoryId};
 use app::service::routing_commands::SaveCategory;
 use app::service::{FieldErrors, ServiceError};
 use std::collections::HashMap;
@@ -163,5 +163,75 @@ impl Routing {
             .map_err(store_err)?;
         tracing::info!(actor_id = actor.id, category_id = ?category_id, "category saved");
         Ok(())
+    }
+
+    pub(super) async fn remove_category(
+        &self,
+        actor: &Actor,
+        category: CategoryId,
+    ) -> Result<(), ServiceError> {
+        let outcome = self
+            .store
+            .delete_category(Some(actor.id), category.0, self.clock.now())
+            .await
+            .map_err(store_err)?;
+        match outcome {
+            CategoryDeletion::Deleted => {
+                tracing::info!(
+                    actor_id = actor.id,
+                    category_id = category.0,
+                    "category deleted"
+                );
+                Ok(())
+            }
+            CategoryDeletion::InUse { tickets, children } => {
+                Err(ServiceError::form(&in_use(tickets, children)))
+            }
+        }
+    }
+}
+
+/// Why a category cannot be deleted, and what to do instead.
+fn in_use(tickets: i64, children: i64) -> String {
+    let count = |n: i64, one: &str, many: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
+    let users: Vec<String> = [
+        (tickets > 0).then(|| {
+            count(
+                tickets,
+                "ticket is filed under it",
+                "tickets are filed under it",
+            )
+        }),
+        (children > 0).then(|| {
+            count(
+                children,
+                "category sits below it",
+                "categories sit below it",
+            )
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    format!(
+        "This category cannot be deleted: {}. Archive it instead, so customers no longer see it.",
+        users.join(" and ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_category_in_use_says_what_uses_it() {
+        assert_eq!(
+            in_use(1, 0),
+            "This category cannot be deleted: 1 ticket is filed under it. Archive it instead, so customers no longer see it."
+        );
+        assert!(in_use(3, 2).contains("3 tickets are filed under it and 2 categories sit below it"));
     }
 }

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::scheduler::RoutingSignal;
 use crate::store::{SharedStore, StoreError};
 use app::api::routing_types::*;
-use app::domain::{Action, Actor, Availability, GroupId};
+use app::domain::{Action, Actor, Availability, CategoryId, GroupId};
 use app::service::routing_commands::{
     CreateGroup, RemoveMember, SaveCategory, SetMember, UpdateGroup,
 };
@@ -160,6 +160,15 @@ impl RoutingService for Routing {
     ) -> Result<(), ServiceError> {
         require(actor, Action::ManageRouting)?;
         self.write_category(actor, category).await
+    }
+
+    async fn delete_category(
+        &self,
+        actor: &Actor,
+        category: CategoryId,
+    ) -> Result<(), ServiceError> {
+        require(actor, Action::ManageRouting)?;
+        self.remove_category(actor, category).await
     }
 
     async fn category_options(

@@ -33,6 +33,23 @@ pub trait CategoryStore: Send + Sync {
     /// Every category, in no particular tree order (callers arrange them).
     async fn list_categories(&self) -> Result<Vec<CategoryRecord>, StoreError>;
     async fn category(&self, id: i64) -> Result<Option<CategoryRecord>, StoreError>;
+    /// Deletes the category, with its `CategoryDeleted` event, unless a
+    /// ticket or another category uses it: then nothing changes and the
+    /// answer says how many do. The check and the delete are one statement,
+    /// so a ticket filed meanwhile keeps its category.
+    async fn delete_category(
+        &self,
+        actor: Option<i64>,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<CategoryDeletion, StoreError>;
+}
+
+/// What deleting a category did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CategoryDeletion {
+    Deleted,
+    InUse { tickets: i64, children: i64 },
 }
 
 pub(super) const CATEGORY_COLUMNS: &str =
@@ -150,5 +167,45 @@ where
             .fetch_optional(&self.pool)
             .await?;
         row.map(TryInto::try_into).transpose()
+    }
+
+    async fn delete_category(
+        &self,
+        actor: Option<i64>,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<CategoryDeletion, StoreError> {
+        let mut tx = DB::begin_write(&self.pool).await?;
+        let name: Option<String> = sqlx::query_scalar("select name from categories where id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(name) = name else {
+            return Err(StoreError::NotFound);
+        };
+        let deleted = sqlx::query(
+            "delete from categories where id = $1 \
+             and not exists (select 1 from tickets where category_id = $1) \
+             and not exists (select 1 from categories c where c.parent_id = $1)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if DB::rows_affected(&deleted) == 0 {
+            let (tickets, children): (i64, i64) = sqlx::query_as(
+                "select (select count(*) from tickets where category_id = $1), \
+                 (select count(*) from categories where parent_id = $1)",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.rollback().await?;
+            return Ok(CategoryDeletion::InUse { tickets, children });
+        }
+        let change = DomainEvent::CategoryDeleted {
+            category: Named::new(id, name),
+        };
+        commit(tx, &[Event::admin(actor, now, change)]).await?;
+        Ok(CategoryDeletion::Deleted)
     }
 }

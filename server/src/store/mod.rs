@@ -39,7 +39,7 @@ mod tickets;
 
 pub use broadcast::{Broadcast, Subscription};
 pub use bulk::{BulkStore, SeedMessage, SeedTicket};
-pub use categories::CategoryStore;
+pub use categories::{CategoryDeletion, CategoryStore};
 pub use credential_sql::CredentialStore;
 pub use dialect::{Dialect, SqlStore, Value};
 pub use event_log::{EventLogStore, LoggedEvent};

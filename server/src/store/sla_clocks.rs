@@ -6,10 +6,8 @@
 use super::common::from_millis;
 use super::dialect::{Dialect, SqlStore, Value};
 use super::millis;
-use super::{ClockRecord, ComplianceRecord, SlaPolicyRecord, StoreError};
-use app::domain::calendar::Calendar;
-use app::domain::sla::{targets_for, Clock, ClockStatus, Metric, Target, Terms};
-use app::domain::Priority;
+use super::{ClockRecord, ComplianceRecord, StoreError};
+use app::domain::sla::{Clock, ClockStatus, Metric, Target};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Type};
@@ -109,26 +107,6 @@ impl TryFrom<ClockRow> for ClockRecord {
             levels_fired: row.levels_fired,
             next_fire_at: optional_instant(row.next_fire_at)?,
         })
-    }
-}
-
-/// The terms a policy sets for one priority; no policy promises nothing.
-pub(super) fn terms_of(
-    policy: Option<&SlaPolicyRecord>,
-    calendar: Option<Calendar>,
-    priority: Priority,
-) -> Terms {
-    let Some(policy) = policy else {
-        return Terms::none();
-    };
-    let targets = targets_for(&policy.fields.targets, priority);
-    Terms {
-        policy_id: Some(policy.id),
-        first_response: targets.first_response,
-        next_response: targets.next_response,
-        resolution: targets.resolution,
-        pause_on: policy.fields.pause_on.clone(),
-        calendar: calendar.unwrap_or_else(Calendar::always_open),
     }
 }
 

@@ -7,7 +7,7 @@ use super::common::staff_roles;
 use super::dialect::{Dialect, Value};
 use super::millis;
 use super::sla_clocks::{
-    clock_updates, terms_of, ClockRow, CLOCK_COLUMNS, TERMS_MATRIX_SQL, TERMS_POLICY_SQL,
+    clock_updates, ClockRow, CLOCK_COLUMNS, TERMS_MATRIX_SQL, TERMS_POLICY_SQL,
 };
 use super::sla_rows::PolicyRow;
 use super::sla_rows::CALENDAR_COLUMNS;
@@ -17,6 +17,7 @@ use super::MatrixRecord;
 use super::{ClockRecord, SlaPolicyRecord, StoreError};
 use app::domain::event::{DomainEvent, Event};
 use app::domain::firing::next_fire;
+use app::domain::sla::Terms;
 use app::domain::Role;
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Encode, Executor, Transaction, Type};
@@ -82,7 +83,17 @@ where
         .collect::<Result<_, _>>()?;
     Ok(SlaContext {
         priority,
-        terms: terms_of(policy.as_ref(), calendar, priority),
+        // No policy promises nothing.
+        terms: match &policy {
+            Some(p) => Terms::of_policy(
+                p.id,
+                &p.fields.targets,
+                &p.fields.pause_on,
+                calendar,
+                priority,
+            ),
+            None => Terms::none(),
+        },
         category_id,
         clocks,
     })

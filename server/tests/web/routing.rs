@@ -521,3 +521,93 @@ async fn deactivating_an_agent_returns_their_open_tickets_to_the_queue_for_the_n
         app.stop().await;
     }
 }
+
+async fn delete(client: &Client, category: i64) -> crate::support::Reply {
+    let id = category.to_string();
+    client
+        .call("admin/category_delete", &[("category_id", &id)])
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_category_nothing_uses_can_be_deleted_and_its_deletion_is_logged() {
+    use app::domain::event::DomainEvent;
+    for db in backends().await {
+        let app = spawn_app(db).await;
+        let admin = app.signed_in("admin@example.com", Role::Admin).await;
+        let agent = app.signed_in("ada@example.com", Role::Agent).await;
+        let customer = app.signed_in("ann@example.com", Role::Customer).await;
+        let save = |fields: Vec<(&'static str, String)>| {
+            let admin = &admin;
+            async move {
+                let fields: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let reply = admin.call("admin/category_save", &fields).await;
+                assert_eq!(reply.status, 200, "{}", reply.body);
+            }
+        };
+        let id_of = |name: &'static str| {
+            let app = &app;
+            async move {
+                let all = app.store.list_categories().await.unwrap();
+                all.iter().find(|c| c.name == name).map(|c| c.id)
+            }
+        };
+        for name in ["VPN", "Typo", "Hardware"] {
+            save(vec![
+                ("name", name.into()),
+                ("default_priority", "normal".into()),
+            ])
+            .await;
+        }
+        let hardware = id_of("Hardware").await.unwrap();
+        save(vec![
+            ("name", "Printers".into()),
+            ("parent_id", hardware.to_string()),
+            ("default_priority", "normal".into()),
+        ])
+        .await;
+        let (vpn, typo) = (id_of("VPN").await.unwrap(), id_of("Typo").await.unwrap());
+        let ticket = raise(&customer, "VPN drops", &vpn.to_string()).await;
+
+        assert_eq!(delete(&agent, typo).await.status, 403);
+        assert_eq!(delete(&customer, typo).await.status, 403);
+        assert_eq!(delete(&app.client(), typo).await.status, 401);
+        assert!(id_of("Typo").await.is_some());
+
+        let refused = delete(&admin, vpn).await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        let message = refused.form_error().unwrap();
+        assert!(message.contains("1 ticket is filed under it"), "{message}");
+        assert!(message.contains("Archive it instead"), "{message}");
+        let refused = delete(&admin, hardware).await;
+        assert!(refused
+            .form_error()
+            .unwrap()
+            .contains("1 category sits below it"));
+        let kept = app
+            .store
+            .ticket(ticket, TicketScope::All)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.category_id, Some(vpn));
+        assert_eq!(delete(&admin, 999_999).await.status, 404);
+
+        assert_eq!(delete(&admin, typo).await.status, 200);
+        assert_eq!(id_of("Typo").await, None);
+        let admin_id = user_id(&app, "admin@example.com").await;
+        let logged = crate::support::admin_events(app.store.as_ref()).await;
+        let deleted: Vec<_> = logged
+            .iter()
+            .filter_map(|e| match &e.change {
+                DomainEvent::CategoryDeleted { category } => {
+                    Some((e.actor, category.name.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(deleted, [(Some(admin_id), "Typo")]);
+        app.stop().await;
+    }
+}

@@ -2,7 +2,7 @@
 //! its tickets go to and their default priority.
 
 use super::AdminPage;
-use crate::api::routing::{load_categories, SaveCategory};
+use crate::api::routing::{load_categories, DeleteCategory, SaveCategory};
 use crate::api::routing_types::{CategoriesOverview, CategoryView, NamedOption};
 use crate::api::types::GroupOption;
 use crate::components::form::{
@@ -17,9 +17,10 @@ use leptos::prelude::*;
 pub fn AdminCategories() -> impl IntoView {
     let create = ServerAction::<SaveCategory>::new();
     let edit = ServerAction::<SaveCategory>::new();
-    let saved = (successes(create), successes(edit));
+    let delete = ServerAction::<DeleteCategory>::new();
+    let saved = (successes(create), successes(edit), successes(delete));
     let overview = Resource::new(
-        move || (saved.0.get(), saved.1.get()),
+        move || (saved.0.get(), saved.1.get(), saved.2.get()),
         |_| load_categories(),
     );
     let create_error = action_error(create);
@@ -28,6 +29,7 @@ pub fn AdminCategories() -> impl IntoView {
         format!("Category “{}” created.", c.input.name.trim())
     });
     let edit_error = action_error(edit);
+    let delete_error = action_error(delete);
     view! {
         <AdminPage current="categories">
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -35,7 +37,8 @@ pub fn AdminCategories() -> impl IntoView {
                     Ok(o) => view! {
                         <NewCategory overview=o.clone() create error=create_error created />
                         <ErrorSummary error=edit_error />
-                        <CategoryList overview=o edit />
+                        <ErrorSummary error=delete_error />
+                        <CategoryList overview=o edit delete />
                     }
                         .into_any(),
                     Err(e) => view! { <div class="form-error" role="alert">{e.to_string()}</div> }.into_any(),
@@ -72,7 +75,11 @@ fn NewCategory(
 }
 
 #[component]
-fn CategoryList(overview: CategoriesOverview, edit: ServerAction<SaveCategory>) -> impl IntoView {
+fn CategoryList(
+    overview: CategoriesOverview,
+    edit: ServerAction<SaveCategory>,
+    delete: ServerAction<DeleteCategory>,
+) -> impl IntoView {
     if overview.categories.is_empty() {
         return view! { <div class="empty-state">"No categories yet: customers raise tickets without one, and they wait ungrouped."</div> }
             .into_any();
@@ -97,7 +104,7 @@ fn CategoryList(overview: CategoriesOverview, edit: ServerAction<SaveCategory>) 
                             .categories
                             .iter()
                             .cloned()
-                            .map(|c| view! { <CategoryRow c overview=overview.clone() edit /> })
+                            .map(|c| view! { <CategoryRow c overview=overview.clone() edit delete /> })
                             .collect_view()}
                     </tbody>
                 </table>
@@ -112,8 +119,10 @@ fn CategoryRow(
     c: CategoryView,
     overview: CategoriesOverview,
     edit: ServerAction<SaveCategory>,
+    delete: ServerAction<DeleteCategory>,
 ) -> impl IntoView {
     let id = c.id;
+    let delete_label = format!("Delete {}…", c.name);
     let (all, groups) = (overview.categories.clone(), overview.groups.clone());
     view! {
         <tr>
@@ -146,6 +155,14 @@ fn CategoryRow(
                             <button type="submit" class="btn btn-secondary">{format!("Save {}", c.name)}</button>
                         </div>
                     </ActionForm>
+                    <details class="confirm">
+                        <summary class="btn btn-secondary btn-small">{delete_label}</summary>
+                        <p class="muted">"For a category made by mistake: one that tickets or other categories use stays, and can be archived instead."</p>
+                        <ActionForm action=delete attr:class="inline-form">
+                            <input type="hidden" name="input[category_id]" value=id.to_string() />
+                            <button type="submit" class="btn btn-danger btn-small">"Delete for good"</button>
+                        </ActionForm>
+                    </details>
                 </details>
             </td>
         </tr>
