@@ -114,7 +114,8 @@ async fn reads(app: &TestApp) {
         ),
         (
             "queue, status filter, page 2+",
-            "recent&params[status]=pending&params[after]=1.1800000000000.999999999",
+            // A cursor as the queue hands out: rank.updated_ms.id.due_ms.
+            "recent&params[status]=pending&params[after]=1.1800000000000.999999999.-",
         ),
     ] {
         let urls = (0..SAMPLES).map(|_| format!("{base}{query}")).collect();
