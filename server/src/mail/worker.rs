@@ -6,7 +6,7 @@
 use super::{MailTransport, TransportError};
 use crate::clock::SharedClock;
 use crate::store::{SharedStore, StoreError};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};
 
@@ -29,13 +29,14 @@ impl OutboxPass {
     }
 }
 
+/// One pass of the outbox at `now`: sends what is due, records each
+/// outcome at `now`, and reports what it did.
 pub async fn run_outbox_pass(
     store: &SharedStore,
     transport: &MailTransport,
     from: &str,
-    clock: &SharedClock,
+    now: DateTime<Utc>,
 ) -> Result<OutboxPass, StoreError> {
-    let now = clock.now();
     let batch = store
         .claim_outbox(now, now + Duration::seconds(LEASE_SECS), BATCH)
         .await?;
@@ -43,19 +44,19 @@ pub async fn run_outbox_pass(
     for message in batch {
         match transport.send(from, &message).await {
             Ok(()) => {
-                store.mark_outbox_sent(message.id, clock.now()).await?;
+                store.mark_outbox_sent(message.id, now).await?;
                 pass.sent += 1;
             }
             Err(err) => {
                 let retry_at = match &err {
                     TransportError::Temporary(_) if message.attempts < MAX_ATTEMPTS => {
-                        Some(clock.now() + backoff(message.attempts))
+                        Some(now + backoff(message.attempts))
                     }
                     _ => None,
                 };
                 tracing::warn!(outbox_id = message.id, attempts = message.attempts, error = %err, dead = retry_at.is_none(), "email not sent");
                 store
-                    .mark_outbox_failed(message.id, &err.to_string(), retry_at, clock.now())
+                    .mark_outbox_failed(message.id, &err.to_string(), retry_at, now)
                     .await?;
                 if retry_at.is_some() {
                     pass.retried += 1;
@@ -87,7 +88,8 @@ impl OutboxWorker {
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(transport = %self.transport.describe(), "outbox worker started");
         loop {
-            match run_outbox_pass(&self.store, &self.transport, &self.from, &self.clock).await {
+            let now = self.clock.now();
+            match run_outbox_pass(&self.store, &self.transport, &self.from, now).await {
                 Ok(pass) if pass.did_work() => {
                     tracing::debug!(?pass, "outbox pass");
                     continue;

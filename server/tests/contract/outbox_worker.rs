@@ -41,7 +41,7 @@ async fn queued_mail_reaches_the_smtp_server_with_its_message_id() {
             .await
             .unwrap();
 
-        let pass = run_outbox_pass(&store, &transport, &config.mail_from, &clock)
+        let pass = run_outbox_pass(&store, &transport, &config.mail_from, clock.now())
             .await
             .unwrap();
         assert_eq!(
@@ -60,7 +60,7 @@ async fn queued_mail_reaches_the_smtp_server_with_its_message_id() {
             mail.data
         );
         assert!(mail.body().contains("We are on it."));
-        let idle = run_outbox_pass(&store, &transport, &config.mail_from, &clock)
+        let idle = run_outbox_pass(&store, &transport, &config.mail_from, clock.now())
             .await
             .unwrap();
         assert!(!idle.did_work(), "a sent message is not sent again");
@@ -87,7 +87,7 @@ async fn an_unreachable_server_means_backoff_then_the_dead_letter_state() {
         .await
         .unwrap();
 
-    let first = run_outbox_pass(&store, &transport, &config.mail_from, &shared)
+    let first = run_outbox_pass(&store, &transport, &config.mail_from, shared.now())
         .await
         .unwrap();
     assert_eq!(
@@ -98,7 +98,7 @@ async fn an_unreachable_server_means_backoff_then_the_dead_letter_state() {
             dead: 0
         }
     );
-    let again = run_outbox_pass(&store, &transport, &config.mail_from, &shared)
+    let again = run_outbox_pass(&store, &transport, &config.mail_from, shared.now())
         .await
         .unwrap();
     assert!(
@@ -109,7 +109,7 @@ async fn an_unreachable_server_means_backoff_then_the_dead_letter_state() {
     let mut dead = 0;
     for _ in 0..15 {
         clock.advance(Duration::hours(2));
-        dead += run_outbox_pass(&store, &transport, &config.mail_from, &shared)
+        dead += run_outbox_pass(&store, &transport, &config.mail_from, shared.now())
             .await
             .unwrap()
             .dead;
