@@ -167,6 +167,8 @@ pub struct Config {
     pub breaching_soon_minutes: i64,
     /// The language full-text search stems in (see `SEARCH_LANGUAGES`).
     pub search_language: String,
+    /// Live connections (browser tabs) one account may hold per instance.
+    pub live_connections_per_user: usize,
 }
 
 /// The file format; every field optional, environment wins.
@@ -190,6 +192,7 @@ struct FileConfig {
     scheduler: Option<SchedulerConfig>,
     breaching_soon_minutes: Option<i64>,
     search_language: Option<String>,
+    live_connections_per_user: Option<i64>,
 }
 
 impl Config {
@@ -397,6 +400,18 @@ impl Config {
                 format!("{search_language:?}: on SQLite search stems English only; use english or simple, or PostgreSQL"),
             ));
         }
+        let mut live_connections_per_user = file.live_connections_per_user.unwrap_or(16);
+        override_limit(
+            &env,
+            "FERRODESK_LIVE_CONNECTIONS_PER_USER",
+            &mut live_connections_per_user,
+        )?;
+        if !(1..=10_000).contains(&live_connections_per_user) {
+            return Err(invalid(
+                "live_connections_per_user",
+                format!("{live_connections_per_user}: use a whole number from 1 to 10000"),
+            ));
+        }
         let site_root = env("LEPTOS_SITE_ROOT")
             .map(PathBuf::from)
             .or(file.site_root)
@@ -419,6 +434,7 @@ impl Config {
             scheduler,
             breaching_soon_minutes,
             search_language,
+            live_connections_per_user: usize::try_from(live_connections_per_user).unwrap_or(16),
         })
     }
 

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod http;
 pub mod limits;
+pub mod live;
 pub mod mail;
 pub mod routing;
 pub mod scheduler;

@@ -6,6 +6,7 @@ use crate::accounts::Accounts;
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::http::{router, HttpState};
+use crate::live::{Live, LiveParts};
 use crate::mail::{MailTransport, OutboxWorker, TransportError};
 use crate::routing::Routing;
 use crate::scheduler::{RoutingSignal, Scheduler};
@@ -40,6 +41,8 @@ pub struct Running {
     pub monitor: Arc<crate::sla::SlaMonitor>,
     /// The scheduler, whose passes tests drive directly.
     pub scheduler: Arc<Scheduler>,
+    /// The live channel's hub.
+    pub live: Arc<Live>,
     shutdown: watch::Sender<bool>,
     server: JoinHandle<()>,
     workers: Vec<JoinHandle<()>>,
@@ -76,6 +79,19 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         routing.clone(),
     ));
     let sla_desk = Arc::new(crate::sla::Sla::new(store.clone(), clock.clone()));
+    let (shutdown, signal) = watch::channel(false);
+    let (live, live_workers) = Live::start(
+        LiveParts {
+            store: store.clone(),
+            tickets: tickets.clone(),
+            accounts: accounts.clone(),
+            sessions: database.sessions.clone(),
+            clock: clock.clone(),
+            per_user: config.live_connections_per_user,
+        },
+        signal.clone(),
+    )
+    .await?;
 
     let leptos = LeptosOptions::builder()
         .output_name("ferrodesk")
@@ -96,6 +112,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         routing: routing_desk,
         sla: sla_desk,
         sessions: database.sessions.clone(),
+        live: live.clone(),
     });
 
     let listener = tokio::net::TcpListener::bind(config.bind)
@@ -108,7 +125,6 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         addr: config.bind,
         source,
     })?;
-    let (shutdown, signal) = watch::channel(false);
 
     let scheduler = Arc::new(Scheduler {
         store: store.clone(),
@@ -133,7 +149,8 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         clock: clock.clone(),
         wake: mail_wake,
     };
-    let mut workers = vec![
+    let mut workers = live_workers;
+    workers.extend([
         tokio::spawn(outbox.run(signal.clone())),
         tokio::spawn(housekeeping(
             store.clone(),
@@ -141,7 +158,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
             clock,
             signal.clone(),
         )),
-    ];
+    ]);
 
     workers.push(tokio::spawn(monitor.clone().run(signal.clone())));
     if config.scheduler.enabled {
@@ -166,6 +183,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         config,
         monitor,
         scheduler,
+        live,
         shutdown,
         server,
         workers,
@@ -176,6 +194,9 @@ impl Running {
     /// Stops taking connections, drains in-flight requests, stops workers.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
+        // Live connections are no longer the server's once upgraded; they
+        // close themselves on the signal with "reconnect" (1012).
+        self.live.drain(Duration::from_secs(5)).await;
         if tokio::time::timeout(Duration::from_secs(30), self.server)
             .await
             .is_err()

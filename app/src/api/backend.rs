@@ -5,7 +5,7 @@
 
 use crate::domain::Actor;
 use crate::error::AppError;
-use crate::service::{AccountService, RoutingService, SlaService, TicketService};
+use crate::service::{AccountService, LiveService, RoutingService, SlaService, TicketService};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -112,14 +112,16 @@ pub async fn start_session_on(session: &Session, user: SessionUser) -> Result<()
 }
 
 pub async fn end_session() -> Result<(), AppError> {
-    let routing = routing_service()?;
+    let (routing, live) = (routing_service()?, live_service()?);
     let session = session().await?;
     let user = session
         .get::<SessionUser>(SESSION_USER)
         .await
         .map_err(internal)?;
     if let (Some(user), Some(id)) = (user, session.id()) {
-        routing.session_ended(user.user_id, &id.to_string()).await;
+        let id = id.to_string();
+        routing.session_ended(user.user_id, &id).await;
+        live.session_ended(&id).await;
     }
     session.flush().await.map_err(internal)
 }
@@ -150,4 +152,13 @@ pub fn sla_service() -> Result<Arc<dyn SlaService>, AppError> {
     use_context::<SlaServiceHandle>()
         .map(|handle| handle.0)
         .ok_or_else(|| internal("SLA service missing from context"))
+}
+
+#[derive(Clone)]
+pub struct LiveServiceHandle(pub Arc<dyn LiveService>);
+
+pub fn live_service() -> Result<Arc<dyn LiveService>, AppError> {
+    use_context::<LiveServiceHandle>()
+        .map(|handle| handle.0)
+        .ok_or_else(|| internal("live service missing from context"))
 }

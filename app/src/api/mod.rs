@@ -9,6 +9,7 @@ pub mod auth;
 pub mod backend;
 pub mod drafts;
 pub mod history;
+pub mod live_types;
 pub mod routing;
 pub mod routing_types;
 pub mod sla;

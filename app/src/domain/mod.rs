@@ -9,6 +9,7 @@ pub mod escalation;
 pub mod event;
 pub mod firing;
 pub mod ids;
+pub mod live;
 pub mod password;
 pub mod person;
 pub mod planner;

@@ -7,6 +7,7 @@
 pub mod account_commands;
 pub mod accounts;
 pub mod error;
+pub mod live;
 pub mod queue_commands;
 pub mod routing;
 pub mod routing_commands;
@@ -17,6 +18,7 @@ pub mod tickets;
 
 pub use accounts::AccountService;
 pub use error::{internal, FieldErrors, ServiceError};
+pub use live::LiveService;
 pub use routing::RoutingService;
 pub use sla::SlaService;
 pub use tickets::TicketService;

@@ -9,6 +9,7 @@ use super::ticket_commands::{ChangeStatus, Guest, RaiseTicket, Reply, UpdateTick
 use crate::api::backend::SessionUser;
 use crate::api::types::{AgentOption, GroupOption, QueueCount, TicketDetail, TicketPage};
 use crate::api::uploads::{ByteStream, StagedFile};
+use crate::domain::live::Topic;
 use crate::domain::{Actor, TicketId};
 use async_trait::async_trait;
 use std::net::IpAddr;
@@ -78,4 +79,7 @@ pub trait TicketService: Send + Sync + 'static {
     /// The file, if `actor` may see it: an internal file or another
     /// customer's ticket is "not found", exactly as a missing one.
     async fn download(&self, actor: &Actor, attachment: i64) -> Result<Download, ServiceError>;
+    /// Whether `actor` may follow `topic` on the live channel. A ticket
+    /// they may not read is "not found", as when reading it.
+    async fn may_follow(&self, actor: &Actor, topic: Topic) -> Result<(), ServiceError>;
 }

@@ -11,7 +11,9 @@ use axum::response::{IntoResponse, Response};
 const SESSION_COOKIES: [&str; 2] = ["ferrodesk", "__Host-ferrodesk"];
 
 pub async fn guard(req: Request, next: Next) -> Response {
-    if is_safe(req.method()) {
+    // A WebSocket upgrade is a GET, but it opens a channel that acts with
+    // the session's authority: it is judged like a change.
+    if is_safe(req.method()) && !is_upgrade(req.headers()) {
         return next.run(req).await;
     }
     let verdict = judge(req.headers());
@@ -20,6 +22,13 @@ pub async fn guard(req: Request, next: Next) -> Response {
     }
     tracing::warn!(method = %req.method(), path = %req.uri().path(), ?verdict, "cross-site request refused");
     (StatusCode::FORBIDDEN, verdict.message()).into_response()
+}
+
+fn is_upgrade(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
 }
 
 fn is_safe(method: &Method) -> bool {

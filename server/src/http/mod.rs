@@ -11,6 +11,7 @@ mod drafts;
 mod follow;
 mod headers;
 mod health;
+mod live;
 mod overload;
 mod server_fns;
 mod stall;
@@ -20,7 +21,8 @@ use crate::config::Config;
 use crate::sessions::AnySessionStore;
 use crate::store::SharedStore;
 use app::api::backend::{
-    AccountServiceHandle, RoutingServiceHandle, SlaServiceHandle, TicketServiceHandle,
+    AccountServiceHandle, LiveServiceHandle, RoutingServiceHandle, SlaServiceHandle,
+    TicketServiceHandle,
 };
 use app::service::{AccountService, RoutingService, SlaService, TicketService};
 use app::{shell, App};
@@ -53,6 +55,7 @@ pub struct HttpState {
     /// The account service itself, for the viewer's timezone (not part of
     /// the service's surface: only page rendering asks it).
     pub account_service: Arc<crate::accounts::Accounts>,
+    pub live: Arc<crate::live::Live>,
 }
 
 pub fn router(state: HttpState) -> Router {
@@ -62,11 +65,13 @@ pub fn router(state: HttpState) -> Router {
         state.routing.clone(),
         state.sla.clone(),
     );
+    let live: Arc<dyn app::service::LiveService> = state.live.clone();
     let context = move || {
         provide_context(AccountServiceHandle(accounts.clone()));
         provide_context(TicketServiceHandle(tickets.clone()));
         provide_context(RoutingServiceHandle(routing.clone()));
         provide_context(SlaServiceHandle(sla.clone()));
+        provide_context(LiveServiceHandle(live.clone()));
     };
     let routes = generate_route_list(App);
     // Static files are served here rather than by leptos_axum's file
@@ -139,6 +144,11 @@ pub fn router(state: HttpState) -> Router {
             Router::new()
                 .route("/follow/{token}", get(follow::follow))
                 .with_state(state.tickets.clone()),
+        )
+        .merge(
+            Router::new()
+                .route("/api/live", get(live::connect))
+                .with_state(state.live.clone()),
         )
         .merge(pages)
         .layer(axum::middleware::from_fn(body_shape::check))

@@ -15,7 +15,7 @@ pub use state::RoutingState;
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::mail::templates;
-use crate::store::{SharedStore, StoreError, Subscription, TicketRecord};
+use crate::store::{Channel, SharedStore, StoreError, Subscription, TicketRecord};
 use app::domain::routing::Assignment;
 use app::domain::EmailAddress;
 use chrono::{DateTime, Utc};
@@ -130,7 +130,7 @@ impl Scheduler {
     /// Becomes the planner: listens first (so nothing announced during the
     /// rebuild is missed), then loads the queue from the database.
     async fn lead(&self, now: DateTime<Utc>) -> Result<Leading, StoreError> {
-        let subscription = self.store.subscribe().await?;
+        let subscription = self.store.subscribe(Channel::Routing).await?;
         self.signal.take();
         let state = self.load().await?;
         tracing::info!(queued = state.queued(), holder = %self.holder, "scheduler leading");

@@ -2,7 +2,7 @@
 //! that the roster (availability, membership, group policy) did, and wake
 //! it at once; other instances hear of it through the store's broadcast.
 
-use crate::store::SharedStore;
+use crate::store::{Channel, SharedStore};
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 use tokio::sync::Notify;
@@ -66,7 +66,7 @@ impl RoutingSignal {
 
     async fn announce(&self, payload: &str) {
         // The periodic sweep catches what a lost announcement misses.
-        if let Err(err) = self.store.announce(payload).await {
+        if let Err(err) = self.store.announce(Channel::Routing, payload).await {
             tracing::warn!(error = %err, "could not announce a routing change");
         }
     }

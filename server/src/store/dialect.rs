@@ -50,6 +50,9 @@ pub trait Dialect: for<'q> Database<Arguments<'q>: IntoArguments<'q, Self>> {
     /// scoped advisory lock); none on SQLite, whose writers already take
     /// turns. See `event_log.rs`.
     const LOCK_EVENT_LOG: Option<&'static str>;
+    /// Tells the other instances, at commit, that events were logged
+    /// (see `event_log`); `None` where there are no other instances.
+    const NOTIFY_EVENTS: Option<&'static str>;
 
     /// Lets a bulk load give tickets explicit ids (PostgreSQL identity
     /// columns refuse them otherwise); spliced after the column list.

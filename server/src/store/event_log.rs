@@ -13,6 +13,12 @@
 //! lock short and means the lock holder never waits for a row another
 //! writer holds. A writer that rolls back leaves a gap, which a follower
 //! simply never sees.
+//!
+//! Followers learn of commits without polling: every commit wakes this
+//! process's followers (`committed`), and on PostgreSQL the transaction
+//! also notifies `EVENTS_CHANNEL`, which PostgreSQL delivers to every
+//! instance only once the commit is visible. The notice carries nothing;
+//! followers read the log after their last number.
 
 use super::dialect::{Dialect, SqlStore, Value};
 use super::{millis, StoreError};
@@ -20,11 +26,27 @@ use app::domain::event::{DomainEvent, Event};
 use async_trait::async_trait;
 use sqlx::{ColumnIndex, Encode, Executor, Transaction, Type};
 
-/// An event as read back: its place in the log and the actor's current name.
+/// The channel a PostgreSQL commit that logged events notifies.
+pub const EVENTS_CHANNEL: &str = "ferrodesk_events";
+
+/// Woken after every commit that logged events, in this process. One per
+/// process rather than per store: a test process running several stores
+/// only gets a spurious read of a log with nothing new.
+static COMMITTED: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Resolves after the next commit in this process that logged events.
+/// Create it before reading the log, so a commit during the read counts.
+pub fn committed() -> tokio::sync::futures::Notified<'static> {
+    COMMITTED.notified()
+}
+
+/// An event as read back: its place in the log, the actor's current name,
+/// and the requester of its ticket while the ticket exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedEvent {
     pub seq: i64,
     pub actor_name: Option<String>,
+    pub requester: Option<i64>,
     pub event: Event,
 }
 
@@ -34,6 +56,8 @@ pub trait EventLogStore: Send + Sync {
     /// Passing the last number seen never skips an event and never repeats
     /// one, however many writers there are.
     async fn events_after(&self, after: i64, limit: i64) -> Result<Vec<LoggedEvent>, StoreError>;
+    /// The highest sequence number logged so far (0 for an empty log).
+    async fn last_event_seq(&self) -> Result<i64, StoreError>;
     /// A ticket's history in order; without `staff`, only what its
     /// requester may see.
     async fn ticket_history(
@@ -44,8 +68,9 @@ pub trait EventLogStore: Send + Sync {
 }
 
 const SELECT: &str =
-    "select e.seq, e.ticket_id, e.actor_id, u.name as actor_name, e.public, e.data, \
-     e.created_at from events e left join users u on u.id = e.actor_id";
+    "select e.seq, e.ticket_id, e.actor_id, u.name as actor_name, t.requester_id, e.public, \
+     e.data, e.created_at from events e left join users u on u.id = e.actor_id \
+     left join tickets t on t.id = e.ticket_id";
 
 #[derive(sqlx::FromRow)]
 struct EventRow {
@@ -53,6 +78,7 @@ struct EventRow {
     ticket_id: Option<i64>,
     actor_id: Option<i64>,
     actor_name: Option<String>,
+    requester_id: Option<i64>,
     public: bool,
     data: String,
     created_at: i64,
@@ -67,6 +93,7 @@ impl TryFrom<EventRow> for LoggedEvent {
         Ok(LoggedEvent {
             seq: row.seq,
             actor_name: row.actor_name,
+            requester: row.requester_id,
             event: Event {
                 actor: row.actor_id,
                 at: super::common::from_millis(row.created_at)?,
@@ -119,6 +146,9 @@ where
         }
         query.execute(&mut **tx).await?;
     }
+    if let Some(notify) = DB::NOTIFY_EVENTS {
+        sqlx::query(notify).execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
@@ -139,6 +169,9 @@ where
 {
     append(&mut tx, events).await?;
     tx.commit().await?;
+    if !events.is_empty() {
+        COMMITTED.notify_waiters();
+    }
     Ok(())
 }
 
@@ -165,6 +198,13 @@ where
             .fetch_all(&self.pool)
             .await?;
         rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn last_event_seq(&self) -> Result<i64, StoreError> {
+        let (seq,): (Option<i64>,) = sqlx::query_as("select max(seq) from events")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(seq.unwrap_or(0))
     }
 
     async fn ticket_history(

@@ -37,12 +37,12 @@ mod ticket_store;
 mod ticket_writes;
 mod tickets;
 
-pub use broadcast::{Broadcast, Subscription};
+pub use broadcast::{Broadcast, Channel, Subscription};
 pub use bulk::{BulkStore, SeedMessage, SeedTicket};
 pub use categories::{CategoryDeletion, CategoryStore};
 pub use credential_sql::CredentialStore;
 pub use dialect::{Dialect, SqlStore, Value};
-pub use event_log::{EventLogStore, LoggedEvent};
+pub use event_log::{committed, EventLogStore, LoggedEvent, EVENTS_CHANNEL};
 pub use groups::GroupStore;
 pub use links::LinkStore;
 pub use outbox_sql::OutboxStore;

@@ -21,6 +21,8 @@ impl Dialect for Postgres {
 
     /// The key is arbitrary; it only has to be Ferrodesk's alone.
     const LOCK_EVENT_LOG: Option<&'static str> = Some("select pg_advisory_xact_lock(7305516921)");
+    // The channel is `event_log::EVENTS_CHANNEL`.
+    const NOTIFY_EVENTS: Option<&'static str> = Some("select pg_notify('ferrodesk_events', '')");
     const OVERRIDING_SYSTEM_VALUE: &'static str = " overriding system value";
     const RESYNC_TICKET_IDS: Option<&'static str> = Some(
         "select setval(pg_get_serial_sequence('tickets', 'id'), (select max(id) from tickets))",

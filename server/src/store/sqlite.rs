@@ -17,6 +17,7 @@ impl Dialect for Sqlite {
     const DUE_CLOCKS_LOCK: &'static str = "";
 
     const LOCK_EVENT_LOG: Option<&'static str> = None;
+    const NOTIFY_EVENTS: Option<&'static str> = None;
     const OVERRIDING_SYSTEM_VALUE: &'static str = "";
     const RESYNC_TICKET_IDS: Option<&'static str> = None;
     const REFRESH_STATISTICS: &'static str = "analyze";

@@ -9,6 +9,7 @@ mod detail;
 mod edits;
 pub mod files;
 mod guests;
+mod live;
 pub mod markdown;
 mod queue_info;
 mod queues;
@@ -26,6 +27,7 @@ use app::api::backend::SessionUser;
 use app::api::history;
 use app::api::types::{AgentOption, GroupOption, QueueCount, TicketDetail, TicketPage};
 use app::api::uploads::{ByteStream, StagedFile};
+use app::domain::live::Topic;
 use app::domain::{ticket_access, Actor, EmailAddress, TicketAccess, TicketId};
 use app::service::queue_commands::QueueQuery;
 use app::service::ticket_commands::{ChangeStatus, Guest, RaiseTicket, Reply, UpdateTicket, Watch};
@@ -266,5 +268,9 @@ impl TicketService for Tickets {
 
     async fn download(&self, actor: &Actor, attachment: i64) -> Result<Download, ServiceError> {
         Tickets::download(self, actor, attachment).await
+    }
+
+    async fn may_follow(&self, actor: &Actor, topic: Topic) -> Result<(), ServiceError> {
+        Tickets::may_follow(self, actor, topic).await
     }
 }

@@ -2,6 +2,7 @@
 //! or a new PostgreSQL database), a real SMTP sink, and typed helpers.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod live;
 pub mod process;
 pub mod smtp;
 
@@ -369,7 +370,9 @@ pub async fn insert_user(
         .id
 }
 
-/// A browser-like client: keeps cookies, never follows redirects.
+/// A browser-like client: keeps cookies, never follows redirects. A clone
+/// is the same browser (same cookies).
+#[derive(Clone)]
 pub struct Client {
     pub http: reqwest::Client,
     jar: Arc<reqwest::cookie::Jar>,

@@ -11,6 +11,7 @@ mod cli;
 mod forms;
 mod guests;
 mod hardening;
+mod live;
 mod mail_dots;
 mod routing;
 mod sla;

@@ -1,0 +1,46 @@
+//! `/api/live`: the live channel's door. The cross-site guard has already
+//! refused an upgrade from another origin (see `cross_site`); here the
+//! session cookie names the user, the per-user limit is applied, and the
+//! socket is handed to a `Connection`.
+
+use crate::live::{Connection, Live};
+use app::api::backend::{actor_for_session, SessionUser, SESSION_USER};
+use app::api::live_types::limits;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+use tower_sessions::Session;
+
+pub async fn connect(
+    State(live): State<Arc<Live>>,
+    session: Session,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let refuse = |status: StatusCode, text: &'static str| (status, text).into_response();
+    let actor = match actor_for_session(&session, live.accounts.as_ref()).await {
+        Ok(Some(actor)) => actor,
+        Ok(None) => return refuse(StatusCode::UNAUTHORIZED, "Sign in to use the live channel."),
+        Err(_) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, "Please try again."),
+    };
+    let (Ok(Some(user)), Some(id)) = (session.get::<SessionUser>(SESSION_USER).await, session.id())
+    else {
+        return refuse(StatusCode::UNAUTHORIZED, "Sign in to use the live channel.");
+    };
+    let Some(slot) = live.admit(actor.id) else {
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many live connections for this account; close a tab or two.",
+        );
+    };
+    // Frames beyond the protocol's limit are refused with an error frame
+    // by the connection; far larger ones end it (1009) without being read.
+    upgrade
+        .max_message_size(16 * limits::MAX_FRAME_BYTES)
+        .max_frame_size(16 * limits::MAX_FRAME_BYTES)
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(4 * 1024)
+        .max_write_buffer_size(256 * 1024)
+        .on_upgrade(move |socket| Connection::new(live, slot, actor, user, id).run(socket))
+}
