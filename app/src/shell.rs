@@ -1,6 +1,7 @@
 //! The HTML document and the route table.
 
 use crate::components::draft::{provide_form_draft, DraftLifetime};
+use crate::components::live::provide_live;
 use crate::components::zone::provide_viewer_zone;
 use crate::components::{auth::provide_auth, header::Header};
 use crate::pages::{admin, agent, home::Home, invite::AcceptInvite, not_found::NotFound, portal};
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_auth();
     provide_form_draft();
+    provide_live();
     provide_viewer_zone();
     view! {
         <Title text="Ferrodesk" />
@@ -80,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invite") view=AcceptInvite ssr=SsrMode::Async />
                     <Route path=path!("/agent") view=agent::AgentHome ssr=SsrMode::Async />
                     <Route path=path!("/agent/tickets/:id") view=agent::AgentTicket ssr=SsrMode::Async />
+                    <Route path=path!("/agent/notifications") view=agent::AgentNotifications ssr=SsrMode::Async />
                     <Route path=path!("/portal/tickets") view=portal::tickets::MyTickets ssr=SsrMode::Async />
                     <Route path=path!("/portal/tickets/new") view=portal::tickets::NewTicket ssr=SsrMode::Async />
                     <Route path=path!("/portal/tickets/sent") view=portal::tickets::TicketSent ssr=SsrMode::Async />

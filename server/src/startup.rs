@@ -6,7 +6,7 @@ use crate::accounts::Accounts;
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::http::{router, HttpState};
-use crate::live::{Live, LiveParts};
+use crate::live::{Live, LiveParts, Tray};
 use crate::mail::{MailTransport, OutboxWorker, TransportError};
 use crate::routing::Routing;
 use crate::scheduler::{RoutingSignal, Scheduler};
@@ -43,6 +43,8 @@ pub struct Running {
     pub scheduler: Arc<Scheduler>,
     /// The live channel's hub.
     pub live: Arc<Live>,
+    /// The notification tray's builder, whose passes tests drive directly.
+    pub tray: Arc<Tray>,
     shutdown: watch::Sender<bool>,
     server: JoinHandle<()>,
     workers: Vec<JoinHandle<()>>,
@@ -92,6 +94,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         signal.clone(),
     )
     .await?;
+    let tray = Arc::new(Tray::new(store.clone(), live.clone()));
 
     let leptos = LeptosOptions::builder()
         .output_name("ferrodesk")
@@ -113,6 +116,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         sla: sla_desk,
         sessions: database.sessions.clone(),
         live: live.clone(),
+        notifications: tray.clone(),
     });
 
     let listener = tokio::net::TcpListener::bind(config.bind)
@@ -151,6 +155,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
     };
     let mut workers = live_workers;
     workers.extend([
+        tokio::spawn(tray.clone().run(signal.clone())),
         tokio::spawn(outbox.run(signal.clone())),
         tokio::spawn(housekeeping(
             store.clone(),
@@ -184,6 +189,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         monitor,
         scheduler,
         live,
+        tray,
         shutdown,
         server,
         workers,

@@ -5,7 +5,9 @@
 
 use crate::domain::Actor;
 use crate::error::AppError;
-use crate::service::{AccountService, LiveService, RoutingService, SlaService, TicketService};
+use crate::service::{
+    AccountService, LiveService, NotificationService, RoutingService, SlaService, TicketService,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -161,4 +163,13 @@ pub fn live_service() -> Result<Arc<dyn LiveService>, AppError> {
     use_context::<LiveServiceHandle>()
         .map(|handle| handle.0)
         .ok_or_else(|| internal("live service missing from context"))
+}
+
+#[derive(Clone)]
+pub struct NotificationServiceHandle(pub Arc<dyn NotificationService>);
+
+pub fn notification_service() -> Result<Arc<dyn NotificationService>, AppError> {
+    use_context::<NotificationServiceHandle>()
+        .map(|handle| handle.0)
+        .ok_or_else(|| internal("notification service missing from context"))
 }

@@ -6,6 +6,11 @@ use crate::domain::live::{Activity, Topic};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// The log's sequence number when a page was rendered, which the server
+/// puts in the request for the page to hand its first connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageSeq(pub i64);
+
 /// What a client sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
@@ -49,7 +54,7 @@ pub enum ServerFrame {
         ticket: i64,
         people: Vec<PresentPerson>,
     },
-    /// The agent's unread notifications changed.
+    /// The agent's tray changed: `unread` notifications now.
     Tray {
         unread: i64,
     },

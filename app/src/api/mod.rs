@@ -15,6 +15,8 @@ pub mod routing_types;
 pub mod sla;
 pub mod sla_types;
 pub mod tickets;
+pub mod tray;
+pub mod tray_types;
 pub mod types;
 #[cfg(feature = "ssr")]
 pub mod uploads;

@@ -1,6 +1,8 @@
 //! The top bar: brand, the surfaces this person may use, and their account.
 
 use super::auth::{refresh_auth_on_success, use_auth};
+use super::live::{use_live, LiveIndicator};
+use super::tray::TrayLink;
 use crate::api::auth::SignOut;
 use crate::domain::{authorize, Action};
 use leptos::form::ActionForm;
@@ -11,6 +13,14 @@ pub fn Header() -> impl IntoView {
     let auth = use_auth();
     let sign_out = ServerAction::<SignOut>::new();
     refresh_auth_on_success(sign_out);
+    // The live channel runs for whoever is signed in (in the browser only).
+    if let Some(live) = use_live() {
+        Effect::new(move |_| {
+            if let Some(Ok(Some(actor))) = auth.me.get() {
+                live.connect(actor);
+            }
+        });
+    }
     view! {
         <header class="topbar">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -32,6 +42,8 @@ pub fn Header() -> impl IntoView {
                                 Some(actor) => {
                                     view! {
                                         <div class="user-menu">
+                                            <LiveIndicator />
+                                            {staff.then(|| view! { <TrayLink /> })}
                                             <span class="user-name">{actor.name}</span>
                                             <a href="/portal/profile">"Profile"</a>
                                             <ActionForm action=sign_out attr:class="inline-form">

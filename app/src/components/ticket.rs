@@ -290,6 +290,23 @@ where
     )
 }
 
+/// A ticket's conversation and the files not attached to a message: the
+/// thread both ticket pages show (notes only reach it for staff).
+#[component]
+pub fn TicketThread(t: crate::api::types::TicketDetail) -> impl IntoView {
+    view! {
+        <Conversation
+            requester=t.requester_name.clone()
+            created=when(t.created_at)
+            description_html=t.description_html.clone()
+            messages=t.messages.clone()
+            opened_at=t.created_at
+            files=t.attachments.clone()
+        />
+        <OtherFiles items=t.attachments opened_at=t.created_at />
+    }
+}
+
 /// What a missing ticket looks like (served as 404), whatever the surface.
 #[component]
 pub fn TicketNotFound(

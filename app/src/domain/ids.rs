@@ -24,6 +24,10 @@ pub struct CategoryId(pub i64);
 
 /// Parses the decimal text of an id; `None` for anything else (empty,
 /// signs, spaces inside, overflow), so each caller words its own refusal.
+pub fn positive_id(text: &str) -> Option<i64> {
+    positive(text)
+}
+
 fn positive(text: &str) -> Option<i64> {
     let text = text.trim();
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {

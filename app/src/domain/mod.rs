@@ -10,6 +10,7 @@ pub mod event;
 pub mod firing;
 pub mod ids;
 pub mod live;
+pub mod notify;
 pub mod password;
 pub mod person;
 pub mod planner;

@@ -4,11 +4,13 @@
 //! socket is handed to a `Connection`.
 
 use crate::live::{Connection, Live};
+use crate::store::SharedStore;
 use app::api::backend::{actor_for_session, SessionUser, SESSION_USER};
-use app::api::live_types::limits;
+use app::api::live_types::{limits, PageSeq};
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use tower_sessions::Session;
@@ -43,4 +45,19 @@ pub async fn connect(
         .write_buffer_size(4 * 1024)
         .max_write_buffer_size(256 * 1024)
         .on_upgrade(move |socket| Connection::new(live, slot, actor, user, id).run(socket))
+}
+
+/// Notes where the event log stood when a page was rendered: the page's
+/// first live connection asks for everything after it, so nothing that
+/// happened between rendering and connecting is missed.
+pub async fn page_seq(State(store): State<SharedStore>, mut req: Request, next: Next) -> Response {
+    if req.method() == Method::GET && super::drafts::is_page(&req) {
+        match store.last_event_seq().await {
+            Ok(seq) => {
+                req.extensions_mut().insert(PageSeq(seq));
+            }
+            Err(err) => tracing::warn!(error = %err, "page rendered without its log position"),
+        }
+    }
+    next.run(req).await
 }

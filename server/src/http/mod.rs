@@ -21,8 +21,8 @@ use crate::config::Config;
 use crate::sessions::AnySessionStore;
 use crate::store::SharedStore;
 use app::api::backend::{
-    AccountServiceHandle, LiveServiceHandle, RoutingServiceHandle, SlaServiceHandle,
-    TicketServiceHandle,
+    AccountServiceHandle, LiveServiceHandle, NotificationServiceHandle, RoutingServiceHandle,
+    SlaServiceHandle, TicketServiceHandle,
 };
 use app::service::{AccountService, RoutingService, SlaService, TicketService};
 use app::{shell, App};
@@ -56,6 +56,7 @@ pub struct HttpState {
     /// the service's surface: only page rendering asks it).
     pub account_service: Arc<crate::accounts::Accounts>,
     pub live: Arc<crate::live::Live>,
+    pub notifications: Arc<dyn app::service::NotificationService>,
 }
 
 pub fn router(state: HttpState) -> Router {
@@ -66,12 +67,14 @@ pub fn router(state: HttpState) -> Router {
         state.sla.clone(),
     );
     let live: Arc<dyn app::service::LiveService> = state.live.clone();
+    let notifications = state.notifications.clone();
     let context = move || {
         provide_context(AccountServiceHandle(accounts.clone()));
         provide_context(TicketServiceHandle(tickets.clone()));
         provide_context(RoutingServiceHandle(routing.clone()));
         provide_context(SlaServiceHandle(sla.clone()));
         provide_context(LiveServiceHandle(live.clone()));
+        provide_context(NotificationServiceHandle(notifications.clone()));
     };
     let routes = generate_route_list(App);
     // Static files are served here rather than by leptos_axum's file
@@ -154,6 +157,10 @@ pub fn router(state: HttpState) -> Router {
         .layer(axum::middleware::from_fn(body_shape::check))
         .layer(axum::middleware::from_fn(server_fns::error_status))
         .layer(axum::middleware::from_fn(drafts::keep_and_restore))
+        .layer(axum::middleware::from_fn_with_state(
+            state.store.clone(),
+            live::page_seq,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.account_service.clone(),
             viewer::zone,

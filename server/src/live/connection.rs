@@ -1,10 +1,10 @@
 //! One live connection: what it follows, what it has seen, and the loop
 //! that answers its frames and hands it the feed, presence and the hub's
-//! kicks. Every frame it refuses gets an error frame and changes nothing.
+//! news. Every frame it refuses gets an error frame and changes nothing.
 
 use super::feed::FeedItem;
 use super::presence::Signal;
-use super::{Kick, Live, Slot};
+use super::{Live, News, Slot};
 use app::api::backend::SessionUser;
 use app::api::live_types::{close, limits, ClientFrame, ErrorCode, LiveEvent, ServerFrame};
 use app::domain::live::{ends_connection, receives, Activity, SignalBudget, Topic};
@@ -73,7 +73,7 @@ impl Connection {
         let mut feed = self.live.feed.sender.subscribe();
         self.seen = self.live.feed.last();
         let mut presence = self.live.board.changes();
-        let mut kicks = self.live.kicks.subscribe();
+        let mut news = self.live.news.subscribe();
         let mut shutdown = self.live.shutdown.clone();
         let mut heartbeat = tokio::time::interval_at(Instant::now() + HEARTBEAT, HEARTBEAT);
         let mut last_heard = Instant::now();
@@ -83,8 +83,9 @@ impl Connection {
             Ok(()) => loop {
                 let step = tokio::select! {
                     _ = shutdown.changed() => Err(End::Close(close::RESTARTING, "restarting")),
-                    kick = kicks.recv() => match kick {
-                        Ok(Kick::Session(key)) if key == self.session_key => Err(End::Close(close::SIGNED_OUT, "signed out")),
+                    heard = news.recv() => match heard {
+                        Ok(News::SessionEnded(key)) if key == self.session_key => Err(End::Close(close::SIGNED_OUT, "signed out")),
+                        Ok(News::TrayChanged(users)) if users.contains(&self.actor.id) => self.send_tray(&mut socket).await,
                         _ => Ok(()),
                     },
                     incoming = socket.recv() => match incoming {
@@ -218,8 +219,10 @@ impl Connection {
         };
         send(socket, &followed).await?;
         for topic in &added {
-            if let Topic::Ticket(id) = topic {
-                self.send_presence(socket, id.0).await?;
+            match topic {
+                Topic::Ticket(id) => self.send_presence(socket, id.0).await?,
+                Topic::Notifications => self.send_tray(socket).await?,
+                _ => {}
             }
         }
         match after {
@@ -360,6 +363,20 @@ impl Connection {
             .board
             .people(ticket, self.actor.id, self.live.clock.now());
         send(socket, &ServerFrame::Presence { ticket, people }).await
+    }
+
+    /// The unread count, to a connection following the tray.
+    async fn send_tray(&self, socket: &mut WebSocket) -> Result<(), End> {
+        if !self.topics.contains(&Topic::Notifications) {
+            return Ok(());
+        }
+        match self.live.store.unread_notifications(self.actor.id).await {
+            Ok(unread) => send(socket, &ServerFrame::Tray { unread }).await,
+            Err(err) => {
+                tracing::warn!(error = %err, "live: could not count unread notifications");
+                Ok(())
+            }
+        }
     }
 
     async fn send_all_presence(&self, socket: &mut WebSocket) -> Result<(), End> {

@@ -11,9 +11,11 @@
 mod connection;
 mod feed;
 pub mod presence;
+pub mod tray;
 
 pub use connection::Connection;
 pub use feed::FeedItem;
+pub use tray::Tray;
 
 use crate::accounts::tokens::digest;
 use crate::clock::SharedClock;
@@ -39,12 +41,19 @@ enum Notice {
     SessionEnded {
         key: String,
     },
+    /// These people's trays changed.
+    Tray {
+        users: Vec<i64>,
+    },
 }
 
-/// Why the hub ends a connection from outside.
+/// What the hub tells its connections besides events and presence.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Kick {
-    Session(String),
+pub enum News {
+    /// A session was signed out (by digest): its connections end.
+    SessionEnded(String),
+    /// These people's trays changed: their connections send the count.
+    TrayChanged(Vec<i64>),
 }
 
 pub struct Live {
@@ -55,7 +64,7 @@ pub struct Live {
     pub(crate) clock: SharedClock,
     pub(crate) board: Board,
     feed: Arc<Feed>,
-    kicks: broadcast::Sender<Kick>,
+    news: broadcast::Sender<News>,
     instance: String,
     next_conn: AtomicU64,
     per_user: usize,
@@ -88,7 +97,7 @@ impl Live {
             clock: parts.clock,
             board: Board::new(),
             feed: Arc::new(Feed::new(start)),
-            kicks: broadcast::channel(256).0,
+            news: broadcast::channel(256).0,
             instance: uuid::Uuid::new_v4().simple().to_string(),
             next_conn: AtomicU64::new(1),
             per_user: parts.per_user,
@@ -146,6 +155,13 @@ impl Live {
         }
     }
 
+    /// Tells these people's connections, here and on every instance, that
+    /// their trays changed.
+    pub(crate) async fn tray_changed(&self, users: Vec<i64>) {
+        let _ = self.news.send(News::TrayChanged(users.clone()));
+        self.tell(&Notice::Tray { users }).await;
+    }
+
     /// Records a local connection's presence and tells the other instances.
     pub(crate) async fn signal(&self, signal: Signal) {
         self.board.apply(&signal, self.clock.now());
@@ -197,7 +213,10 @@ impl Live {
                         self.board.apply(&signal, self.clock.now());
                     }
                     Ok(Notice::SessionEnded { key }) => {
-                        let _ = self.kicks.send(Kick::Session(key));
+                        let _ = self.news.send(News::SessionEnded(key));
+                    }
+                    Ok(Notice::Tray { users }) => {
+                        let _ = self.news.send(News::TrayChanged(users));
                     }
                     Ok(_) => {}
                     Err(err) => tracing::warn!(error = %err, "live: unreadable notice"),
@@ -211,7 +230,7 @@ impl Live {
 impl LiveService for Live {
     async fn session_ended(&self, session_id: &str) {
         let key = digest(session_id);
-        let _ = self.kicks.send(Kick::Session(key.clone()));
+        let _ = self.news.send(News::SessionEnded(key.clone()));
         self.tell(&Notice::SessionEnded { key }).await;
     }
 }

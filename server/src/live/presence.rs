@@ -38,6 +38,16 @@ struct Entry {
     at: DateTime<Utc>,
 }
 
+impl Entry {
+    /// What the entry says at `now`: typing fades into viewing (the agent
+    /// is still on the page), viewing into nothing.
+    fn now(&self, now: DateTime<Utc>) -> Option<Activity> {
+        [self.activity, Activity::Viewing]
+            .into_iter()
+            .find(|activity| holds(*activity, self.at, now))
+    }
+}
+
 pub struct Board {
     tickets: Mutex<HashMap<i64, Vec<Entry>>>,
     /// The tickets whose presence changed; connections following one send
@@ -96,18 +106,19 @@ impl Board {
         };
         let mut people: Vec<PresentPerson> = Vec::new();
         for entry in tickets.get(&ticket).into_iter().flatten() {
-            if entry.user_id == viewer || !holds(entry.activity, entry.at, now) {
+            let Some(activity) = entry.now(now) else {
+                continue;
+            };
+            if entry.user_id == viewer {
                 continue;
             }
             match people.iter_mut().find(|p| p.user_id == entry.user_id) {
-                Some(person) if entry.activity == Activity::Typing => {
-                    person.activity = Activity::Typing
-                }
+                Some(person) if activity == Activity::Typing => person.activity = Activity::Typing,
                 Some(_) => {}
                 None => people.push(PresentPerson {
                     user_id: entry.user_id,
                     name: entry.name.clone(),
-                    activity: entry.activity,
+                    activity,
                 }),
             }
         }
@@ -115,15 +126,25 @@ impl Board {
         people
     }
 
-    /// Drops signals that no longer hold, typing turning back into nothing
-    /// (the page repeats "viewing" on its own), and tells followers.
+    /// Drops signals that no longer hold and turns faded typing back into
+    /// viewing, and tells followers of the tickets that changed.
     pub fn sweep(&self, now: DateTime<Utc>) {
         let mut touched = Vec::new();
         if let Ok(mut tickets) = self.tickets.lock() {
             for (ticket, entries) in tickets.iter_mut() {
-                let before = entries.len();
-                entries.retain(|e| holds(e.activity, e.at, now));
-                if entries.len() != before {
+                let mut changed = false;
+                entries.retain_mut(|e| match e.now(now) {
+                    Some(activity) => {
+                        changed |= activity != e.activity;
+                        e.activity = activity;
+                        true
+                    }
+                    None => {
+                        changed = true;
+                        false
+                    }
+                });
+                if changed {
                     touched.push(*ticket);
                 }
             }
@@ -187,11 +208,18 @@ mod tests {
         assert!(board.people(8, 5, at(2)).is_empty());
         board.apply(&signal(4, 7, 2, Some(Activity::Typing)), at(3));
         board.sweep(at(3) + Activity::Typing.lasts());
-        assert!(board.people(7, 5, at(20)).is_empty());
+        let still = board.people(7, 5, at(20));
+        assert_eq!(
+            still[0].activity,
+            Activity::Viewing,
+            "typing fades into viewing"
+        );
+        board.sweep(at(3) + Activity::Viewing.lasts());
+        assert!(board.people(7, 5, at(60)).is_empty());
         let mut told = Vec::new();
         while let Ok(ticket) = changes.try_recv() {
             told.push(ticket);
         }
-        assert_eq!(told, vec![9, 8, 9, 8, 7, 7]);
+        assert_eq!(told, vec![9, 8, 9, 8, 7, 7, 7]);
     }
 }

@@ -67,13 +67,13 @@ pub trait EventLogStore: Send + Sync {
     ) -> Result<Vec<LoggedEvent>, StoreError>;
 }
 
-const SELECT: &str =
+pub(super) const SELECT: &str =
     "select e.seq, e.ticket_id, e.actor_id, u.name as actor_name, t.requester_id, e.public, \
      e.data, e.created_at from events e left join users u on u.id = e.actor_id \
      left join tickets t on t.id = e.ticket_id";
 
 #[derive(sqlx::FromRow)]
-struct EventRow {
+pub(super) struct EventRow {
     seq: i64,
     ticket_id: Option<i64>,
     actor_id: Option<i64>,

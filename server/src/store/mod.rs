@@ -13,6 +13,7 @@ mod dialect;
 mod event_log;
 mod groups;
 mod links;
+mod notifications;
 mod outbox_sql;
 mod postgres;
 mod presence;
@@ -45,6 +46,7 @@ pub use dialect::{Dialect, SqlStore, Value};
 pub use event_log::{committed, EventLogStore, LoggedEvent, EVENTS_CHANNEL};
 pub use groups::GroupStore;
 pub use links::LinkStore;
+pub use notifications::{NotificationRecord, NotificationStore};
 pub use outbox_sql::OutboxStore;
 pub use postgres::PgStore;
 pub use presence::PresenceStore;
@@ -115,6 +117,7 @@ pub trait Store:
     + PresenceStore
     + RoutingStore
     + LinkStore
+    + NotificationStore
     + SignupStore
     + SlaConfigStore
     + SlaStore

@@ -8,6 +8,7 @@ mod support;
 mod bulk;
 mod event_log;
 mod groups_links;
+mod live_instances;
 mod outbox_worker;
 mod routing;
 mod scheduler_instances;

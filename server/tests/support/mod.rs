@@ -284,6 +284,14 @@ impl TestApp {
 
     /// One scheduler pass at the test clock's time over the queue as the
     /// database has it: what it assigns is what could be assigned now.
+    /// Files the notifications the log holds so far (the tray's builder
+    /// runs on its own too; a second pass over the same events files
+    /// nothing twice). Returns who was told.
+    pub async fn tray_pass(&self) -> std::collections::BTreeSet<i64> {
+        let running = self.running.as_ref().expect("the app is running");
+        running.tray.pass().await.unwrap()
+    }
+
     pub async fn scheduler_pass(&self) -> ferrodesk::scheduler::SchedulerPass {
         use ferrodesk::clock::Clock;
         let running = self.running.as_ref().expect("the app is running");
@@ -537,6 +545,35 @@ impl Client {
         let reply = self.get(&format!("/api/tickets/detail?id={id}")).await;
         assert_eq!(reply.status, 200, "ticket {id}: {}", reply.body);
         serde_json::from_str(&reply.body).unwrap()
+    }
+
+    /// Raises a ticket as this client and returns its number.
+    pub async fn raise(&self, subject: &str) -> i64 {
+        let raised = self
+            .call(
+                "tickets/raise",
+                &[
+                    ("subject", subject),
+                    ("description", "It does not work."),
+                    ("urgency", ""),
+                ],
+            )
+            .await;
+        assert_eq!(raised.status, 200, "{}", raised.body);
+        self.get("/api/tickets/mine").await.json()["items"][0]["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// Replies on `ticket`, or with `internal` adds a note.
+    pub async fn answer(&self, ticket: i64, body: &str, internal: bool) {
+        let ticket = ticket.to_string();
+        let mut fields = vec![("ticket_id", ticket.as_str()), ("body", body)];
+        if internal {
+            fields.push(("internal", "on"));
+        }
+        let reply = self.call("tickets/reply", &fields).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
     }
 
     pub async fn me(&self) -> serde_json::Value {

@@ -13,9 +13,16 @@ impl Instance {
     /// Starts `ferrodesk serve` on `url` with a short scheduler lease and
     /// waits until it answers its health check.
     pub async fn start(url: &str, data_dir: &std::path::Path) -> Self {
+        Self::start_with(url, data_dir, &[]).await
+    }
+
+    /// As [`Instance::start`], with more settings (`url` empty: SQLite in
+    /// `data_dir`).
+    pub async fn start_with(url: &str, data_dir: &std::path::Path, extra: &[(&str, &str)]) -> Self {
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_ferrodesk"))
             .env_clear()
+            .envs(extra.iter().copied())
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("FERRODESK_DATA_DIR", data_dir)
             .env("DATABASE_URL", url)

@@ -4,36 +4,9 @@
 //! connection is ended.
 
 use crate::support::live::Refused;
-use crate::support::{backends, spawn_app, spawn_app_with, user_id, Client};
+use crate::support::{backends, spawn_app, spawn_app_with, user_id};
 use app::api::live_types::{close, ServerFrame};
 use app::domain::Role;
-
-async fn raise(client: &Client, subject: &str) -> i64 {
-    let raised = client
-        .call(
-            "tickets/raise",
-            &[
-                ("subject", subject),
-                ("description", "It does not work."),
-                ("urgency", ""),
-            ],
-        )
-        .await;
-    assert_eq!(raised.status, 200, "{}", raised.body);
-    client.get("/api/tickets/mine").await.json()["items"][0]["id"]
-        .as_i64()
-        .unwrap()
-}
-
-async fn reply(client: &Client, ticket: i64, body: &str, internal: bool) {
-    let ticket = ticket.to_string();
-    let mut fields = vec![("ticket_id", ticket.as_str()), ("body", body)];
-    if internal {
-        fields.push(("internal", "on"));
-    }
-    let reply = client.call("tickets/reply", &fields).await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_signed_in_same_site_browser_gets_a_socket() {
@@ -67,15 +40,14 @@ async fn a_customer_follows_only_their_own_tickets_and_never_sees_notes() {
         let ann = app.signed_in("ann@example.com", Role::Customer).await;
         let bob = app.signed_in("bob@example.com", Role::Customer).await;
         let ada = app.signed_in("ada@example.com", Role::Agent).await;
-        let anns = raise(&ann, "Printer jam").await;
-        let bobs = raise(&bob, "VPN down").await;
+        let anns = ann.raise("Printer jam").await;
+        let bobs = bob.raise("VPN down").await;
 
         let mut customer = ann.live().await;
         let bobs_topic = format!("ticket:{bobs}");
         for (topic, what) in [
             (bobs_topic.as_str(), "another customer's ticket"),
             ("queues", "the agent queues"),
-            ("notifications", "the agent tray"),
             ("ticket:999999", "a ticket that does not exist"),
         ] {
             let (errors, followed) = refusals(&mut customer, &[topic]).await;
@@ -98,10 +70,11 @@ async fn a_customer_follows_only_their_own_tickets_and_never_sees_notes() {
         // A note, then a reply on Ann's ticket, then a reply on Bob's: Ann's
         // socket gets the reply on hers, and since frames come in log
         // order, the note was never sent before it.
-        reply(&ada, anns, "Torn sheet inside.", true).await;
-        reply(&ada, anns, "We are replacing the roller.", false).await;
-        reply(&ada, bobs, "Restart the client, please.", false).await;
-        reply(&ann, anns, "Thanks!", false).await;
+        ada.answer(anns, "Torn sheet inside.", true).await;
+        ada.answer(anns, "We are replacing the roller.", false)
+            .await;
+        ada.answer(bobs, "Restart the client, please.", false).await;
+        ann.answer(anns, "Thanks!", false).await;
 
         let first = message(&mut customer).await;
         assert_eq!(first.ticket, Some(anns));
@@ -142,7 +115,7 @@ async fn a_connection_dropped_in_a_burst_resumes_with_nothing_lost_or_twice() {
         let app = spawn_app(db).await;
         let ann = app.signed_in("ann@example.com", Role::Customer).await;
         let ada = app.signed_in("ada@example.com", Role::Agent).await;
-        let ticket = raise(&ann, "Printer jam").await;
+        let ticket = ann.raise("Printer jam").await;
         let topic = format!("ticket:{ticket}");
 
         // What the client has shown, by sequence number.
@@ -155,7 +128,7 @@ async fn a_connection_dropped_in_a_burst_resumes_with_nothing_lost_or_twice() {
             let ada = ada.clone();
             tokio::spawn(async move {
                 for n in 0..burst {
-                    reply(&ada, ticket, &format!("Update {n}"), n % 3 == 1).await;
+                    ada.answer(ticket, &format!("Update {n}"), n % 3 == 1).await;
                 }
             })
         };
@@ -169,7 +142,7 @@ async fn a_connection_dropped_in_a_burst_resumes_with_nothing_lost_or_twice() {
         let last = *shown.last().unwrap();
         resumed.subscribe(&[&topic], Some(last)).await;
         sender.await.unwrap();
-        reply(&ada, ticket, "Done.", false).await;
+        ada.answer(ticket, "Done.", false).await;
         let logged = app.store.events_after(from, 10_000).await.unwrap();
         let done = logged
             .iter()
@@ -210,10 +183,10 @@ async fn bad_frames_get_an_error_and_change_nothing_and_limits_hold() {
         .await;
         let ada = app.signed_in("ada@example.com", Role::Agent).await;
         let ann = app.signed_in("ann@example.com", Role::Customer).await;
-        let ticket = raise(&ann, "Printer jam").await;
+        let ticket = ann.raise("Printer jam").await;
         let mut tickets = vec![ticket];
         for n in 0..34 {
-            tickets.push(raise(&ann, &format!("Ticket {n}")).await);
+            tickets.push(ann.raise(&format!("Ticket {n}")).await);
         }
         let mut socket = ada.live().await;
         socket.send_text("{not json").await;
@@ -268,7 +241,7 @@ async fn bad_frames_get_an_error_and_change_nothing_and_limits_hold() {
 
         // Still a working connection after all that.
         socket.subscribe(&["queues"], None).await;
-        reply(&ann, ticket, "Any news?", false).await;
+        ann.answer(ticket, "Any news?", false).await;
         assert_eq!(socket.event().await.ticket, Some(ticket));
 
         // Two connections per user in this configuration.
@@ -317,7 +290,7 @@ async fn agents_on_one_ticket_see_each_other_viewing_typing_and_leaving() {
         let ann = app.signed_in("ann@example.com", Role::Customer).await;
         let ada = app.signed_in("ada@example.com", Role::Agent).await;
         let ben = app.signed_in("ben@example.com", Role::Agent).await;
-        let ticket = raise(&ann, "Printer jam").await;
+        let ticket = ann.raise("Printer jam").await;
         let topic = format!("ticket:{ticket}");
         let mut a = ada.live().await;
         a.subscribe(&[&topic], None).await;

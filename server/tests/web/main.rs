@@ -17,5 +17,6 @@ mod routing;
 mod sla;
 mod sla_outcomes;
 mod tickets;
+mod tray;
 mod viewer_zone;
 mod watchers;

@@ -1,7 +1,9 @@
 //! The agent workspace: the queues and the ticket page.
 
+mod notifications;
 mod ticket;
 
+pub use notifications::AgentNotifications;
 pub use ticket::AgentTicket;
 use ticket::{TicketPane, TicketWorkspace};
 
@@ -13,7 +15,9 @@ use crate::api::types::{
 use crate::components::availability::{AvailabilityPanel, Presence};
 use crate::components::guard::Guarded;
 use crate::components::keys::{move_selection, on_shortcut, toggle_help, Shortcut, ShortcutHelp};
+use crate::components::live::follow_settled;
 use crate::components::ticket::TicketTable;
+use crate::domain::live::Topic;
 use crate::domain::Action;
 use crate::domain::{Priority, Status};
 use crate::error::AppError;
@@ -47,7 +51,9 @@ pub fn AgentHome() -> impl IntoView {
             .filter(|v| *v != QueueView::Mine)
             .unwrap_or(QueueView::MyOpen)
     });
-    let counts = Resource::new(|| (), |_| queue_counts());
+    // Rows and counts follow every ticket's changes while the page is open.
+    let changes = follow_settled(|| Some(Topic::Queues), 300);
+    let counts = Resource::new(move || changes.get(), |_| queue_counts());
     let presence = Presence::new();
     let choices = Resource::new(
         || (),
@@ -60,8 +66,8 @@ pub fn AgentHome() -> impl IntoView {
     );
     let filters = QueueFilters::from_query();
     let page = Resource::new(
-        move || (current.get(), after.get(), filters.params()),
-        |(view, after, params)| {
+        move || (current.get(), after.get(), filters.params(), changes.get()),
+        |(view, after, params, _)| {
             ticket_queue(QueueParams {
                 view: view.as_str().to_owned(),
                 after,

@@ -13,12 +13,13 @@ use crate::components::guard::Guarded;
 use crate::components::keys::{
     on_shortcut, start_assigning, start_message, toggle_help, Shortcut, ShortcutHelp,
 };
-use crate::components::reply::ReplyForm;
+use crate::components::live::follow;
 use crate::components::ticket::{
-    ticket_resource, when, Conversation, History, OtherFiles, PriorityBadge, StatusBadge,
-    TicketNotFound,
+    ticket_resource, when, History, PriorityBadge, StatusBadge, TicketNotFound, TicketThread,
 };
-use crate::domain::{Action, Priority, Status};
+use crate::components::ticket_live::{held_while, LiveReplyPanel, PresenceLine, SettledTicket};
+use crate::domain::live::Topic;
+use crate::domain::{Action, Priority, Status, TicketId};
 use crate::error::AppError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -85,13 +86,19 @@ impl TicketPane {
                 Ok(Vec::new())
             }
         });
+        // Changes by others (and the scheduler, the SLA monitor) arrive on
+        // the ticket's live topic.
+        let changes = follow(move || id.get().map(|id| Topic::Ticket(TicketId(id))));
         let versions = move || {
-            [
-                actions.status.version().get(),
-                actions.claim.version().get(),
-                actions.update.version().get(),
-                actions.watch.version().get(),
-            ]
+            (
+                [
+                    actions.status.version().get(),
+                    actions.claim.version().get(),
+                    actions.update.version().get(),
+                    actions.watch.version().get(),
+                ],
+                changes.get(),
+            )
         };
         let ticket = ticket_resource(move || id.get(), versions);
         Self {
@@ -123,25 +130,32 @@ pub fn TicketWorkspace(pane: TicketPane) -> impl IntoView {
         _ => {}
     });
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || {
-                ticket.get()
-                    .map(|result| match result {
-                        Ok(t) => {
-                            let agents = agents.get().and_then(|a| a.ok()).unwrap_or_default();
-                            let groups = groups.get().and_then(|g| g.ok()).unwrap_or_default();
-                            let categories = categories.get().and_then(|c| c.ok()).unwrap_or_default();
-                            view! { <StaffTicket t agents groups categories actions /> }
-                                .into_any()
-                        }
-                        Err(AppError::NotFound) => view! {
-                            <TicketNotFound text="There is no ticket with this number." back_href="/agent" back_label="Back to the queues" />
-                        }
-                            .into_any(),
-                        Err(e) => view! { <div class="form-error" role="alert">{e.to_string()}</div> }.into_any(),
-                    })
-            }}
-        </Suspense>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <TicketBody ticket agents groups categories actions />
+        </Transition>
+    }
+}
+
+/// The ticket's frame, drawn once per ticket (see `SettledTicket`).
+#[component]
+fn TicketBody(
+    ticket: Resource<Result<TicketDetail, AppError>>,
+    agents: Resource<Result<Vec<AgentOption>, AppError>>,
+    groups: Resource<Result<Vec<GroupOption>, AppError>>,
+    categories: Resource<Result<Vec<CategoryOption>, AppError>>,
+    actions: TicketActions,
+) -> impl IntoView {
+    let settled = SettledTicket::new(ticket);
+    let detail = settled.detail;
+    move || {
+        settled.shape.get().map(|shape| match shape {
+            Ok(id) => view! { <StaffTicket id detail agents groups categories actions /> }.into_any(),
+            Err(AppError::NotFound) => view! {
+                <TicketNotFound text="There is no ticket with this number." back_href="/agent" back_label="Back to the queues" />
+            }
+                .into_any(),
+            Err(e) => view! { <div class="form-error" role="alert">{e.to_string()}</div> }.into_any(),
+        })
     }
 }
 
@@ -157,10 +171,11 @@ struct TicketActions {
 
 #[component]
 fn StaffTicket(
-    t: TicketDetail,
-    agents: Vec<AgentOption>,
-    groups: Vec<GroupOption>,
-    categories: Vec<CategoryOption>,
+    id: i64,
+    detail: Memo<Option<TicketDetail>>,
+    agents: Resource<Result<Vec<AgentOption>, AppError>>,
+    groups: Resource<Result<Vec<GroupOption>, AppError>>,
+    categories: Resource<Result<Vec<CategoryOption>, AppError>>,
     actions: TicketActions,
 ) -> impl IntoView {
     let TicketActions {
@@ -172,105 +187,120 @@ fn StaffTicket(
     } = actions;
     let status_error = action_error(status);
     let claim_error = action_error(claim);
-    let (status_id, claim_id) = (t.id.to_string(), t.id.to_string());
-    let version = t.version.to_string();
-    let current = t.status;
+    // The two edit forms hold still while the agent works on them.
+    let (editing_status, editing_fields) = (RwSignal::new(false), RwSignal::new(false));
+    Effect::new(move |_| {
+        status.version().get();
+        editing_status.set(false);
+    });
+    Effect::new(move |_| {
+        update.version().get();
+        editing_fields.set(false);
+    });
+    let for_status = held_while(editing_status, detail);
+    let for_fields = held_while(editing_fields, detail);
+    let editing = |flag: RwSignal<bool>| move |_: leptos::ev::Event| flag.set(true);
     view! {
-        <section class="hero">
-            <p class="muted">
-                <a href="/agent">"Queues"</a>
-                {format!(" / #{}", t.id)}
-            </p>
-            <h1>{t.subject.clone()}</h1>
-            <p class="ticket-facts">
-                <StatusBadge status=t.status />
-                " "
-                <PriorityBadge priority=t.priority />
-                <span class="muted">{format!(" Raised by {} · {}", t.requester_name, when(t.created_at))}</span>
-                {t.category_name.clone().map(|c| view! { <span class="muted">{format!(" · {c}")}</span> })}
-            </p>
-            {t.queue.clone().map(|q| view! {
-                <p class="queue-info" role="status">
-                    <strong>{format!("Waiting in {}: number {} of {}.", q.group_name, q.position, q.depth)}</strong>
-                    " "
-                    {q.reason}
+        {move || detail.get().map(|t| view! {
+            <section class="hero">
+                <p class="muted">
+                    <a href="/agent">"Queues"</a>
+                    {format!(" / #{}", t.id)}
                 </p>
-            })}
-        </section>
-        <crate::components::sla::SlaClocks sla=t.sla.clone() title="Service level" />
+                <h1>{t.subject.clone()}</h1>
+                <p class="ticket-facts">
+                    <StatusBadge status=t.status />
+                    " "
+                    <PriorityBadge priority=t.priority />
+                    <span class="muted">{format!(" Raised by {} · {}", t.requester_name, when(t.created_at))}</span>
+                    {t.category_name.clone().map(|c| view! { <span class="muted">{format!(" · {c}")}</span> })}
+                </p>
+                {t.queue.clone().map(|q| view! {
+                    <p class="queue-info" role="status">
+                        <strong>{format!("Waiting in {}: number {} of {}.", q.group_name, q.position, q.depth)}</strong>
+                        " "
+                        {q.reason}
+                    </p>
+                })}
+            </section>
+        })}
+        <PresenceLine ticket_id=id />
+        {move || detail.get().map(|t| view! { <crate::components::sla::SlaClocks sla=t.sla title="Service level" /> })}
         <div class="ticket-layout">
             <div class="ticket-main">
-                <Conversation
-                    requester=t.requester_name.clone()
-                    created=when(t.created_at)
-                    description_html=t.description_html.clone()
-                    messages=t.messages.clone()
-                    opened_at=t.created_at
-            files=t.attachments.clone()
-                />
-                <OtherFiles items=t.attachments.clone() opened_at=t.created_at />
-                <section class="panel" aria-labelledby="reply-title">
-                    <h2 class="panel-title" id="reply-title">"Reply or note"</h2>
-                    <p class="hint">"Keys: r starts a reply, n an internal note."</p>
-                    <ReplyForm ticket_id=t.id staff=true />
-                </section>
+                {move || detail.get().map(|t| view! { <TicketThread t /> })}
+                <LiveReplyPanel ticket_id=id staff=true title="Reply or note" />
             </div>
             <aside class="ticket-side">
                 <section class="panel" aria-labelledby="assignee-title">
                     <h2 class="panel-title" id="assignee-title">"Assignee"</h2>
                     <FormMessage error=claim_error />
-                    {match t.assignee_name.clone() {
+                    {move || detail.get().map(|t| match t.assignee_name.clone() {
                         Some(name) => view! { <p>{name}</p> }.into_any(),
                         None => {
                             view! {
                                 <ActionForm action=claim attr:class="inline-form">
-                                    <input type="hidden" name="input[ticket_id]" value=claim_id />
+                                    <input type="hidden" name="input[ticket_id]" value=t.id.to_string() />
                                     <button type="submit" class="btn btn-secondary">"Claim"</button>
                                 </ActionForm>
                             }
                                 .into_any()
                         }
-                    }}
+                    })}
                 </section>
-                <section class="panel" aria-labelledby="status-title">
+                <section class="panel" aria-labelledby="status-title" on:change=editing(editing_status)>
                     <h2 class="panel-title" id="status-title">"Status"</h2>
-                    <ActionForm action=status attr:class="form">
-                        <FormMessage error=status_error />
-                        <input type="hidden" name="input[ticket_id]" value=status_id />
-                        <input type="hidden" name="input[version]" value=version />
-                        <div class="field">
-                            <label for="ticket-status">"New status"</label>
-                            <select id="ticket-status" name="input[status]">
-                                {Status::ALL
-                                    .into_iter()
-                                    .map(|s| view! { <option value=s.as_str() selected=s == current>{s.label()}</option> })
-                                    .collect_view()}
-                            </select>
-                        </div>
-                        <div class="form-actions">
-                            <button type="submit" class="btn btn-secondary">"Update status"</button>
-                        </div>
-                    </ActionForm>
+                    {move || for_status.get().map(|t| {
+                        let current = t.status;
+                        view! {
+                            <ActionForm action=status attr:class="form">
+                                <FormMessage error=status_error />
+                                <input type="hidden" name="input[ticket_id]" value=t.id.to_string() />
+                                <input type="hidden" name="input[version]" value=t.version.to_string() />
+                                <div class="field">
+                                    <label for="ticket-status">"New status"</label>
+                                    <select id="ticket-status" name="input[status]">
+                                        {Status::ALL
+                                            .into_iter()
+                                            .map(|s| view! { <option value=s.as_str() selected=s == current>{s.label()}</option> })
+                                            .collect_view()}
+                                    </select>
+                                </div>
+                                <div class="form-actions">
+                                    <button type="submit" class="btn btn-secondary">"Update status"</button>
+                                </div>
+                            </ActionForm>
+                        }
+                    })}
                 </section>
-                <TicketFields t=t.clone() agents groups categories update />
-                <section class="panel" id="watch" aria-labelledby="watchers-title">
-                    <h2 class="panel-title" id="watchers-title">"Watchers"</h2>
-                    <p>
-                        {if t.watchers.is_empty() { "Nobody yet.".to_owned() } else { t.watchers.join(", ") }}
-                    </p>
-                    <ActionForm action=watch attr:class="inline-form">
-                        <input type="hidden" name="input[ticket_id]" value=t.id.to_string() />
-                        <input type="hidden" name="input[watching]" value=(!t.watching).to_string() />
-                        <button type="submit" class="btn btn-secondary btn-small">
-                            {if t.watching { "Stop watching" } else { "Watch" }}
-                        </button>
-                    </ActionForm>
-                </section>
-                <section class="panel" aria-labelledby="history-title">
-                    <h2 class="panel-title" id="history-title">"History"</h2>
-                    <History entries=t.history.clone() />
-                </section>
-                {t.may_delete.then(|| view! { <DeletePanel id=t.id delete /> })}
+                <div on:input=editing(editing_fields) on:change=editing(editing_fields)>
+                    {move || for_fields.get().map(|t| {
+                        let agents = agents.get().and_then(|a| a.ok()).unwrap_or_default();
+                        let groups = groups.get().and_then(|g| g.ok()).unwrap_or_default();
+                        let categories = categories.get().and_then(|c| c.ok()).unwrap_or_default();
+                        view! { <TicketFields t agents groups categories update /> }
+                    })}
+                </div>
+                {move || detail.get().map(|t| view! {
+                    <section class="panel" id="watch" aria-labelledby="watchers-title">
+                        <h2 class="panel-title" id="watchers-title">"Watchers"</h2>
+                        <p>
+                            {if t.watchers.is_empty() { "Nobody yet.".to_owned() } else { t.watchers.join(", ") }}
+                        </p>
+                        <ActionForm action=watch attr:class="inline-form">
+                            <input type="hidden" name="input[ticket_id]" value=t.id.to_string() />
+                            <input type="hidden" name="input[watching]" value=(!t.watching).to_string() />
+                            <button type="submit" class="btn btn-secondary btn-small">
+                                {if t.watching { "Stop watching" } else { "Watch" }}
+                            </button>
+                        </ActionForm>
+                    </section>
+                    <section class="panel" aria-labelledby="history-title">
+                        <h2 class="panel-title" id="history-title">"History"</h2>
+                        <History entries=t.history.clone() />
+                    </section>
+                    {t.may_delete.then(|| view! { <DeletePanel id=t.id delete /> })}
+                })}
             </aside>
         </div>
     }

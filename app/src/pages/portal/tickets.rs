@@ -8,12 +8,13 @@ use crate::components::form::{
     action_error, drafted_choice, url_error, FileField, FormMessage, TextArea, TextField,
 };
 use crate::components::guard::Guarded;
-use crate::components::reply::ReplyForm;
+use crate::components::live::{follow, follow_settled};
 use crate::components::ticket::{
-    route_ticket, when, Conversation, OtherFiles, PriorityBadge, StatusBadge, TicketNotFound,
-    TicketTable,
+    route_ticket, when, PriorityBadge, StatusBadge, TicketNotFound, TicketTable, TicketThread,
 };
-use crate::domain::{Action, Status};
+use crate::components::ticket_live::{LiveReplyPanel, SettledTicket};
+use crate::domain::live::Topic;
+use crate::domain::{Action, Status, TicketId};
 use crate::error::AppError;
 use crate::pages::query_param;
 use leptos::form::ActionForm;
@@ -23,7 +24,12 @@ use leptos::server_fn::ServerFn;
 #[component]
 pub fn MyTickets() -> impl IntoView {
     let after = query_param("after");
-    let page = Resource::new(move || after.get(), my_tickets);
+    // Agents' replies and status changes arrive live on the customer's topic.
+    let changes = follow_settled(|| Some(Topic::MyTickets), 300);
+    let page = Resource::new(
+        move || (after.get(), changes.get()),
+        |(after, _)| my_tickets(after),
+    );
     view! {
         <Guarded action=Action::UseTickets refusal="">
             <section class="hero">
@@ -31,7 +37,7 @@ pub fn MyTickets() -> impl IntoView {
                 <p class="lead">"Everything you asked us, newest activity first."</p>
                 <a class="btn btn-primary" href="/portal/tickets/new">"Raise a request"</a>
             </section>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || {
                     page.get()
                         .map(|result| match result {
@@ -51,7 +57,7 @@ pub fn MyTickets() -> impl IntoView {
                             Err(e) => view! { <div class="form-error" role="alert">{e.to_string()}</div> }.into_any(),
                         })
                 }}
-            </Suspense>
+            </Transition>
         </Guarded>
     }
 }
@@ -174,76 +180,89 @@ pub fn TicketSent() -> impl IntoView {
 #[component]
 pub fn PortalTicket() -> impl IntoView {
     let status = ServerAction::<ChangeTicketStatus>::new();
-    let ticket = route_ticket(move || status.version().get());
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let changes = follow(move || id().map(|id| Topic::Ticket(TicketId(id))));
+    let ticket = route_ticket(move || (status.version().get(), changes.get()));
     view! {
         <Guarded action=Action::UseTickets refusal="">
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || {
-                    ticket.get()
-                        .map(|result| match result {
-                            Ok(t) => view! { <CustomerTicket t status /> }.into_any(),
-                            Err(AppError::NotFound) => view! {
-                                <TicketNotFound
-                                    text="There is no ticket with this number among yours."
-                                    back_href="/portal/tickets"
-                                    back_label="Back to my tickets"
-                                />
-                            }
-                                .into_any(),
-                            Err(e) => view! { <div class="form-error" role="alert">{e.to_string()}</div> }.into_any(),
-                        })
-                }}
-            </Suspense>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                <CustomerTicketBody ticket status />
+            </Transition>
         </Guarded>
     }
 }
 
+/// The ticket's frame, drawn once per ticket (see `SettledTicket`).
 #[component]
-fn CustomerTicket(t: TicketDetail, status: ServerAction<ChangeTicketStatus>) -> impl IntoView {
+fn CustomerTicketBody(
+    ticket: Resource<Result<TicketDetail, AppError>>,
+    status: ServerAction<ChangeTicketStatus>,
+) -> impl IntoView {
+    let settled = SettledTicket::new(ticket);
+    let detail = settled.detail;
+    move || {
+        settled.shape.get().map(|shape| match shape {
+            Ok(id) => view! { <CustomerTicket id detail status /> }.into_any(),
+            Err(AppError::NotFound) => view! {
+                <TicketNotFound
+                    text="There is no ticket with this number among yours."
+                    back_href="/portal/tickets"
+                    back_label="Back to my tickets"
+                />
+            }
+            .into_any(),
+            Err(e) => {
+                view! { <div class="form-error" role="alert">{e.to_string()}</div> }.into_any()
+            }
+        })
+    }
+}
+
+#[component]
+fn CustomerTicket(
+    id: i64,
+    detail: Memo<Option<TicketDetail>>,
+    status: ServerAction<ChangeTicketStatus>,
+) -> impl IntoView {
     let status_error = action_error(status);
-    let (status_id, version) = (t.id.to_string(), t.version.to_string());
-    let (next_status, button) = if t.status == Status::Closed || t.status == Status::Resolved {
-        (Status::Open, "Reopen ticket")
-    } else {
-        (Status::Closed, "Close ticket")
-    };
     view! {
-        <section class="hero">
-            <p class="muted">
-                <a href="/portal/tickets">"My tickets"</a>
-                {format!(" / #{}", t.id)}
-            </p>
-            <h1>{t.subject.clone()}</h1>
-            <p class="ticket-facts">
-                <StatusBadge status=t.status />
-                " "
-                <PriorityBadge priority=t.priority />
-                <span class="muted">
-                    {format!(" Opened {} · ", when(t.created_at))}
-                    {t.assignee_name.clone().map(|a| format!("Handled by {a}")).unwrap_or_else(|| "Waiting for an agent".into())}
-                </span>
-            </p>
-        </section>
-        <crate::components::sla::SlaClocks sla=t.sla.clone() title="What we promised" />
-        <Conversation
-            requester=t.requester_name.clone()
-            created=when(t.created_at)
-            description_html=t.description_html.clone()
-            messages=t.messages.clone()
-            opened_at=t.created_at
-            files=t.attachments.clone()
-        />
-        <OtherFiles items=t.attachments.clone() opened_at=t.created_at />
-        <section class="panel" aria-labelledby="reply-title">
-            <h2 class="panel-title" id="reply-title">"Reply"</h2>
-            <ReplyForm ticket_id=t.id staff=false />
-        </section>
-        <ActionForm action=status attr:class="inline-form ticket-status-form">
-            <FormMessage error=status_error />
-            <input type="hidden" name="input[ticket_id]" value=status_id />
-            <input type="hidden" name="input[version]" value=version />
-            <input type="hidden" name="input[status]" value=next_status.as_str() />
-            <button type="submit" class="btn btn-secondary">{button}</button>
-        </ActionForm>
+        {move || detail.get().map(|t| view! {
+            <section class="hero">
+                <p class="muted">
+                    <a href="/portal/tickets">"My tickets"</a>
+                    {format!(" / #{}", t.id)}
+                </p>
+                <h1>{t.subject.clone()}</h1>
+                <p class="ticket-facts">
+                    <StatusBadge status=t.status />
+                    " "
+                    <PriorityBadge priority=t.priority />
+                    <span class="muted">
+                        {format!(" Opened {} · ", when(t.created_at))}
+                        {t.assignee_name.clone().map(|a| format!("Handled by {a}")).unwrap_or_else(|| "Waiting for an agent".into())}
+                    </span>
+                </p>
+            </section>
+            <crate::components::sla::SlaClocks sla=t.sla.clone() title="What we promised" />
+            <TicketThread t=t.clone() />
+        })}
+        <LiveReplyPanel ticket_id=id staff=false title="Reply" />
+        {move || detail.get().map(|t| {
+            let (next_status, button) = if t.status == Status::Closed || t.status == Status::Resolved {
+                (Status::Open, "Reopen ticket")
+            } else {
+                (Status::Closed, "Close ticket")
+            };
+            view! {
+                <ActionForm action=status attr:class="inline-form ticket-status-form">
+                    <FormMessage error=status_error />
+                    <input type="hidden" name="input[ticket_id]" value=t.id.to_string() />
+                    <input type="hidden" name="input[version]" value=t.version.to_string() />
+                    <input type="hidden" name="input[status]" value=next_status.as_str() />
+                    <button type="submit" class="btn btn-secondary">{button}</button>
+                </ActionForm>
+            }
+        })}
     }
 }
