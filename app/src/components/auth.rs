@@ -20,6 +20,11 @@ pub fn provide_auth() {
 }
 
 impl AuthContext {
+    /// Moves whenever the signed-in user may have changed.
+    pub fn version(&self) -> u64 {
+        self.version.get()
+    }
+
     /// The signed-in user as a resource of the caller's own, refetched with
     /// `me`. Each `Suspense` boundary reads its own: one resource read in
     /// two boundaries can leave a server-rendered response stalled for good

@@ -2,7 +2,7 @@
 
 use super::auth::{refresh_auth_on_success, use_auth};
 use super::live::{use_live, LiveIndicator};
-use super::tray::TrayLink;
+use super::tray::{tray_resource, TrayLink};
 use crate::api::auth::SignOut;
 use crate::domain::{authorize, Action};
 use leptos::form::ActionForm;
@@ -12,6 +12,7 @@ use leptos::prelude::*;
 pub fn Header() -> impl IntoView {
     let auth = use_auth();
     let sign_out = ServerAction::<SignOut>::new();
+    let tray = tray_resource();
     refresh_auth_on_success(sign_out);
     // The live channel runs for whoever is signed in (in the browser only).
     if let Some(live) = use_live() {
@@ -43,7 +44,6 @@ pub fn Header() -> impl IntoView {
                                     view! {
                                         <div class="user-menu">
                                             <LiveIndicator />
-                                            {staff.then(|| view! { <TrayLink /> })}
                                             <span class="user-name">{actor.name}</span>
                                             <a href="/portal/profile">"Profile"</a>
                                             <ActionForm action=sign_out attr:class="inline-form">
@@ -69,6 +69,7 @@ pub fn Header() -> impl IntoView {
                         }
                 })}
             </Transition>
+            <TrayLink tray />
         </header>
     }
 }
