@@ -216,7 +216,8 @@ impl Running {
     }
 }
 
-/// Expired sessions, old rate-limit windows and sent mail, once a minute.
+/// Expired sessions, old rate-limit windows, sent mail and notifications
+/// read more than 90 days ago, once a minute.
 async fn housekeeping(
     store: SharedStore,
     sessions: crate::sessions::AnySessionStore,
@@ -240,6 +241,12 @@ async fn housekeeping(
         }
         if let Err(err) = store.prune_outbox(now - chrono::Duration::days(7)).await {
             tracing::warn!(error = %err, "could not prune the outbox");
+        }
+        if let Err(err) = store
+            .prune_notifications(now - chrono::Duration::days(90))
+            .await
+        {
+            tracing::warn!(error = %err, "could not prune read notifications");
         }
     }
 }

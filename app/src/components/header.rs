@@ -16,10 +16,10 @@ pub fn Header() -> impl IntoView {
     refresh_auth_on_success(sign_out);
     // The live channel runs for whoever is signed in (in the browser only).
     if let Some(live) = use_live() {
-        Effect::new(move |_| {
-            if let Some(Ok(Some(actor))) = auth.me.get() {
-                live.connect(actor);
-            }
+        Effect::new(move |_| match auth.me.get() {
+            Some(Ok(Some(actor))) => live.connect(actor),
+            Some(Ok(None)) => live.disconnect(),
+            _ => {}
         });
     }
     view! {

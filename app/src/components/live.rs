@@ -46,6 +46,9 @@ pub struct Live {
     /// The ticket whose page this tab shows, to say "viewing" as soon as
     /// its topic is followed.
     viewing: StoredValue<Option<i64>>,
+    /// Bumped by every start and stop: a socket loop of an older
+    /// generation ends instead of reconnecting.
+    generation: StoredValue<u64>,
 }
 
 #[cfg(feature = "hydrate")]
@@ -72,6 +75,7 @@ pub fn provide_live() {
         page_seq: StoredValue::new(page_seq),
         me: RwSignal::new(None),
         viewing: StoredValue::new(None),
+        generation: StoredValue::new(0),
     });
 }
 
@@ -97,12 +101,32 @@ impl Live {
     /// user does nothing).
     pub fn connect(self, actor: Actor) {
         let same = self.me.with_untracked(|me| me.as_ref().map(|m| m.id)) == Some(actor.id);
-        if same && self.state.get_untracked() != LiveState::Ended {
+        // The same user again (a refetch of who is signed in) changes
+        // nothing, not even after the server ended the connection.
+        if same {
             return;
         }
         self.me.set(Some(actor));
+        self.generation.update_value(|g| *g += 1);
         #[cfg(feature = "hydrate")]
-        super::live_socket::start(self);
+        super::live_socket::start(self, self.generation.get_value());
+    }
+
+    /// Nobody is signed in any more: the socket stops for good.
+    pub fn disconnect(self) {
+        if self.me.get_untracked().is_none() {
+            return;
+        }
+        self.me.set(None);
+        self.generation.update_value(|g| *g += 1);
+        self.outbox.set_value(None);
+        self.state.set(LiveState::Idle);
+    }
+
+    /// Whether the socket loop of `generation` is still the current one.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub(super) fn current(self, generation: u64) -> bool {
+        self.generation.get_value() == generation
     }
 
     /// The signed-in user's id, once the connection was started.

@@ -10,29 +10,33 @@ use futures::channel::mpsc::{unbounded, UnboundedReceiver};
 use futures::future::{select, Either};
 use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::futures::WebSocket;
-use gloo_net::websocket::{Message, WebSocketError};
+use gloo_net::websocket::{Message, State, WebSocketError};
 use leptos::prelude::*;
 use std::time::Duration;
 
 const FIRST_PAUSE_MS: u64 = 500;
 const LONGEST_PAUSE_MS: u64 = 30_000;
 
-pub fn start(live: Live) {
+pub fn start(live: Live, generation: u64) {
     let (outbox, frames) = unbounded();
     live.set_outbox(Some(outbox));
-    leptos::task::spawn_local(run(live, frames));
+    leptos::task::spawn_local(run(live, generation, frames));
 }
 
-async fn run(live: Live, mut frames: UnboundedReceiver<ClientFrame>) {
+async fn run(live: Live, generation: u64, mut frames: UnboundedReceiver<ClientFrame>) {
     // The last event applied; the first connection starts from the page.
     let mut last: Option<i64> = live.take_page_seq();
     let mut pause = FIRST_PAUSE_MS;
-    loop {
+    // A newer loop (another user signed in) or a sign-out ends this one.
+    while live.current(generation) {
         live.state.set(LiveState::Connecting);
         let code = match url().and_then(|url| WebSocket::open(&url).ok()) {
             Some(socket) => session(live, socket, &mut frames, &mut last, &mut pause).await,
             None => None,
         };
+        if !live.current(generation) {
+            return;
+        }
         match code {
             Some(code) if !close::resumable(code) => {
                 live.state.set(LiveState::Ended);
@@ -49,55 +53,58 @@ async fn run(live: Live, mut frames: UnboundedReceiver<ClientFrame>) {
 }
 
 /// One connection, until it closes; returns its close code if it had one.
+/// The socket is not split: before each send its state is checked, since
+/// a browser reports sending on a closing socket as an error.
 async fn session(
     live: Live,
-    socket: WebSocket,
+    mut socket: WebSocket,
     frames: &mut UnboundedReceiver<ClientFrame>,
     last: &mut Option<i64>,
     pause: &mut u64,
 ) -> Option<u16> {
-    let (mut write, mut read) = socket.split();
     loop {
-        match select(read.next(), frames.next()).await {
+        let outgoing = match select(socket.next(), frames.next()).await {
             Either::Left((Some(Ok(Message::Text(text))), _)) => {
                 let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) else {
                     continue;
                 };
-                if let ServerFrame::Hello { seq } = frame {
-                    live.state.set(LiveState::Live);
-                    *pause = FIRST_PAUSE_MS;
-                    let after = last.unwrap_or(seq);
-                    *last = Some(after);
-                    let topics = live.wanted();
-                    if !topics.is_empty() {
-                        let subscribe = ClientFrame::Subscribe {
-                            topics: topics.iter().map(ToString::to_string).collect(),
-                            after: Some(after),
-                        };
-                        if send(&mut write, &subscribe).await.is_err() {
-                            return None;
-                        }
-                        live.subscribed(&topics);
-                    }
-                } else {
+                let ServerFrame::Hello { seq } = frame else {
                     apply(live, frame, last);
+                    continue;
+                };
+                live.state.set(LiveState::Live);
+                *pause = FIRST_PAUSE_MS;
+                let after = last.unwrap_or(seq);
+                *last = Some(after);
+                let topics = live.wanted();
+                if topics.is_empty() {
+                    continue;
                 }
+                let subscribe = ClientFrame::Subscribe {
+                    topics: topics.iter().map(ToString::to_string).collect(),
+                    after: Some(after),
+                };
+                if send(&mut socket, &subscribe).await.is_err() {
+                    return None;
+                }
+                live.subscribed(&topics);
+                continue;
             }
-            Either::Left((Some(Ok(Message::Bytes(_))), _)) => {}
+            Either::Left((Some(Ok(Message::Bytes(_))), _)) => continue,
             Either::Left((Some(Err(WebSocketError::ConnectionClose(event))), _)) => {
                 return Some(event.code)
             }
             Either::Left((_, _)) => return None,
-            Either::Right((Some(frame), _)) => {
-                // Frames for a socket that is not up yet are covered by the
-                // subscribe sent on its hello.
-                if live.state.get_untracked() == LiveState::Live
-                    && send(&mut write, &frame).await.is_err()
-                {
-                    return None;
-                }
-            }
-            Either::Right((None, _)) => return None,
+            // Frames for a socket that is not up yet are covered by the
+            // subscribe sent on its hello.
+            Either::Right((Some(frame), _)) => frame,
+            // The page stopped this loop (see `Live::disconnect`).
+            Either::Right((None, _)) => return Some(close::SIGNED_OUT),
+        };
+        if live.state.get_untracked() == LiveState::Live
+            && send(&mut socket, &outgoing).await.is_err()
+        {
+            return None;
         }
     }
 }
@@ -126,12 +133,13 @@ fn apply(live: Live, frame: ServerFrame, last: &mut Option<i64>) {
     }
 }
 
-async fn send(
-    write: &mut futures::stream::SplitSink<WebSocket, Message>,
-    frame: &ClientFrame,
-) -> Result<(), ()> {
+/// Sends a frame while the socket is open; a closing one takes nothing.
+async fn send(socket: &mut WebSocket, frame: &ClientFrame) -> Result<(), ()> {
+    if !matches!(socket.state(), State::Open) {
+        return Err(());
+    }
     let text = serde_json::to_string(frame).map_err(|_| ())?;
-    write.send(Message::Text(text)).await.map_err(|_| ())
+    socket.send(Message::Text(text)).await.map_err(|_| ())
 }
 
 /// `/api/live` on this page's host, over wss when the page is https.

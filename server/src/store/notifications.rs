@@ -56,6 +56,8 @@ pub trait NotificationStore: Send + Sync {
         id: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError>;
+    /// Forgets read notifications older than `before`; returns how many.
+    async fn prune_notifications(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
 }
 
 #[derive(sqlx::FromRow)]
@@ -245,6 +247,15 @@ where
         .bind(id)
         .execute(&self.pool)
         .await?;
+        Ok(DB::rows_affected(&done))
+    }
+
+    async fn prune_notifications(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let done =
+            sqlx::query("delete from notifications where read_at is not null and created_at < $1")
+                .bind(millis(before))
+                .execute(&self.pool)
+                .await?;
         Ok(DB::rows_affected(&done))
     }
 }

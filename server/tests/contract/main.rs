@@ -9,6 +9,7 @@ mod bulk;
 mod event_log;
 mod groups_links;
 mod live_instances;
+mod notifications;
 mod outbox_worker;
 mod routing;
 mod scheduler_instances;
