@@ -4,10 +4,12 @@
 //!
 //! - One instance on SQLite: BENCH_SOCKETS sockets (default 1,000) follow
 //!   `queues`; BENCH_EVENTS replies (default 50) are posted one after the
-//!   other. For every reply and every socket: the time from the change (its
-//!   logged time) to the frame's arrival, as p50/p95/p99 over all of them,
-//!   and the time until the last socket had it. Memory per connection is
-//!   the server process's resident size grown while the sockets were
+//!   other. For every reply and every socket: the time from the commit
+//!   (the instance's debug log line "events committed") to the frame's
+//!   arrival, as p50/p95/p99 over all of them, and the time until the last
+//!   socket had it; also the time from the change (the event's own time,
+//!   taken when the request began) to the arrival. Memory per connection
+//!   is the server process's resident size grown while the sockets were
 //!   opened, divided by their number.
 //! - Two instances on one PostgreSQL database: the sockets on one, the
 //!   replies through the other.
@@ -21,8 +23,10 @@ mod support;
 
 use app::api::live_types::ServerFrame;
 use app::domain::Role;
+use chrono::{DateTime, Utc};
 use figures::{env_or, percentiles};
 use std::collections::HashMap;
+use std::io::BufRead;
 use std::time::Duration;
 use support::live::Socket;
 use support::process::Instance;
@@ -77,10 +81,41 @@ async fn watchers(
     }
 }
 
+/// The commit times of replies in the log of an instance started with
+/// `Instance::start_logging`, in order.
+fn commits(log: std::process::ChildStdout) -> mpsc::UnboundedReceiver<DateTime<Utc>> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(log).lines() {
+            let Ok(line) = line else { return };
+            let Ok(entry) = serde_json::from_str::<serde_json::Value>(&line) else {
+                eprintln!("{line}");
+                continue;
+            };
+            let fields = &entry["fields"];
+            if fields["message"] != "events committed" {
+                eprintln!("{line}");
+                continue;
+            }
+            let reply = fields["kinds"]
+                .as_str()
+                .is_some_and(|k| k.contains("MessageAdded"));
+            let at = entry["timestamp"]
+                .as_str()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+            if let (true, Some(at)) = (reply, at) {
+                let _ = tx.send(at.with_timezone(&Utc));
+            }
+        }
+    });
+    rx
+}
+
 async fn run(
     label: &str,
     sockets_on: &Instance,
     replies_via: &Instance,
+    mut committed: mpsc::UnboundedReceiver<DateTime<Utc>>,
     sockets: usize,
     events: usize,
 ) {
@@ -97,32 +132,44 @@ async fn run(
 
     let mut every = Vec::with_capacity(sockets * events);
     let mut last = Vec::with_capacity(events);
+    let mut from_change = Vec::with_capacity(sockets * events);
     for n in 0..events {
         customer.answer(ticket, &format!("Update {n}"), false).await;
-        let mut seen: HashMap<i64, Vec<Duration>> = HashMap::new();
+        let commit = tokio::time::timeout(Duration::from_secs(10), committed.recv())
+            .await
+            .ok()
+            .flatten()
+            .expect("the instance logs its commits");
+        let mut seen: HashMap<i64, Vec<(Duration, Duration)>> = HashMap::new();
         let complete = loop {
             let Ok(Some((seq, at, arrived))) =
                 tokio::time::timeout(Duration::from_secs(10), rx.recv()).await
             else {
                 panic!("reply {n}: not every socket got it within 10 s");
             };
-            let spent = (arrived - at).to_std().unwrap_or_default();
+            let since_commit = (arrived - commit).to_std().unwrap_or_default();
+            let since_change = (arrived - at).to_std().unwrap_or_default();
             let list = seen.entry(seq).or_default();
-            list.push(spent);
+            list.push((since_commit, since_change));
             if list.len() == sockets {
                 break seq;
             }
         };
         let list = seen.remove(&complete).unwrap_or_default();
-        last.push(list.iter().copied().max().unwrap_or_default());
-        every.extend(list);
+        last.push(list.iter().map(|(c, _)| *c).max().unwrap_or_default());
+        every.extend(list.iter().map(|(c, _)| *c));
+        from_change.extend(list.iter().map(|(_, c)| *c));
     }
     println!("  {label}: {sockets} sockets, {events} replies");
     println!(
-        "    change to frame, every socket:   {}",
+        "    commit to frame, every socket:   {}",
         percentiles(every)
     );
-    println!("    change to frame, last socket:    {}", percentiles(last));
+    println!("    commit to frame, last socket:    {}", percentiles(last));
+    println!(
+        "    change to frame, every socket:   {}",
+        percentiles(from_change)
+    );
     println!(
         "    memory per connection (server):  {:.1} KiB ({} KiB resident before, {} KiB after)",
         after.saturating_sub(before) as f64 / sockets as f64,
@@ -154,6 +201,7 @@ async fn main() {
     let settings = [
         ("FERRODESK_LIVE_CONNECTIONS_PER_USER", limit.as_str()),
         ("FERRODESK_LOG_FORMAT", "json"),
+        ("RUST_LOG", "warn,ferrodesk::commits=debug"),
     ];
     for db in support::backends().await {
         let name = format!("{db:?}").to_lowercase();
@@ -164,16 +212,17 @@ async fn main() {
         let fresh = FreshDb::new(db).await;
         users(&fresh.database_url()).await;
         let url = fresh.url.clone().unwrap_or_default();
-        let mut one = Instance::start_with(&url, fresh.dir.path(), &settings).await;
-        run("one instance", &one, &one, sockets, events).await;
+        let (mut one, log) = Instance::start_logging(&url, fresh.dir.path(), &settings).await;
+        run("one instance", &one, &one, commits(log), sockets, events).await;
         one.kill();
         if db == Db::Postgres {
             let mut a = Instance::start_with(&url, fresh.dir.path(), &settings).await;
-            let mut b = Instance::start_with(&url, fresh.dir.path(), &settings).await;
+            let (mut b, log) = Instance::start_logging(&url, fresh.dir.path(), &settings).await;
             run(
                 "two instances (sockets on one, replies through the other)",
                 &a,
                 &b,
+                commits(log),
                 sockets,
                 events,
             )

@@ -169,6 +169,9 @@ pub struct Config {
     pub search_language: String,
     /// Live connections (browser tabs) one account may hold per instance.
     pub live_connections_per_user: usize,
+    /// Events one live connection may fall behind the log by (a client
+    /// that stopped reading) before it is closed and told to resume.
+    pub live_backlog: usize,
 }
 
 /// The file format; every field optional, environment wins.
@@ -193,6 +196,7 @@ struct FileConfig {
     breaching_soon_minutes: Option<i64>,
     search_language: Option<String>,
     live_connections_per_user: Option<i64>,
+    live_backlog: Option<i64>,
 }
 
 impl Config {
@@ -412,6 +416,14 @@ impl Config {
                 format!("{live_connections_per_user}: use a whole number from 1 to 10000"),
             ));
         }
+        let mut live_backlog = file.live_backlog.unwrap_or(4096);
+        override_limit(&env, "FERRODESK_LIVE_BACKLOG", &mut live_backlog)?;
+        if !(16..=1_000_000).contains(&live_backlog) {
+            return Err(invalid(
+                "live_backlog",
+                format!("{live_backlog}: use a whole number from 16 to 1000000"),
+            ));
+        }
         let site_root = env("LEPTOS_SITE_ROOT")
             .map(PathBuf::from)
             .or(file.site_root)
@@ -435,6 +447,7 @@ impl Config {
             breaching_soon_minutes,
             search_language,
             live_connections_per_user: usize::try_from(live_connections_per_user).unwrap_or(16),
+            live_backlog: usize::try_from(live_backlog).unwrap_or(4096),
         })
     }
 

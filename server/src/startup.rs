@@ -90,6 +90,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
             sessions: database.sessions.clone(),
             clock: clock.clone(),
             per_user: config.live_connections_per_user,
+            backlog: config.live_backlog,
         },
         signal.clone(),
     )

@@ -19,8 +19,6 @@ use tokio::sync::{broadcast, watch};
 const BATCH: i64 = 500;
 /// Read again this often even without a wake-up.
 const FALLBACK: Duration = Duration::from_secs(2);
-/// Events a connection may fall behind by before it is told to resync.
-pub const BACKLOG: usize = 4096;
 
 /// One logged event, read once and shared by every connection.
 #[derive(Debug)]
@@ -74,9 +72,12 @@ pub struct Feed {
 }
 
 impl Feed {
-    pub fn new(start: i64) -> Self {
+    /// `backlog`: the events a connection may fall behind by before it is
+    /// told to resync. The ring is shared, so memory does not grow with a
+    /// connection that stopped reading.
+    pub fn new(start: i64, backlog: usize) -> Self {
         Feed {
-            sender: broadcast::channel(BACKLOG).0,
+            sender: broadcast::channel(backlog).0,
             last: AtomicI64::new(start),
         }
     }

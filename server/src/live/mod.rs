@@ -79,6 +79,7 @@ pub struct LiveParts {
     pub sessions: AnySessionStore,
     pub clock: SharedClock,
     pub per_user: usize,
+    pub backlog: usize,
 }
 
 impl Live {
@@ -96,7 +97,7 @@ impl Live {
             sessions: parts.sessions,
             clock: parts.clock,
             board: Board::new(),
-            feed: Arc::new(Feed::new(start)),
+            feed: Arc::new(Feed::new(start, parts.backlog)),
             news: broadcast::channel(256).0,
             instance: uuid::Uuid::new_v4().simple().to_string(),
             next_conn: AtomicU64::new(1),

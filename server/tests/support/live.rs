@@ -34,6 +34,32 @@ impl Client {
 
     /// Opens the live channel naming `origin` (or none).
     pub async fn live_from(&self, origin: Option<&str>) -> Result<Socket, Refused> {
+        let stream = TcpStream::connect(self.live_address()).await.unwrap();
+        self.handshake(origin, stream).await
+    }
+
+    /// Opens the live channel over a connection whose receive window is a
+    /// few KiB: once the test stops reading, the server's sends stall
+    /// after a few frames, as they do for a frozen tab.
+    pub async fn live_reading_slowly(&self) -> Socket {
+        let address = self.live_address().parse().unwrap();
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.set_recv_buffer_size(4096).unwrap();
+        let stream = socket.connect(address).await.unwrap();
+        let origin = self.url("");
+        self.handshake(Some(&origin), stream).await.unwrap()
+    }
+
+    fn live_address(&self) -> String {
+        let url: reqwest::Url = self.url("/").parse().unwrap();
+        format!(
+            "{}:{}",
+            url.host_str().unwrap(),
+            url.port_or_known_default().unwrap()
+        )
+    }
+
+    async fn handshake(&self, origin: Option<&str>, stream: TcpStream) -> Result<Socket, Refused> {
         let url = self.url("/api/live").replacen("http", "ws", 1);
         let mut request = url.as_str().into_client_request().unwrap();
         let headers = request.headers_mut();
@@ -43,7 +69,7 @@ impl Client {
         if let Some(cookies) = self.jar.cookies(&self.url("/").parse().unwrap()) {
             headers.insert("cookie", cookies);
         }
-        match tokio_tungstenite::connect_async(request).await {
+        match tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream)).await {
             Ok((ws, _)) => {
                 let mut socket = Socket { ws, hello: 0 };
                 match socket.frame().await {

@@ -274,6 +274,25 @@ impl TestApp {
         }
     }
 
+    /// Runs `sql` on the app's database, around the store: for volumes no
+    /// sequence of requests makes in a test's time.
+    pub async fn execute_sql(&self, sql: &str) {
+        let fresh = self.fresh.as_ref().expect("the app's database");
+        match fresh.database_url() {
+            ferrodesk::config::DatabaseUrl::Sqlite(path) => {
+                let options = sqlx::sqlite::SqliteConnectOptions::new().filename(path);
+                let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+                sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            ferrodesk::config::DatabaseUrl::Postgres(secret) => {
+                let pool = sqlx::PgPool::connect(secret.expose()).await.unwrap();
+                sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+        }
+    }
+
     /// One SLA monitor pass at the test clock's time, driven directly: what
     /// it fired is what was due, with no waiting on the background loop.
     pub async fn sla_pass(&self) -> ferrodesk::sla::MonitorPass {

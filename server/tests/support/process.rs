@@ -19,9 +19,31 @@ impl Instance {
     /// As [`Instance::start`], with more settings (`url` empty: SQLite in
     /// `data_dir`).
     pub async fn start_with(url: &str, data_dir: &std::path::Path, extra: &[(&str, &str)]) -> Self {
+        Self::spawn(url, data_dir, extra, Stdio::null()).await
+    }
+
+    /// As [`Instance::start_with`], handing back the process's log (its
+    /// standard output) instead of dropping it.
+    pub async fn start_logging(
+        url: &str,
+        data_dir: &std::path::Path,
+        extra: &[(&str, &str)],
+    ) -> (Self, std::process::ChildStdout) {
+        let mut instance = Self::spawn(url, data_dir, extra, Stdio::piped()).await;
+        let log = instance.child.stdout.take().unwrap();
+        (instance, log)
+    }
+
+    async fn spawn(
+        url: &str,
+        data_dir: &std::path::Path,
+        extra: &[(&str, &str)],
+        log: Stdio,
+    ) -> Self {
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_ferrodesk"))
             .env_clear()
+            .env("RUST_LOG", "warn")
             .envs(extra.iter().copied())
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("FERRODESK_DATA_DIR", data_dir)
@@ -29,9 +51,8 @@ impl Instance {
             .env("FERRODESK_BIND", format!("127.0.0.1:{port}"))
             .env("FERRODESK_SCHEDULER_LEASE_SECS", "2")
             .env("FERRODESK_TICKET_LIMIT_PER_ACCOUNT", "100000000")
-            .env("RUST_LOG", "warn")
             .arg("serve")
-            .stdout(Stdio::null())
+            .stdout(log)
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap();

@@ -170,6 +170,106 @@ async fn a_connection_dropped_in_a_burst_resumes_with_nothing_lost_or_twice() {
     }
 }
 
+/// A client that stops reading (a frozen tab) must not make the server
+/// hold more for it: once its socket's buffers are full its sends stall,
+/// the shared ring moves on, and when it reads again it is closed with
+/// 4000 and resumes; a resume too far back is a reset, and the resumed
+/// connection is live again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_closed_to_resume() {
+    for db in backends().await {
+        let app = spawn_app_with(db, &[("FERRODESK_LIVE_BACKLOG", "16")]).await;
+        let ann = app.signed_in("ann@example.com", Role::Customer).await;
+        let ada = app.signed_in("ada@example.com", Role::Agent).await;
+        let ticket = ann.raise("Printer jam").await;
+        let topic = format!("ticket:{ticket}");
+        let mut frozen = ada.live_reading_slowly().await;
+        frozen.subscribe(&[&topic], None).await;
+
+        // Far more events than the ring holds, and more frames than the
+        // socket buffers take (a frame is about 200 bytes).
+        let events = 10_000;
+        let data = serde_json::to_string(&app::domain::event::DomainEvent::MessageAdded {
+            message_id: 1,
+            internal: false,
+        })
+        .unwrap();
+        for chunk in 0..events / 1_000 {
+            let rows: Vec<String> = (0..1_000)
+                .map(|n| {
+                    let at = 1_800_000_000_000_i64 + chunk * 1_000 + n;
+                    format!("({ticket}, null, 'MessageAdded', true, '{data}', {at})")
+                })
+                .collect();
+            app.execute_sql(&format!(
+                "insert into events (ticket_id, actor_id, kind, public, data, created_at) values {}",
+                rows.join(", ")
+            ))
+            .await;
+        }
+        let last = app.store.last_event_seq().await.unwrap();
+
+        // Wait until the feed has handed all of them out: a new connection
+        // says hello with where the feed stands.
+        loop {
+            let probe = ada.live().await;
+            if probe.hello >= last {
+                probe.close().await;
+                break;
+            }
+            probe.close().await;
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+
+        // The frozen one, reading again, gets what was in flight, then 4000.
+        let mut got = 0;
+        let mut resume_after = frozen.hello;
+        let code = loop {
+            match frozen.next().await {
+                Ok(ServerFrame::Event(event)) => {
+                    got += 1;
+                    resume_after = event.seq;
+                }
+                Ok(_) => {}
+                Err(code) => break code,
+            }
+        };
+        assert_eq!(code, Some(4000), "closed after {got} of {events} events");
+        assert!(
+            got < events as usize,
+            "the frozen client was sent everything"
+        );
+
+        // Resuming that far back is more than a replay: at most its
+        // allowance of events, then a reset to reload.
+        let mut resumed = ada.live().await;
+        resumed
+            .send(serde_json::json!({"op": "subscribe", "topics": [topic], "after": resume_after}))
+            .await;
+        let mut replayed = 0;
+        let reset = loop {
+            match resumed.frame().await {
+                ServerFrame::Reset { seq } => break seq,
+                ServerFrame::Event(event) => {
+                    assert_eq!(event.seq, resume_after + replayed + 1);
+                    replayed += 1;
+                }
+                ServerFrame::Subscribed { .. } | ServerFrame::Presence { .. } => {}
+                other => panic!("expected a reset, got {other:?}"),
+            }
+        };
+        assert!(replayed <= app::api::live_types::limits::MAX_REPLAY as i64);
+        assert!(reset >= last, "reset to {reset}, the log is at {last}");
+
+        // And nothing it did was lost: a reply still reaches it live.
+        ann.answer(ticket, "Still jammed.", false).await;
+        let event = resumed.event().await;
+        assert_eq!(event.kind, "MessageAdded");
+        assert!(event.seq > last);
+        app.stop().await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_frames_get_an_error_and_change_nothing_and_limits_hold() {
     for db in backends().await {
