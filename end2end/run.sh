@@ -46,12 +46,17 @@ run_suite() {
   FERRODESK_ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" "$bin" admin create --email "$E2E_ADMIN_EMAIL" --name "E2E Admin"
   "$bin" serve >"$logs/server-$name.log" 2>&1 &
   server_pid=$!
-  local status=0
-  (cd "$root/end2end" && BASE_URL="http://127.0.0.1:$port" npx playwright test "${playwright_args[@]+"${playwright_args[@]}"}") || status=$?
+  local status=0 report="$logs/playwright-$name.log"
+  (cd "$root/end2end" && BASE_URL="http://127.0.0.1:$port" npx playwright test "${playwright_args[@]+"${playwright_args[@]}"}") \
+    2>&1 | tee "$report" || status=$?
   kill "$server_pid" && wait "$server_pid" || true
   server_pid=""
   if [ "$status" -ne 0 ]; then
-    echo "--- server log ($name) ---"; tail -n 80 "$logs/server-$name.log"
+    echo "--- server log ($name), last lines ---"; tail -n 60 "$logs/server-$name.log"
+    # Last, so that the tail of CI's output names what failed.
+    echo "--- what failed on $name ---"
+    grep -E '^\s+[0-9]+\) |^\s+(Error|expect)|✘' "$report" | head -n 60 || true
+    sed -n '/^  [0-9]* failed/,$p' "$report"
     return "$status"
   fi
 }

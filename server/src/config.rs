@@ -71,6 +71,10 @@ pub struct RateLimits {
     pub reset_per_ip: i64,
     pub reset_per_account: i64,
     pub tickets_per_account: i64,
+    /// API requests per minute one token (or session) may make, per instance.
+    pub api_per_token_per_minute: i64,
+    /// API requests per minute from one address, per instance.
+    pub api_per_ip_per_minute: i64,
 }
 
 impl Default for RateLimits {
@@ -83,6 +87,8 @@ impl Default for RateLimits {
             reset_per_ip: 20,
             reset_per_account: 5,
             tickets_per_account: 60,
+            api_per_token_per_minute: 600,
+            api_per_ip_per_minute: 1200,
         }
     }
 }
@@ -288,6 +294,16 @@ impl Config {
         )?;
         override_limit(
             &env,
+            "FERRODESK_API_LIMIT_PER_TOKEN",
+            &mut rate_limits.api_per_token_per_minute,
+        )?;
+        override_limit(
+            &env,
+            "FERRODESK_API_LIMIT_PER_IP",
+            &mut rate_limits.api_per_ip_per_minute,
+        )?;
+        override_limit(
+            &env,
             "FERRODESK_LOGIN_LIMIT_PER_ACCOUNT",
             &mut rate_limits.login_per_account,
         )?;
@@ -327,6 +343,14 @@ impl Config {
             (
                 "rate_limits.tickets_per_account",
                 rate_limits.tickets_per_account,
+            ),
+            (
+                "rate_limits.api_per_token_per_minute",
+                rate_limits.api_per_token_per_minute,
+            ),
+            (
+                "rate_limits.api_per_ip_per_minute",
+                rate_limits.api_per_ip_per_minute,
             ),
         ] {
             if value <= 0 {

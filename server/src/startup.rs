@@ -118,6 +118,7 @@ pub async fn start(config: Config, clock: SharedClock) -> Result<Running, StartE
         sessions: database.sessions.clone(),
         live: live.clone(),
         notifications: tray.clone(),
+        clock: clock.clone(),
     });
 
     let listener = tokio::net::TcpListener::bind(config.bind)

@@ -118,7 +118,8 @@ pub mod close {
     pub const TOO_BIG: u16 = 1009;
     /// Fell too far behind the events; reconnect and resume.
     pub const RESYNC: u16 = 4000;
-    /// The session ended, the account was deactivated or its role changed.
+    /// Nobody is signed in: never was, the session ended, the account was
+    /// deactivated or its role changed.
     pub const SIGNED_OUT: u16 = 4001;
     pub const TOO_MANY_CONNECTIONS: u16 = 4002;
     /// Whether a client should reconnect after this code.

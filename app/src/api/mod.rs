@@ -15,6 +15,7 @@ pub mod routing_types;
 pub mod sla;
 pub mod sla_types;
 pub mod tickets;
+pub mod token_types;
 pub mod tray;
 pub mod tray_types;
 pub mod types;

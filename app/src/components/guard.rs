@@ -21,7 +21,8 @@ pub fn Guarded(action: Action, refusal: &'static str, children: ChildrenFn) -> i
                         set_status(401);
                         view! { <SignInRequired/> }.into_any()
                     }
-                    Err(Denied::Forbidden) => {
+                    // Pages are seen through a session, which has every scope.
+                    Err(Denied::Forbidden | Denied::MissingScope(_)) => {
                         set_status(403);
                         view! { <Refusal text=refusal/> }.into_any()
                     }

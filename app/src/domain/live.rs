@@ -43,8 +43,8 @@ impl Topic {
     /// only the store can tell.
     pub fn action(self) -> Action {
         match self {
-            Topic::Queues | Topic::Notifications => Action::WorkTickets,
-            Topic::Ticket(_) | Topic::MyTickets => Action::UseTickets,
+            Topic::Queues | Topic::Notifications => Action::ReadQueues,
+            Topic::Ticket(_) | Topic::MyTickets => Action::ReadTickets,
         }
     }
 }
@@ -193,12 +193,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn actor(id: i64, role: Role) -> Actor {
-        Actor {
-            id,
-            role,
-            name: format!("User {id}"),
-            email: format!("u{id}@example.com"),
-        }
+        Actor::session(id, role, format!("User {id}"), format!("u{id}@example.com"))
     }
 
     fn on(ticket: i64, requester: i64, public: bool) -> Audience {

@@ -18,6 +18,7 @@ pub mod policy;
 pub mod preview;
 pub mod role;
 pub mod routing;
+pub mod scope;
 pub mod search;
 pub mod sla;
 pub mod text;
@@ -28,9 +29,10 @@ pub use email::EmailAddress;
 pub use ids::{CategoryId, GroupId, TicketId, UserId};
 pub use password::Password;
 pub use person::DisplayName;
-pub use policy::{authorize, ticket_access, Action, Actor, Denied, TicketAccess};
+pub use policy::{authorize, scope_for, ticket_access, Action, Actor, Denied, TicketAccess};
 pub use role::Role;
 pub use routing::{Availability, Strategy};
+pub use scope::{Scope, Scopes};
 pub use search::SearchText;
 pub use ticket::{
     check_transition, status_after_reply, MessageBody, Priority, Status, Subject, Tag,

@@ -15,6 +15,13 @@ pub enum ServiceError {
     /// Visible, but the policy does not allow this actor the operation.
     #[error("You do not have permission to do that.")]
     Forbidden,
+    /// An API token's scopes do not cover the operation (`None`: only a
+    /// browser session may do it).
+    #[error("{}", match .0 {
+        Some(scope) => format!("This API token lacks the {scope} scope."),
+        None => "Only a signed-in browser session may do that, not an API token.".to_owned(),
+    })]
+    MissingScope(Option<crate::domain::Scope>),
     /// The operation needs someone signed in (a password check, a dead
     /// session behind a link).
     #[error("Sign in to continue.")]
@@ -83,7 +90,7 @@ impl From<ServiceError> for AppError {
     fn from(err: ServiceError) -> Self {
         match err {
             ServiceError::NotFound => Self::NotFound,
-            ServiceError::Forbidden => Self::Forbidden,
+            ServiceError::Forbidden | ServiceError::MissingScope(_) => Self::Forbidden,
             ServiceError::Unauthenticated => Self::Unauthenticated,
             ServiceError::Conflict { what_changed } => Self::Conflict(what_changed),
             ServiceError::Invalid { form, fields } => Self::Invalid { form, fields },

@@ -16,6 +16,8 @@ pub mod sla;
 pub mod sla_commands;
 pub mod ticket_commands;
 pub mod tickets;
+pub mod token_commands;
+pub mod tokens;
 
 pub use accounts::AccountService;
 pub use error::{internal, FieldErrors, ServiceError};
@@ -24,6 +26,7 @@ pub use notifications::NotificationService;
 pub use routing::RoutingService;
 pub use sla::SlaService;
 pub use tickets::TicketService;
+pub use tokens::TokenService;
 
 use crate::domain::{authorize, Action, Actor, Denied};
 
@@ -39,5 +42,6 @@ pub fn require_of(actor: Option<&Actor>, action: Action) -> Result<(), ServiceEr
     authorize(actor, action).map_err(|denied| match denied {
         Denied::Unauthenticated => ServiceError::Unauthenticated,
         Denied::Forbidden => ServiceError::Forbidden,
+        Denied::MissingScope(needed) => ServiceError::MissingScope(needed),
     })
 }

@@ -2,6 +2,7 @@
 //! sign-in, resets, profiles, invitations and user administration, each
 //! kind in the file named for it. This one holds what they share.
 
+mod api_tokens;
 mod credentials;
 mod invitations;
 pub mod passwords;
@@ -147,12 +148,10 @@ impl Accounts {
 #[async_trait]
 impl AccountService for Accounts {
     async fn load_actor(&self, session: SessionUser) -> Result<Option<Actor>, ServiceError> {
-        Ok(self.session_account(&session).await?.map(|u| Actor {
-            id: u.id,
-            role: u.role,
-            name: u.name,
-            email: u.email,
-        }))
+        Ok(self
+            .session_account(&session)
+            .await?
+            .map(|u| Actor::session(u.id, u.role, u.name, u.email)))
     }
 
     async fn sign_up(&self, sign_up: SignUp, ip: IpAddr) -> Result<(), ServiceError> {

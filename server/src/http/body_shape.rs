@@ -11,9 +11,15 @@ use axum::response::{IntoResponse, Response};
 
 /// Where Leptos registers the server functions.
 const SERVER_FN_PREFIX: &str = "/api/";
+/// The REST API, which reads JSON and checks its own bodies.
+const REST_PREFIX: &str = "/api/v1/";
 
 pub async fn check(req: Request, next: Next) -> Response {
-    if req.method() != Method::POST || !req.uri().path().starts_with(SERVER_FN_PREFIX) {
+    let path = req.uri().path();
+    if req.method() != Method::POST
+        || !path.starts_with(SERVER_FN_PREFIX)
+        || path.starts_with(REST_PREFIX)
+    {
         return next.run(req).await;
     }
     let content_type = req

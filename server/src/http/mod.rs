@@ -2,6 +2,7 @@
 //! layers every request passes (request id, tracing, security headers, the
 //! cross-site guard, client address, sessions).
 
+mod api;
 pub mod assets;
 mod attachments;
 mod body_shape;
@@ -57,6 +58,7 @@ pub struct HttpState {
     pub account_service: Arc<crate::accounts::Accounts>,
     pub live: Arc<crate::live::Live>,
     pub notifications: Arc<dyn app::service::NotificationService>,
+    pub clock: crate::clock::SharedClock,
 }
 
 pub fn router(state: HttpState) -> Router {
@@ -147,6 +149,17 @@ pub fn router(state: HttpState) -> Router {
             Router::new()
                 .route("/follow/{token}", get(follow::follow))
                 .with_state(state.tickets.clone()),
+        )
+        .nest(
+            "/api/v1",
+            api::router(api::ApiState {
+                config: state.config.clone(),
+                clock: state.clock.clone(),
+                accounts: state.accounts.clone(),
+                tickets: state.tickets.clone(),
+                tokens: state.account_service.clone(),
+                windows: Arc::default(),
+            }),
         )
         .merge(
             Router::new()

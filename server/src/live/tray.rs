@@ -135,7 +135,7 @@ fn store_err(err: StoreError) -> ServiceError {
 #[async_trait]
 impl NotificationService for Tray {
     async fn tray(&self, actor: &Actor) -> Result<TrayView, ServiceError> {
-        require(actor, Action::WorkTickets)?;
+        require(actor, Action::ReadQueues)?;
         let unread = self
             .store
             .unread_notifications(actor.id)

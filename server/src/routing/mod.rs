@@ -189,7 +189,7 @@ impl RoutingService for Routing {
     }
 
     async fn presence(&self, actor: &Actor) -> Result<PresenceView, ServiceError> {
-        require(actor, Action::WorkTickets)?;
+        require(actor, Action::ReadQueues)?;
         let record = self.store.presence(actor.id).await.map_err(store_err)?;
         Ok(PresenceView {
             availability: record.availability,

@@ -3,6 +3,7 @@
 //! change and the email it causes are always written together.
 
 mod account_sql;
+mod api_tokens;
 mod batch_writes;
 mod broadcast;
 mod bulk;
@@ -38,6 +39,7 @@ mod ticket_store;
 mod ticket_writes;
 mod tickets;
 
+pub use api_tokens::{ApiTokenRecord, ApiTokenStore, NewApiToken};
 pub use broadcast::{Broadcast, Channel, Subscription};
 pub use bulk::{BulkStore, SeedMessage, SeedTicket};
 pub use categories::{CategoryDeletion, CategoryStore};
@@ -109,6 +111,7 @@ impl Backend {
 #[async_trait]
 pub trait Store:
     TicketStore
+    + ApiTokenStore
     + CredentialStore
     + OutboxStore
     + EventLogStore

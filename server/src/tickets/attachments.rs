@@ -52,6 +52,7 @@ impl Tickets {
     }
 
     pub(super) async fn download(&self, actor: &Actor, id: i64) -> Result<Download, ServiceError> {
+        require(actor, Action::ReadTickets)?;
         let record = self
             .store
             .attachment(id)

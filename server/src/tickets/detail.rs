@@ -5,16 +5,17 @@ use super::{markdown, store_err, Tickets};
 use crate::store::LoggedEvent;
 use app::api::types::{AttachmentView, HistoryEntry, MessageView, TicketDetail};
 use app::domain::{authorize, Action, Actor, TicketId};
-use app::service::ServiceError;
+use app::service::{require, ServiceError};
 
 impl Tickets {
-    /// Visibility is the whole check: a ticket one may not see is "not
-    /// found", and what staff alone see is read for staff alone.
+    /// Beyond the policy, visibility is the check: a ticket one may not
+    /// see is "not found", and what staff alone see is read for staff alone.
     pub(super) async fn detail(
         &self,
         actor: &Actor,
         id: TicketId,
     ) -> Result<TicketDetail, ServiceError> {
+        require(actor, Action::ReadTickets)?;
         let ticket = self.visible(actor, id).await?;
         let id = ticket.id;
         let staff = actor.role.is_staff();

@@ -77,9 +77,9 @@ impl Tickets {
         require(
             actor,
             if view == QueueView::Mine {
-                Action::UseTickets
+                Action::ReadTickets
             } else {
-                Action::WorkTickets
+                Action::ReadQueues
             },
         )?;
         let mut store_query = TicketQuery::new(scope, active_only, assignee);
@@ -133,7 +133,7 @@ impl Tickets {
         &self,
         actor: &Actor,
     ) -> Result<Vec<QueueCount>, ServiceError> {
-        require(actor, Action::WorkTickets)?;
+        require(actor, Action::ReadQueues)?;
         let mut counts = Vec::new();
         for view in QueueView::AGENT_VIEWS {
             let (active_only, assignee) = match view {
@@ -156,13 +156,13 @@ impl Tickets {
     }
 
     pub(super) async fn groups(&self, actor: &Actor) -> Result<Vec<GroupOption>, ServiceError> {
-        require(actor, Action::WorkTickets)?;
+        require(actor, Action::ReadQueues)?;
         let groups = self.store.list_groups().await.map_err(store_err)?;
         Ok(groups.into_iter().map(GroupOption::from).collect())
     }
 
     pub(super) async fn agents(&self, actor: &Actor) -> Result<Vec<AgentOption>, ServiceError> {
-        require(actor, Action::WorkTickets)?;
+        require(actor, Action::ReadQueues)?;
         let users = self.store.list_staff().await.map_err(store_err)?;
         Ok(users
             .into_iter()

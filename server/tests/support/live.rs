@@ -21,9 +21,14 @@ pub struct Socket {
     pub hello: i64,
 }
 
-/// How an upgrade was refused: the HTTP status.
-#[derive(Debug)]
-pub struct Refused(pub u16);
+/// How a connection was refused.
+#[derive(Debug, PartialEq)]
+pub enum Refused {
+    /// The upgrade was answered with this HTTP status.
+    Http(u16),
+    /// The upgrade was accepted and closed before `hello`, with this code.
+    Closed(Option<u16>),
+}
 
 impl Client {
     /// Opens the live channel as this client's browser would.
@@ -72,14 +77,15 @@ impl Client {
         match tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream)).await {
             Ok((ws, _)) => {
                 let mut socket = Socket { ws, hello: 0 };
-                match socket.frame().await {
-                    ServerFrame::Hello { seq } => socket.hello = seq,
-                    other => panic!("expected hello, got {other:?}"),
+                match socket.next().await {
+                    Ok(ServerFrame::Hello { seq }) => socket.hello = seq,
+                    Ok(other) => panic!("expected hello, got {other:?}"),
+                    Err(code) => return Err(Refused::Closed(code)),
                 }
                 Ok(socket)
             }
             Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
-                Err(Refused(response.status().as_u16()))
+                Err(Refused::Http(response.status().as_u16()))
             }
             Err(other) => panic!("cannot connect: {other}"),
         }

@@ -2,6 +2,7 @@
 //! or a new PostgreSQL database), a real SMTP sink, and typed helpers.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod api;
 pub mod live;
 pub mod process;
 pub mod smtp;

@@ -15,16 +15,20 @@ async fn only_the_signed_in_same_site_browser_gets_a_socket() {
         let anonymous = app.client();
         let refused = anonymous.live_from(Some(&anonymous.url(""))).await;
         assert!(
-            matches!(refused, Err(Refused(401))),
+            matches!(refused, Err(Refused::Closed(Some(close::SIGNED_OUT)))),
             "nobody is signed in: {:?}",
             refused.err()
         );
         let ann = app.signed_in("ann@example.com", Role::Customer).await;
         let refused = ann.live_from(Some("https://evil.example")).await;
-        assert!(matches!(refused, Err(Refused(403))), "{:?}", refused.err());
+        assert!(
+            matches!(refused, Err(Refused::Http(403))),
+            "{:?}",
+            refused.err()
+        );
         let refused = ann.live_from(None).await;
         assert!(
-            matches!(refused, Err(Refused(403))),
+            matches!(refused, Err(Refused::Http(403))),
             "a cookie without an origin: {:?}",
             refused.err()
         );
@@ -348,7 +352,7 @@ async fn bad_frames_get_an_error_and_change_nothing_and_limits_hold() {
         let _second = ada.live().await;
         assert!(matches!(
             ada.live_from(Some(&ada.url(""))).await,
-            Err(Refused(429))
+            Err(Refused::Closed(Some(close::TOO_MANY_CONNECTIONS)))
         ));
         app.stop().await;
     }
@@ -367,7 +371,7 @@ async fn signing_out_deactivation_and_shutdown_close_sockets_with_their_codes() 
         assert_eq!(leaving.closed().await, Some(close::SIGNED_OUT));
         assert!(matches!(
             ann.live_from(Some(&ann.url(""))).await,
-            Err(Refused(401))
+            Err(Refused::Closed(Some(close::SIGNED_OUT)))
         ));
 
         let mut agent = ada.live().await;

@@ -6,6 +6,7 @@
 mod support;
 
 mod accounts;
+mod api;
 mod attachments;
 mod cli;
 mod forms;

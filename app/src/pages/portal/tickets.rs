@@ -31,7 +31,7 @@ pub fn MyTickets() -> impl IntoView {
         |(after, _)| my_tickets(after),
     );
     view! {
-        <Guarded action=Action::UseTickets refusal="">
+        <Guarded action=Action::ReadTickets refusal="">
             <section class="hero">
                 <h1>"My tickets"</h1>
                 <p class="lead">"Everything you asked us, newest activity first."</p>
